@@ -1,0 +1,65 @@
+// Builds everything the product ships into dist/: the CLI, the runner process and the native
+// reaper. Nothing in dist/ resolves modules from the repository's node_modules at run time.
+import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.dirname(new URL(import.meta.url).pathname);
+const dist = path.join(root, 'dist');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+fs.mkdirSync(dist, { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
+
+const nodeEntries = [
+  { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
+  { in: 'src/runtime/runnerMain.ts', out: 'runner' },
+];
+
+function buildReaper() {
+  // The reaper must be native: see src/tracking/reaper.ts for why.
+  if (process.platform !== 'linux') {
+    console.warn('reaper: not Linux, the collector will use its pidusage fallback');
+    return;
+  }
+  const cc = process.env.CC || 'cc';
+  const out = path.join(dist, 'wp-reaper');
+  try {
+    execFileSync(cc, ['-O2', '-Wall', '-Wextra', '-o', out, path.join(root, 'native/reaper.c')], {
+      stdio: 'inherit',
+    });
+  } catch (err) {
+    console.error(`reaper: could not compile native/reaper.c with ${cc}: ${err.message}`);
+    console.error('Install a C compiler (Debian: apt-get install gcc) or set CC.');
+    process.exit(1);
+  }
+}
+
+const contexts = [];
+for (const e of nodeEntries) {
+  if (!fs.existsSync(path.join(root, e.in))) continue;
+  const options = {
+    ...common,
+    entryPoints: [e.in],
+    outfile: path.join(dist, `${e.out}.js`),
+    banner: e.banner ? { js: e.banner } : undefined,
+  };
+  if (watch) contexts.push(await esbuild.context(options));
+  else await esbuild.build(options);
+}
+if (fs.existsSync(path.join(root, 'native/reaper.c'))) buildReaper();
+if (fs.existsSync(path.join(dist, 'cli.js'))) fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
+if (watch) {
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('watching…');
+}

@@ -1,0 +1,172 @@
+/**
+ * The run record (`run.json`) and its TaskRuns. Every metric is `null` where the platform could
+ * not measure it: never a fake 0. `collector.sources` says how each metric was measured.
+ */
+
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
+export type TaskStatus =
+  | 'pending'
+  | 'running'
+  | 'completed'
+  | 'failed'
+  | 'skipped'
+  | 'cancelled'
+  | 'retried';
+
+export interface HttpTiming {
+  status: number | null;
+  /** Bytes of the response body as received. */
+  bytes: number;
+  dnsMs: number | null;
+  connectMs: number | null;
+  tlsMs: number | null;
+  firstByteMs: number | null;
+  downloadMs: number | null;
+  totalMs: number;
+}
+
+export interface TaskRun {
+  nodeId: string;
+  type: string;
+  status: TaskStatus;
+  /** 1-based attempt number of this execution. */
+  attempt: number;
+  /** Total attempts made for the node (on the final TaskRun of a node; earlier ones are `retried`). */
+  attempts: number;
+  /** For TaskRuns of a nested workflow: the id of the `workflow` node that ran it. */
+  parentId: string | null;
+  tags: string[];
+  needs: string[];
+  exitCode: number | null;
+  signal: string | null;
+  /** Why a task failed, was skipped or cancelled, in words. */
+  reason: string | null;
+  /** ISO timestamps (wall clock) for display; durations come from the monotonic clock. */
+  startedAt: string | null;
+  endedAt: string | null;
+  /** Offsets from the run's start on the monotonic clock, milliseconds. */
+  readyAtMs: number | null;
+  startMs: number | null;
+  endMs: number | null;
+  waitMs: number | null;
+  durationMs: number | null;
+  cpuTimeMs: number | null;
+  cpuPercent: number | null;
+  peakRssBytes: number | null;
+  memoryDeltaBytes: number | null;
+  ioReadBytes: number | null;
+  ioWriteBytes: number | null;
+  ioReadChars: number | null;
+  ioWriteChars: number | null;
+  ioReadOps: number | null;
+  ioWriteOps: number | null;
+  peakThreads: number | null;
+  contextSwitches: number | null;
+  /** Processes of the node's tree seen or reaped, and strays killed when the main process exited. */
+  processCount: number | null;
+  strayProcessesKilled: number | null;
+  sampleCount: number;
+  custom: Record<string, number>;
+  http: HttpTiming | null;
+  /** Parallel slot the task ran in (0-based), for lanes in traces and timelines. */
+  slot: number | null;
+}
+
+/** How one metric was obtained on this run. */
+export interface MetricSource {
+  metric: string;
+  source: string;
+}
+
+export interface CollectorInfo {
+  intervalMs: number;
+  platform: string;
+  /** e.g. "reaper" (exact final accounting + /proc sampling) or "pidusage" (fallback). */
+  mode: string;
+  sources: MetricSource[];
+  /** CPU the runner spent sampling, in ms, over the whole run. */
+  overheadCpuMs: number;
+  ticks: number;
+  /** Metrics this platform could not measure at all (always null in this run). */
+  unavailable: string[];
+}
+
+export interface RunRecord {
+  schemaVersion: 1;
+  id: string;
+  status: RunStatus;
+  runtime: 'local' | 'parallel';
+  maxParallel: number;
+  startedAt: string;
+  endedAt: string | null;
+  wallMs: number | null;
+  workflow: { name: string; file: string; hash: string };
+  collector: CollectorInfo;
+  /** Who is writing this run, so a reader can tell a live run from one whose runner died. */
+  runner: { pid: number; host: string; startedAtTicks: number | null };
+  profile: boolean;
+  reason: string | null;
+  tasks: TaskRun[];
+}
+
+/** One sample of one node's process tree. Stored as a line of `samples.ndjson`. */
+export interface Sample {
+  nodeId: string;
+  attempt: number;
+  /** Offset from the run's start, ms. */
+  t: number;
+  /** CPU of the tree over the last interval, per cent of one core. */
+  cpuPercent: number | null;
+  rssBytes: number | null;
+  threads: number | null;
+  processes: number;
+  /** Bytes per second over the last interval (storage layer), null where unreadable. */
+  readBytesPerSec: number | null;
+  writeBytesPerSec: number | null;
+}
+
+export function emptyTaskRun(
+  nodeId: string,
+  type: string,
+  extra: Partial<TaskRun> = {},
+): TaskRun {
+  return {
+    nodeId,
+    type,
+    status: 'pending',
+    attempt: 1,
+    attempts: 1,
+    parentId: null,
+    tags: [],
+    needs: [],
+    exitCode: null,
+    signal: null,
+    reason: null,
+    startedAt: null,
+    endedAt: null,
+    readyAtMs: null,
+    startMs: null,
+    endMs: null,
+    waitMs: null,
+    durationMs: null,
+    cpuTimeMs: null,
+    cpuPercent: null,
+    peakRssBytes: null,
+    memoryDeltaBytes: null,
+    ioReadBytes: null,
+    ioWriteBytes: null,
+    ioReadChars: null,
+    ioWriteChars: null,
+    ioReadOps: null,
+    ioWriteOps: null,
+    peakThreads: null,
+    contextSwitches: null,
+    processCount: null,
+    strayProcessesKilled: null,
+    sampleCount: 0,
+    custom: {},
+    http: null,
+    slot: null,
+    ...extra,
+  };
+}

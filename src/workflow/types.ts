@@ -1,0 +1,71 @@
+/** The parsed, validated shape of a `*.workflow.{yaml,yml,json}` file. */
+
+export const NODE_TYPES = ['shell', 'python', 'node', 'http', 'switch', 'merge', 'workflow'] as const;
+export type NodeType = (typeof NODE_TYPES)[number];
+
+export type RuntimeKind = 'local' | 'parallel';
+
+/** 1-based line and column, as editors and `file:line:col` messages use them. */
+export interface SourcePosition {
+  line: number;
+  col: number;
+}
+
+export interface SourceRange {
+  start: SourcePosition;
+  end: SourcePosition;
+}
+
+export interface WorkflowProblem {
+  file: string;
+  message: string;
+  range: SourceRange;
+  severity: 'error' | 'warning';
+}
+
+export type MergeMode = 'keyed' | 'shallow' | 'concat';
+
+export interface NodeDef {
+  id: string;
+  type: NodeType;
+  /** Shell command (`shell`). */
+  run?: string;
+  /** Script path relative to the workflow file (`python`, `node`), or the nested workflow file (`workflow`). */
+  script?: string;
+  /** Inline code (`python`, `node`). */
+  code?: string;
+  args?: string[];
+  /** `http` */
+  url?: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** `switch`: a condition over upstream outputs, e.g. `transform.outputs.rows > 0`. */
+  on?: string;
+  then?: string[];
+  else?: string[];
+  /** `merge` */
+  mode?: MergeMode;
+  /** `workflow`: the nested workflow file, relative to this one. */
+  file?: string;
+  needs: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  timeoutMs?: number;
+  retries: number;
+  continueOnError: boolean;
+  tags: string[];
+  /** Where the node's key sits in the file, for diagnostics and "reveal node". */
+  range: SourceRange;
+}
+
+export interface WorkflowDef {
+  name: string;
+  /** Absolute path of the file it was read from. */
+  file: string;
+  runtime: RuntimeKind;
+  maxParallel: number;
+  nodes: NodeDef[];
+  /** sha256 of the normalised definition, so runs of the same definition can be grouped. */
+  hash: string;
+}
