@@ -24,6 +24,8 @@ const common = {
 const nodeEntries = [
   { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
   { in: 'src/runtime/runnerMain.ts', out: 'runner' },
+  // The extension host provides `vscode`; everything else is bundled in.
+  { in: 'src/extension/extension.ts', out: 'extension', external: ['vscode'] },
 ];
 
 function buildReaper() {
@@ -45,6 +47,8 @@ function buildReaper() {
   }
 }
 
+// The native reaper first: a broken compiler should stop the build before anything else.
+if (fs.existsSync(path.join(root, 'native/reaper.c'))) buildReaper();
 const contexts = [];
 for (const e of nodeEntries) {
   if (!fs.existsSync(path.join(root, e.in))) continue;
@@ -53,11 +57,11 @@ for (const e of nodeEntries) {
     entryPoints: [e.in],
     outfile: path.join(dist, `${e.out}.js`),
     banner: e.banner ? { js: e.banner } : undefined,
+    external: e.external ?? [],
   };
   if (watch) contexts.push(await esbuild.context(options));
   else await esbuild.build(options);
 }
-if (fs.existsSync(path.join(root, 'native/reaper.c'))) buildReaper();
 if (fs.existsSync(path.join(dist, 'cli.js'))) fs.chmodSync(path.join(dist, 'cli.js'), 0o755);
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));

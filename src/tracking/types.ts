@@ -5,13 +5,7 @@
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 export type TaskStatus =
-  | 'pending'
-  | 'running'
-  | 'completed'
-  | 'failed'
-  | 'skipped'
-  | 'cancelled'
-  | 'retried';
+  'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled' | 'retried';
 
 export interface HttpTiming {
   status: number | null;
@@ -125,11 +119,7 @@ export interface Sample {
   writeBytesPerSec: number | null;
 }
 
-export function emptyTaskRun(
-  nodeId: string,
-  type: string,
-  extra: Partial<TaskRun> = {},
-): TaskRun {
+export function emptyTaskRun(nodeId: string, type: string, extra: Partial<TaskRun> = {}): TaskRun {
   return {
     nodeId,
     type,

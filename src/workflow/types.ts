@@ -1,6 +1,14 @@
 /** The parsed, validated shape of a `*.workflow.{yaml,yml,json}` file. */
 
-export const NODE_TYPES = ['shell', 'python', 'node', 'http', 'switch', 'merge', 'workflow'] as const;
+export const NODE_TYPES = [
+  'shell',
+  'python',
+  'node',
+  'http',
+  'switch',
+  'merge',
+  'workflow',
+] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
 export type RuntimeKind = 'local' | 'parallel';

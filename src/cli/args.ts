@@ -1,0 +1,156 @@
+/** Command-line parsing for `workflow-profiler`: pure, so every rule is unit-tested. */
+
+export const USAGE = `Usage: workflow-profiler <command> [options]
+
+Commands:
+  run FILE [--runtime local|parallel] [--max-parallel N] [--interval MS]
+           [--no-samples] [--retention N] [--json] [--quiet]
+                               run a workflow and profile every node
+  list [--json]                list stored runs, newest first
+  show RUN [--json]            one run's summary and task table
+  report RUN                   the run's Markdown report on stdout
+  export RUN --format json|csv|chrome-trace [-o FILE]
+                               export a run for other tools
+
+Every command takes --store DIR (default: .workflow-runs in the current directory).
+RUN is a run id or a unique prefix of one.
+Exit status: 0 completed, 1 failed or cancelled, 2 invalid workflow or usage.`;
+
+export type Command = 'run' | 'list' | 'show' | 'report' | 'export' | 'help' | 'version';
+
+export interface CliArgs {
+  command: Command;
+  target: string | null;
+  store: string;
+  json: boolean;
+  quiet: boolean;
+  runtime?: 'local' | 'parallel';
+  maxParallel?: number;
+  intervalMs: number;
+  samples: boolean;
+  retention?: number;
+  format?: 'json' | 'csv' | 'chrome-trace';
+  output?: string;
+}
+
+export class UsageError extends Error {}
+
+const COMMANDS: ReadonlySet<string> = new Set([
+  'run',
+  'list',
+  'show',
+  'report',
+  'export',
+  'help',
+  'version',
+]);
+const NEEDS_TARGET: ReadonlySet<Command> = new Set(['run', 'show', 'report', 'export']);
+const FLAGS_WITH_VALUE = new Set([
+  '--runtime',
+  '--max-parallel',
+  '--interval',
+  '--store',
+  '--format',
+  '-o',
+  '--output',
+  '--retention',
+]);
+
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const args: CliArgs = {
+    command: 'help',
+    target: null,
+    store: '.workflow-runs',
+    json: false,
+    quiet: false,
+    intervalMs: 100,
+    samples: true,
+  };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--help' || a === '-h') return { ...args, command: 'help' };
+    if (a === '--version' || a === '-v') return { ...args, command: 'version' };
+    if (!a.startsWith('-') || a === '-') {
+      positional.push(a);
+      continue;
+    }
+    let flag = a;
+    let value: string | undefined;
+    const eq = a.indexOf('=');
+    if (eq > 0 && a.startsWith('--')) {
+      flag = a.slice(0, eq);
+      value = a.slice(eq + 1);
+    }
+    if (FLAGS_WITH_VALUE.has(flag) && value === undefined) {
+      value = argv[++i];
+      if (value === undefined) throw new UsageError(`${flag} needs a value`);
+    }
+    switch (flag) {
+      case '--json':
+        args.json = true;
+        break;
+      case '--quiet':
+      case '-q':
+        args.quiet = true;
+        break;
+      case '--no-samples':
+        args.samples = false;
+        break;
+      case '--store':
+        args.store = value as string;
+        break;
+      case '--runtime':
+        if (value !== 'local' && value !== 'parallel')
+          throw new UsageError(`--runtime must be local or parallel, not ${value}`);
+        args.runtime = value;
+        break;
+      case '--max-parallel':
+        args.maxParallel = positiveInt(flag, value as string);
+        break;
+      case '--interval':
+        args.intervalMs = positiveInt(flag, value as string);
+        if (args.intervalMs < 10) throw new UsageError('--interval must be at least 10 ms');
+        break;
+      case '--retention':
+        args.retention = positiveInt(flag, value as string);
+        break;
+      case '--format':
+        if (value !== 'json' && value !== 'csv' && value !== 'chrome-trace') {
+          throw new UsageError(`--format must be json, csv or chrome-trace, not ${value}`);
+        }
+        args.format = value;
+        break;
+      case '-o':
+      case '--output':
+        args.output = value as string;
+        break;
+      default:
+        throw new UsageError(`unknown option ${flag}`);
+    }
+  }
+  const [command, target, ...rest] = positional;
+  if (command === undefined) return args;
+  if (!COMMANDS.has(command)) throw new UsageError(`unknown command ${command}`);
+  args.command = command as Command;
+  if (NEEDS_TARGET.has(args.command)) {
+    if (target === undefined)
+      throw new UsageError(
+        `${command} needs ${command === 'run' ? 'a workflow FILE' : 'a RUN id'}`,
+      );
+    args.target = target;
+    if (rest.length > 0) throw new UsageError(`unexpected argument ${rest[0]}`);
+  } else if (target !== undefined) {
+    throw new UsageError(`unexpected argument ${target}`);
+  }
+  if (args.command === 'export' && !args.format)
+    throw new UsageError('export needs --format json|csv|chrome-trace');
+  return args;
+}
+
+function positiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${flag} must be a whole number of at least 1, not ${value}`);
+  return n;
+}

@@ -1,0 +1,204 @@
+/**
+ * `workflow-profiler`: the command-line face of the engine. `run` forks the same runner process
+ * the editor uses; the other commands read the run store.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { startRun } from '../runtime/runnerClient';
+import { TaskManager } from '../tracking/taskManager';
+import type { RunRecord } from '../tracking/types';
+import { renderReport } from '../report/markdown';
+import { toChromeTrace, toCsv, toJson } from '../report/export';
+import { formatMs } from '../report/format';
+import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
+import { progressPrinter, taskLine } from './progress';
+import { writeFileAtomic } from '../tracking/atomicWrite';
+
+const out = (s: string): void => {
+  process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+};
+const err = (s: string): void => {
+  process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+};
+
+async function main(argv: string[]): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`workflow-profiler: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  const storeDir = path.resolve(args.store);
+  switch (args.command) {
+    case 'help':
+      out(USAGE);
+      return 0;
+    case 'version':
+      out(VERSION);
+      return 0;
+    case 'run':
+      return runCommand(args, storeDir);
+    case 'list':
+      return listCommand(args, storeDir);
+    case 'show':
+    case 'report':
+    case 'export':
+      return runViewCommand(args, storeDir);
+  }
+}
+
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
+
+async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
+  const file = path.resolve(args.target as string);
+  const log = args.json || args.quiet ? err : out;
+  const printer = args.quiet ? null : progressPrinter(log);
+  const handle = startRun(
+    {
+      file,
+      runtime: args.runtime,
+      maxParallel: args.maxParallel,
+      intervalMs: args.intervalMs,
+      storeDir,
+      profile: args.samples,
+      retention: args.retention,
+      forwardLogs: false,
+    },
+    { onEvent: (e) => printer?.(e) },
+  );
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      err(`\n${sig}: cancelling the run (every node's process tree is killed)…`);
+      handle.cancel(`cancelled by ${sig}`);
+    } else if (handle.pid) {
+      err(`${sig} again: killing the runner`);
+      process.kill(handle.pid, 'SIGKILL');
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const result = await handle.result;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+
+  if (result.status === 'invalid') {
+    for (const p of result.problems) {
+      err(`${p.file}:${p.range.start.line}:${p.range.start.col}: ${p.severity}: ${p.message}`);
+    }
+    if (args.json)
+      out(
+        JSON.stringify({ runId: null, runDir: null, status: 'invalid', problems: result.problems }),
+      );
+    return 2;
+  }
+  if (args.json) {
+    out(
+      JSON.stringify({
+        runId: result.runId,
+        runDir: result.runDir,
+        status: result.status,
+        wallMs: result.run?.wallMs ?? null,
+        report: result.runDir ? path.join(result.runDir, 'report.md') : null,
+        error: result.error,
+      }),
+    );
+  } else {
+    if (result.error) err(`error: ${result.error}`);
+    if (result.run) {
+      log(
+        `${result.status === 'completed' ? '✓' : '✗'} ${result.status} in ${formatMs(result.run.wallMs)} (run ${result.runId})`,
+      );
+      if (result.run.reason) log(`  ${result.run.reason}`);
+    }
+    if (result.runDir) log(`report: ${path.join(result.runDir, 'report.md')}`);
+  }
+  return result.status === 'completed' ? 0 : 1;
+}
+
+async function listCommand(args: CliArgs, storeDir: string): Promise<number> {
+  const store = new TaskManager(storeDir, { warn: (m) => err(`warning: ${m}`) });
+  const { runs } = store.list();
+  if (args.json) {
+    out(JSON.stringify(runs, null, 2));
+    return 0;
+  }
+  if (runs.length === 0) {
+    out(`no runs in ${storeDir}`);
+    return 0;
+  }
+  out(
+    `${'RUN'.padEnd(27)} ${'STATUS'.padEnd(11)} ${'WALL'.padStart(10)}  ${'STARTED'.padEnd(24)} WORKFLOW`,
+  );
+  for (const r of runs) {
+    out(
+      `${r.id.padEnd(27)} ${r.status.padEnd(11)} ${formatMs(r.wallMs).padStart(10)}  ${r.startedAt.padEnd(24)} ${r.workflow.name}`,
+    );
+  }
+  return 0;
+}
+
+async function runViewCommand(args: CliArgs, storeDir: string): Promise<number> {
+  const store = new TaskManager(storeDir, { warn: (m) => err(`warning: ${m}`) });
+  let run: RunRecord;
+  try {
+    run = await store.load(args.target as string);
+  } catch (e) {
+    err(`workflow-profiler: ${(e as Error).message}`);
+    return 2;
+  }
+  if (args.command === 'show') {
+    if (args.json) {
+      out(JSON.stringify(run, null, 2));
+      return 0;
+    }
+    out(
+      `${run.workflow.name}: run ${run.id} ${run.status} in ${formatMs(run.wallMs)} (${run.runtime}, ${run.maxParallel} slots)`,
+    );
+    out(`file: ${run.workflow.file}`);
+    if (run.reason) out(`reason: ${run.reason}`);
+    for (const t of run.tasks) out(taskLine(t));
+    return 0;
+  }
+  const samples = await store.readSamples(run.id);
+  if (args.command === 'report') {
+    const reportFile = store.reportPath(run.id);
+    out(
+      run.status !== 'running' && fs.existsSync(reportFile)
+        ? fs.readFileSync(reportFile, 'utf8')
+        : renderReport(run, samples),
+    );
+    return 0;
+  }
+  const text =
+    args.format === 'csv'
+      ? toCsv(run)
+      : args.format === 'chrome-trace'
+        ? JSON.stringify(toChromeTrace(run, samples))
+        : toJson(run);
+  if (args.output) {
+    writeFileAtomic(path.resolve(args.output), text);
+    err(`wrote ${path.resolve(args.output)}`);
+  } else {
+    out(text);
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    err(
+      `workflow-profiler: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+    );
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,711 @@
+/**
+ * Run-level analysis: what a performance engineer asks first about a run. How long did it really
+ * take (wall time, not the sum of durations, which the original called "total time"), how much of
+ * the available parallelism was used, which chain of nodes set the wall time, which nodes are the
+ * bottlenecks by explicit rules, and what to do about it.
+ *
+ * Pure: (RunRecord, Sample[]) in, RunAnalysis out, so the report, the dashboard and the CLI agree
+ * and the rules are unit-tested without any I/O. Every metric may be `null` (not measured); the
+ * analysis never turns a null into 0.
+ */
+import type { RunRecord, Sample, TaskRun } from '../tracking/types';
+import { formatBytes, formatCount, formatMs, formatPercent, formatRatio } from './format';
+import { buildInsights, type Insight } from './insights';
+import {
+  BOTTLENECK_RULES,
+  CPU_BOUND_MIN_DURATION_MS,
+  CPU_BOUND_PERCENT,
+  IN_PROCESS_TYPES,
+  IO_HEAVY_BYTES,
+  IO_HEAVY_OPS,
+  MEMORY_HEAVY_BYTES,
+  MEMORY_HEAVY_SHARE_MIN_BYTES,
+  MEMORY_HEAVY_SHARE_OF_PEAK,
+  SLOWEST_TOP_N,
+  SLOW_SHARE_OF_WALL,
+  WAITING_MIN_MS,
+  WAITING_SHARE_OF_DURATION,
+  hasRun,
+  ioBytes,
+  ioOps,
+  maxOfAll,
+  taskEndMs,
+  type BottleneckRule,
+} from './rules';
+
+// One import point for callers: the rules and the insight types live in their own modules.
+export * from './rules';
+export { insightText, type Insight, type InsightKind, type InsightPart } from './insights';
+
+/** One node of the run: all its attempts, the final one first for lookups. */
+export interface NodeInfo {
+  nodeId: string;
+  /** The `workflow` node this node's nested workflow belongs to, or null at top level. */
+  parentId: string | null;
+  /** 0 at top level, 1 inside a nested workflow, and so on. */
+  depth: number;
+  type: string;
+  /** The last attempt (earlier ones have status `retried`). */
+  final: TaskRun;
+  /** Every attempt, in attempt order. */
+  attempts: TaskRun[];
+  /** Whether any attempt started. */
+  executed: boolean;
+  /** Sum of every attempt's duration (a retried node's failures cost time too); null if none ran. */
+  totalDurationMs: number | null;
+  /** Sum of every attempt's queueing time; null if none was recorded. */
+  totalWaitMs: number | null;
+  /** A `workflow` node whose nested TaskRuns are in the run: it has no process of its own. */
+  isContainer: boolean;
+  /** Direct children (nested workflow nodes), in display order. */
+  children: string[];
+  onCriticalPath: boolean;
+}
+
+export interface CriticalPath {
+  /** Node ids from first to last; empty when nothing ran. */
+  nodeIds: string[];
+  /** Sum of the path's node durations (every attempt of each), ms. */
+  totalMs: number;
+  /** totalMs / wall time, null without a wall time. */
+  shareOfWall: number | null;
+  /** For nested workflows on the path: their own critical path, by container id. */
+  nested: { parentId: string; path: CriticalPath }[];
+}
+
+export interface Bottleneck {
+  rule: BottleneckRule;
+  nodeId: string;
+  /** The measured value the rule compared (ms, %, bytes or ops, by rule). */
+  value: number;
+  /** The measurement in words, e.g. `cpu 99.0% for 1.234 s`. */
+  detail: string;
+  onCriticalPath: boolean;
+}
+
+export interface BottleneckGroup {
+  rule: BottleneckRule;
+  title: string;
+  threshold: string;
+  nodes: Bottleneck[];
+}
+
+export interface RunAnalysis {
+  /** The run's wall time: run.wallMs, else the span of the tasks; null when nothing ran. */
+  wallMs: number | null;
+  wallSource: 'run' | 'tasks' | null;
+  /**
+   * Sum of the durations of every executed TaskRun, retried attempts included, nested workflow
+   * containers excluded (their children are counted, so nested work is not counted twice).
+   */
+  sumDurationMs: number;
+  /** Sum of cpuTimeMs over the TaskRuns that measured it; null if none did. */
+  totalCpuTimeMs: number | null;
+  /** TaskRuns that measured CPU time, of the executed leaf TaskRuns. */
+  cpuMeasuredTasks: number;
+  executedLeafTasks: number;
+  /**
+   * Peak of the memory in use by all nodes at once. From samples: each node's RSS held from one
+   * sample to the next, summed across nodes, maximised over time; never below the largest single
+   * node's exact peak. Without samples: the largest single node's peak, a lower bound.
+   */
+  peakConcurrentMemoryBytes: number | null;
+  peakConcurrentMemoryMethod: 'samples' | 'max-single-node' | null;
+  /** Upper bound: max over time of the summed peaks of the nodes running at that time. */
+  peakConcurrentMemoryUpperBoundBytes: number | null;
+  /** Slots the runtime had: run.maxParallel, 1 for the local runtime. */
+  slots: number;
+  /** sumDurationMs / wallMs: how many nodes ran at once on average. */
+  parallelism: number | null;
+  /** parallelism / slots: the share of the available slots kept busy. */
+  parallelEfficiency: number | null;
+  /** Most leaf tasks observed running at the same moment. */
+  maxObservedConcurrency: number;
+  /**
+   * Width of the executed top-level DAG: the largest set of nodes at the same dependency depth.
+   * Such a set can always run at once, so it is a lower bound of the true maximum antichain.
+   */
+  dagWidth: number;
+  criticalPath: CriticalPath;
+  /** Per node, final TaskRun and all attempts. */
+  nodes: Map<string, NodeInfo>;
+  /** Node ids in display order: execution order, nested nodes right after their parent. */
+  order: string[];
+  counts: {
+    nodes: number;
+    taskRuns: number;
+    completed: number;
+    failed: number;
+    skipped: number;
+    cancelled: number;
+    running: number;
+    pending: number;
+    retriedAttempts: number;
+  };
+  /** Time nodes spent queued for a slot, summed over every attempt. */
+  totalWaitMs: number;
+  waitingNodes: number;
+  bottlenecks: BottleneckGroup[];
+  /** Metrics that are null on executed process TaskRuns of this run, with the nodes affected. */
+  nullMetrics: { metric: NullableMetric; nodeIds: string[] }[];
+  insights: Insight[];
+}
+
+/** The per-task metrics the report shows and that may be null. */
+export const NULLABLE_METRICS = [
+  'durationMs',
+  'cpuTimeMs',
+  'cpuPercent',
+  'peakRssBytes',
+  'memoryDeltaBytes',
+  'ioReadBytes',
+  'ioWriteBytes',
+  'ioReadOps',
+  'ioWriteOps',
+  'peakThreads',
+  'contextSwitches',
+] as const satisfies readonly (keyof TaskRun)[];
+export type NullableMetric = (typeof NULLABLE_METRICS)[number];
+
+/** The last TaskRun of each node (its final attempt), by node id. */
+export function finalTaskByNode(run: RunRecord): Map<string, TaskRun> {
+  const out = new Map<string, TaskRun>();
+  for (const t of run.tasks) {
+    const prev = out.get(t.nodeId);
+    if (!prev || t.attempt >= prev.attempt) out.set(t.nodeId, t);
+  }
+  return out;
+}
+
+export function analyzeRun(run: RunRecord, samples: readonly Sample[] = []): RunAnalysis {
+  const { nodes, order } = buildNodes(run);
+  const leafRuns = run.tasks.filter((t) => hasRun(t) && !nodes.get(t.nodeId)?.isContainer);
+
+  const wall = wallOf(run);
+  const sumDurationMs = leafRuns.reduce((s, t) => s + (t.durationMs ?? 0), 0);
+  const cpuRuns = leafRuns.filter((t) => t.cpuTimeMs !== null);
+  const totalCpuTimeMs =
+    cpuRuns.length === 0 ? null : cpuRuns.reduce((s, t) => s + (t.cpuTimeMs ?? 0), 0);
+
+  const slots = run.runtime === 'local' ? 1 : Math.max(1, run.maxParallel);
+  const parallelism = wall.ms !== null && wall.ms > 0 ? sumDurationMs / wall.ms : null;
+  const parallelEfficiency = parallelism === null ? null : parallelism / slots;
+
+  const memory = peakConcurrentMemory(run, leafRuns, samples);
+  const criticalPath = criticalPathOf(nodes, null, wall.ms);
+  markCriticalPath(nodes, criticalPath);
+
+  let totalWaitMs = 0;
+  let waitingNodes = 0;
+  for (const n of nodes.values()) {
+    if (n.totalWaitMs !== null && n.totalWaitMs > 0) {
+      totalWaitMs += n.totalWaitMs;
+      if (n.totalWaitMs >= 1) waitingNodes++;
+    }
+  }
+
+  const analysis: RunAnalysis = {
+    wallMs: wall.ms,
+    wallSource: wall.source,
+    sumDurationMs,
+    totalCpuTimeMs,
+    cpuMeasuredTasks: cpuRuns.length,
+    executedLeafTasks: leafRuns.length,
+    peakConcurrentMemoryBytes: memory.bytes,
+    peakConcurrentMemoryMethod: memory.method,
+    peakConcurrentMemoryUpperBoundBytes: memory.upperBound,
+    slots,
+    parallelism,
+    parallelEfficiency,
+    maxObservedConcurrency: maxOverlap(leafRuns),
+    dagWidth: dagWidth(nodes, null),
+    criticalPath,
+    nodes,
+    order,
+    counts: countStatuses(run, nodes),
+    totalWaitMs,
+    waitingNodes,
+    bottlenecks: [],
+    nullMetrics: nullMetrics(nodes),
+    insights: [],
+  };
+  analysis.bottlenecks = findBottlenecks(analysis);
+  analysis.insights = buildInsights(run, analysis);
+  return analysis;
+}
+
+// ---- Nodes and display order.
+
+function buildNodes(run: RunRecord): { nodes: Map<string, NodeInfo>; order: string[] } {
+  const byNode = new Map<string, TaskRun[]>();
+  for (const t of run.tasks) {
+    const list = byNode.get(t.nodeId);
+    if (list) list.push(t);
+    else byNode.set(t.nodeId, [t]);
+  }
+  const nodes = new Map<string, NodeInfo>();
+  for (const [nodeId, list] of byNode) {
+    const attempts = [...list].sort((a, b) => a.attempt - b.attempt);
+    const final = attempts[attempts.length - 1] as TaskRun;
+    const ran = attempts.filter(hasRun);
+    const waits = attempts.filter((t) => t.waitMs !== null);
+    nodes.set(nodeId, {
+      nodeId,
+      parentId: final.parentId,
+      depth: 0,
+      type: final.type,
+      final,
+      attempts,
+      executed: ran.length > 0,
+      totalDurationMs:
+        ran.length === 0 || ran.every((t) => t.durationMs === null)
+          ? null
+          : ran.reduce((s, t) => s + (t.durationMs ?? 0), 0),
+      totalWaitMs: waits.length === 0 ? null : waits.reduce((s, t) => s + (t.waitMs ?? 0), 0),
+      isContainer: false,
+      children: [],
+      onCriticalPath: false,
+    });
+  }
+  // Children under their parent; a parent missing from the record (a partial run) leaves its
+  // children at top level rather than hiding them.
+  const roots: NodeInfo[] = [];
+  for (const n of nodes.values()) {
+    const parent = n.parentId !== null ? nodes.get(n.parentId) : undefined;
+    if (parent && parent !== n) {
+      parent.isContainer = true;
+      parent.children.push(n.nodeId);
+    } else roots.push(n);
+  }
+  const firstSeen = new Map<string, number>();
+  run.tasks.forEach((t, i) => {
+    if (!firstSeen.has(t.nodeId)) firstSeen.set(t.nodeId, i);
+  });
+  const byExecution = (a: NodeInfo, b: NodeInfo): number =>
+    orderKey(a) - orderKey(b) || (firstSeen.get(a.nodeId) ?? 0) - (firstSeen.get(b.nodeId) ?? 0);
+  const order: string[] = [];
+  const seen = new Set<string>();
+  const visit = (n: NodeInfo, depth: number): void => {
+    if (seen.has(n.nodeId)) return; // a corrupt record with a parent cycle must not loop
+    seen.add(n.nodeId);
+    n.depth = depth;
+    order.push(n.nodeId);
+    const kids = n.children.map((id) => nodes.get(id) as NodeInfo).sort(byExecution);
+    n.children = kids.map((k) => k.nodeId);
+    for (const k of kids) visit(k, depth + 1);
+  };
+  for (const r of roots.sort(byExecution)) visit(r, 0);
+  for (const n of nodes.values()) visit(n, 0);
+  return { nodes, order };
+}
+
+/** Started nodes in start order; nodes that never started after them, by when they were ready. */
+function orderKey(n: NodeInfo): number {
+  const first = n.attempts[0] as TaskRun;
+  return first.startMs ?? (first.readyAtMs ?? Number.MAX_SAFE_INTEGER / 2) + 1e12;
+}
+
+function countStatuses(run: RunRecord, nodes: Map<string, NodeInfo>): RunAnalysis['counts'] {
+  const c: RunAnalysis['counts'] = {
+    nodes: nodes.size,
+    taskRuns: run.tasks.length,
+    completed: 0,
+    failed: 0,
+    skipped: 0,
+    cancelled: 0,
+    running: 0,
+    pending: 0,
+    retriedAttempts: run.tasks.filter((t) => t.status === 'retried').length,
+  };
+  for (const n of nodes.values()) {
+    const s = n.final.status;
+    if (s === 'completed') c.completed++;
+    else if (s === 'failed') c.failed++;
+    else if (s === 'skipped') c.skipped++;
+    else if (s === 'cancelled') c.cancelled++;
+    else if (s === 'running') c.running++;
+    else if (s === 'pending') c.pending++;
+  }
+  return c;
+}
+
+// ---- Wall time, concurrency and memory.
+
+function wallOf(run: RunRecord): { ms: number | null; source: RunAnalysis['wallSource'] } {
+  if (run.wallMs !== null && Number.isFinite(run.wallMs)) return { ms: run.wallMs, source: 'run' };
+  // An interrupted run has no wallMs: the span of what ran is the best we know.
+  let start = Infinity;
+  let end = -Infinity;
+  for (const t of run.tasks) {
+    const e = taskEndMs(t);
+    if (t.startMs === null || e === null) continue;
+    start = Math.min(start, t.startMs);
+    end = Math.max(end, e);
+  }
+  return end >= start ? { ms: end - start, source: 'tasks' } : { ms: null, source: null };
+}
+
+/** Most intervals open at one moment (an end at t frees its place before a start at t). */
+function maxOverlap(tasks: readonly TaskRun[]): number {
+  const events: [number, number][] = [];
+  for (const t of tasks) {
+    const end = taskEndMs(t);
+    if (t.startMs === null || end === null) continue;
+    events.push([t.startMs, 1], [end, -1]);
+  }
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let open = 0;
+  let best = 0;
+  for (const [, d] of events) {
+    open += d;
+    best = Math.max(best, open);
+  }
+  return best;
+}
+
+function peakConcurrentMemory(
+  run: RunRecord,
+  leafRuns: readonly TaskRun[],
+  samples: readonly Sample[],
+): {
+  bytes: number | null;
+  method: RunAnalysis['peakConcurrentMemoryMethod'];
+  upperBound: number | null;
+} {
+  let maxSingle: number | null = null;
+  for (const t of leafRuns) {
+    if (t.peakRssBytes !== null) maxSingle = Math.max(maxSingle ?? 0, t.peakRssBytes);
+  }
+  const upperBound = summedPeakUpperBound(leafRuns);
+  const fromSamples = sampledConcurrentPeak(run, samples);
+  if (fromSamples !== null) {
+    // Sampling misses short spikes; the exact high-water mark of one node is a floor.
+    return { bytes: Math.max(fromSamples, maxSingle ?? 0), method: 'samples', upperBound };
+  }
+  if (maxSingle !== null) return { bytes: maxSingle, method: 'max-single-node', upperBound };
+  return { bytes: null, method: null, upperBound };
+}
+
+/**
+ * Sweep over samples in time order: each node attempt's RSS holds from one of its samples to the
+ * next (or to the attempt's end), and the sum over nodes is maximised. This is bucketing by tick
+ * without assuming the nodes were read at exactly the same instant within a tick.
+ */
+function sampledConcurrentPeak(run: RunRecord, samples: readonly Sample[]): number | null {
+  const withRss = samples.filter((s) => s.rssBytes !== null && Number.isFinite(s.t));
+  if (withRss.length === 0) return null;
+  const key = (nodeId: string, attempt: number): string => `${attempt}\u0000${nodeId}`;
+  const ends = new Map<string, number>();
+  for (const t of run.tasks) {
+    const e = taskEndMs(t);
+    if (e !== null) ends.set(key(t.nodeId, t.attempt), e);
+  }
+  const lastSample = new Map<string, number>();
+  for (const s of withRss) {
+    const k = key(s.nodeId, s.attempt);
+    lastSample.set(k, Math.max(lastSample.get(k) ?? -Infinity, s.t));
+  }
+  // Events: [time, order, key, rss]. At one instant, nodes that ended free their memory before
+  // others' samples count (0 before 1); a node whose last sample is at its own end time is
+  // removed after that sample (2), or it would come back and never leave.
+  const events: [number, number, string, number][] = [];
+  for (const s of withRss) events.push([s.t, 1, key(s.nodeId, s.attempt), s.rssBytes ?? 0]);
+  for (const [k, last] of lastSample) {
+    const end = ends.get(k) ?? last + Math.max(1, run.collector.intervalMs);
+    events.push(end > last ? [end, 0, k, 0] : [last, 2, k, 0]);
+  }
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const current = new Map<string, number>();
+  let sum = 0;
+  let peak = 0;
+  for (const [, kind, k, rss] of events) {
+    sum -= current.get(k) ?? 0;
+    if (kind === 1) {
+      current.set(k, rss);
+      sum += rss;
+      peak = Math.max(peak, sum);
+    } else current.delete(k);
+  }
+  return peak;
+}
+
+function summedPeakUpperBound(leafRuns: readonly TaskRun[]): number | null {
+  const events: [number, number, number][] = [];
+  for (const t of leafRuns) {
+    const end = taskEndMs(t);
+    if (t.startMs === null || end === null || t.peakRssBytes === null) continue;
+    events.push([t.startMs, 1, t.peakRssBytes], [end, 0, -t.peakRssBytes]);
+  }
+  if (events.length === 0) return null;
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let sum = 0;
+  let peak = 0;
+  for (const [, , d] of events) {
+    sum += d;
+    peak = Math.max(peak, sum);
+  }
+  return peak;
+}
+
+// ---- The DAG: critical path and width.
+
+/** Executed nodes of one scope (top level, or one nested workflow), with edges inside it. */
+function scopeGraph(
+  nodes: Map<string, NodeInfo>,
+  parentId: string | null,
+): { ids: string[]; preds: Map<string, string[]> } {
+  const inScope = [...nodes.values()].filter(
+    (n) => n.executed && (n.parentId === parentId || (parentId === null && !parentKnown(nodes, n))),
+  );
+  const set = new Set(inScope.map((n) => n.nodeId));
+  const preds = new Map<string, string[]>();
+  for (const n of inScope)
+    preds.set(
+      n.nodeId,
+      n.final.needs.filter((d) => set.has(d) && d !== n.nodeId),
+    );
+  return {
+    ids: topoOrder(
+      inScope.map((n) => n.nodeId),
+      preds,
+    ),
+    preds,
+  };
+}
+
+function parentKnown(nodes: Map<string, NodeInfo>, n: NodeInfo): boolean {
+  return n.parentId !== null && nodes.has(n.parentId) && n.parentId !== n.nodeId;
+}
+
+/** Kahn's algorithm; nodes left in a cycle (a corrupt record) are appended with their edges cut. */
+function topoOrder(ids: string[], preds: Map<string, string[]>): string[] {
+  const indeg = new Map(ids.map((id) => [id, (preds.get(id) ?? []).length]));
+  const succs = new Map<string, string[]>(ids.map((id) => [id, []]));
+  for (const id of ids) for (const p of preds.get(id) ?? []) succs.get(p)?.push(id);
+  const queue = ids.filter((id) => indeg.get(id) === 0);
+  const out: string[] = [];
+  for (let i = 0; i < queue.length; i++) {
+    const id = queue[i] as string;
+    out.push(id);
+    for (const s of succs.get(id) ?? []) {
+      const d = (indeg.get(s) ?? 0) - 1;
+      indeg.set(s, d);
+      if (d === 0) queue.push(s);
+    }
+  }
+  if (out.length < ids.length) {
+    const done = new Set(out);
+    for (const id of ids) {
+      if (done.has(id)) continue;
+      preds.set(
+        id,
+        (preds.get(id) ?? []).filter((p) => done.has(p)),
+      );
+      out.push(id);
+      done.add(id);
+    }
+  }
+  return out;
+}
+
+/**
+ * Longest path through the executed DAG of one scope, each node weighted by the time all its
+ * attempts took. Ties go to the predecessor that finished last: that is the one that actually
+ * released the next node.
+ */
+export function criticalPathOf(
+  nodes: Map<string, NodeInfo>,
+  parentId: string | null,
+  wallMs: number | null,
+): CriticalPath {
+  const { ids, preds } = scopeGraph(nodes, parentId);
+  const dist = new Map<string, number>();
+  const via = new Map<string, string | null>();
+  const endOf = (id: string): number => taskEndMs((nodes.get(id) as NodeInfo).final) ?? -Infinity;
+  for (const id of ids) {
+    let best: string | null = null;
+    let bestDist = 0;
+    for (const p of preds.get(id) ?? []) {
+      const d = dist.get(p) ?? 0;
+      if (best === null || d > bestDist || (d === bestDist && endOf(p) > endOf(best))) {
+        best = p;
+        bestDist = d;
+      }
+    }
+    dist.set(id, bestDist + ((nodes.get(id) as NodeInfo).totalDurationMs ?? 0));
+    via.set(id, best);
+  }
+  let last: string | null = null;
+  for (const id of ids) {
+    const d = dist.get(id) ?? 0;
+    const bestSoFar = last === null ? -1 : (dist.get(last) ?? 0);
+    if (d > bestSoFar || (d === bestSoFar && last !== null && endOf(id) > endOf(last))) last = id;
+  }
+  const path: string[] = [];
+  for (let id = last; id !== null; id = via.get(id) ?? null) path.unshift(id);
+  const totalMs = last === null ? 0 : (dist.get(last) ?? 0);
+  const nested: CriticalPath['nested'] = [];
+  for (const id of path) {
+    if ((nodes.get(id) as NodeInfo).isContainer) {
+      nested.push({ parentId: id, path: criticalPathOf(nodes, id, wallMs) });
+    }
+  }
+  return {
+    nodeIds: path,
+    totalMs,
+    shareOfWall: wallMs !== null && wallMs > 0 ? totalMs / wallMs : null,
+    nested,
+  };
+}
+
+function markCriticalPath(nodes: Map<string, NodeInfo>, cp: CriticalPath): void {
+  for (const id of cp.nodeIds) {
+    const n = nodes.get(id);
+    if (n) n.onCriticalPath = true;
+  }
+  for (const n of cp.nested) markCriticalPath(nodes, n.path);
+}
+
+/**
+ * Width by levels: level = longest chain of needs above a node. Nodes on one level never depend
+ * on each other, so each level is a set that can run at once.
+ */
+export function dagWidth(nodes: Map<string, NodeInfo>, parentId: string | null): number {
+  const { ids, preds } = scopeGraph(nodes, parentId);
+  const level = new Map<string, number>();
+  const perLevel = new Map<number, number>();
+  for (const id of ids) {
+    const l =
+      maxOfAll(
+        (preds.get(id) ?? []).map((p) => level.get(p) ?? 0),
+        -1,
+      ) + 1;
+    level.set(id, l);
+    perLevel.set(l, (perLevel.get(l) ?? 0) + 1);
+  }
+  return maxOfAll(perLevel.values(), 0);
+}
+
+// ---- Bottlenecks.
+
+function findBottlenecks(a: RunAnalysis): BottleneckGroup[] {
+  // Containers are left out: their time is their children's, which are judged on their own.
+  const leaves = a.order
+    .map((id) => a.nodes.get(id) as NodeInfo)
+    .filter((n) => n.executed && !n.isContainer);
+  const hit = (rule: BottleneckRule, n: NodeInfo, value: number, detail: string): Bottleneck => ({
+    rule,
+    nodeId: n.nodeId,
+    value,
+    detail,
+    onCriticalPath: n.onCriticalPath,
+  });
+  const wall = a.wallMs;
+  const shareText = (ms: number): string =>
+    wall !== null && wall > 0 ? `, ${formatRatio(ms / wall)} of the wall time` : '';
+
+  const timed = leaves.filter((n) => n.totalDurationMs !== null);
+  const byDuration = [...timed].sort((x, y) => (y.totalDurationMs ?? 0) - (x.totalDurationMs ?? 0));
+  const slowest = byDuration.filter(
+    (n, i) =>
+      i < SLOWEST_TOP_N ||
+      (wall !== null && wall > 0 && (n.totalDurationMs ?? 0) / wall > SLOW_SHARE_OF_WALL),
+  );
+
+  const memRef = a.peakConcurrentMemoryBytes;
+  const groups: Record<BottleneckRule, Bottleneck[]> = {
+    slowest: slowest.map((n) => {
+      const ms = n.totalDurationMs ?? 0;
+      const tries = n.attempts.filter(hasRun).length;
+      return hit(
+        'slowest',
+        n,
+        ms,
+        `${formatMs(ms)}${shareText(ms)}${tries > 1 ? ` over ${tries} attempts` : ''}`,
+      );
+    }),
+    'cpu-bound': [],
+    'memory-heavy': [],
+    'io-heavy': [],
+    waiting: [],
+  };
+  for (const n of leaves) {
+    const t = n.final;
+    if (
+      t.cpuPercent !== null &&
+      t.durationMs !== null &&
+      t.cpuPercent >= CPU_BOUND_PERCENT &&
+      t.durationMs >= CPU_BOUND_MIN_DURATION_MS
+    ) {
+      groups['cpu-bound'].push(
+        hit(
+          'cpu-bound',
+          n,
+          t.cpuPercent,
+          `CPU ${formatPercent(t.cpuPercent)} for ${formatMs(t.durationMs)} (${formatMs(t.cpuTimeMs)} CPU time)`,
+        ),
+      );
+    }
+    const rss = maxOf(n.attempts.map((x) => x.peakRssBytes));
+    if (rss !== null) {
+      const share = memRef !== null && memRef > 0 ? rss / memRef : null;
+      const big = rss >= MEMORY_HEAVY_BYTES;
+      const relative =
+        share !== null &&
+        share >= MEMORY_HEAVY_SHARE_OF_PEAK &&
+        rss >= MEMORY_HEAVY_SHARE_MIN_BYTES;
+      if (big || relative) {
+        const of =
+          share !== null ? `, ${formatRatio(share)} of the run's peak concurrent memory` : '';
+        groups['memory-heavy'].push(
+          hit('memory-heavy', n, rss, `peak RSS ${formatBytes(rss)}${of}`),
+        );
+      }
+    }
+    const bytes = ioBytes(t);
+    const ops = ioOps(t);
+    if ((bytes !== null && bytes >= IO_HEAVY_BYTES) || (ops !== null && ops >= IO_HEAVY_OPS)) {
+      groups['io-heavy'].push(
+        hit(
+          'io-heavy',
+          n,
+          bytes ?? ops ?? 0,
+          `read ${formatBytes(t.ioReadBytes)} / wrote ${formatBytes(t.ioWriteBytes)} in ${formatCount(ops)} system calls`,
+        ),
+      );
+    }
+    const wait = n.totalWaitMs;
+    const dur = n.totalDurationMs;
+    if (
+      wait !== null &&
+      dur !== null &&
+      wait >= WAITING_MIN_MS &&
+      wait >= WAITING_SHARE_OF_DURATION * dur
+    ) {
+      const of = dur > 0 ? ` (${formatRatio(wait / dur)} of its ${formatMs(dur)} run)` : '';
+      groups.waiting.push(hit('waiting', n, wait, `queued ${formatMs(wait)} for a slot${of}`));
+    }
+  }
+  // Largest first within each rule, so the worst offender leads.
+  for (const list of Object.values(groups)) list.sort((x, y) => y.value - x.value);
+  return BOTTLENECK_RULES.map((r) => ({ ...r, nodes: groups[r.rule] }));
+}
+
+function maxOf(values: (number | null)[]): number | null {
+  let best: number | null = null;
+  for (const v of values) if (v !== null && (best === null || v > best)) best = v;
+  return best;
+}
+
+function nullMetrics(nodes: Map<string, NodeInfo>): RunAnalysis['nullMetrics'] {
+  // Only process nodes are expected to have these; logic and HTTP nodes have none by design.
+  const measured = [...nodes.values()].filter(
+    (n) => n.executed && !IN_PROCESS_TYPES.has(n.type) && n.final.startMs !== null,
+  );
+  const out: RunAnalysis['nullMetrics'] = [];
+  for (const metric of NULLABLE_METRICS) {
+    const nodeIds = measured.filter((n) => n.final[metric] === null).map((n) => n.nodeId);
+    if (nodeIds.length > 0) out.push({ metric, nodeIds });
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+/**
+ * One node attempt's output: streamed straight to its log file (synchronous appends, so memory
+ * stays bounded whatever the node prints) and forwarded live at a bounded rate.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { StreamRedactor } from './redact';
+
+export type LogForward = (stream: 'stdout' | 'stderr', text: string) => void;
+
+/** Live views get at most this much output per node per second; the file gets everything. */
+export const FORWARD_BYTES_PER_SEC = 64 * 1024;
+
+export class NodeLog {
+  private readonly fd: number;
+  private readonly redactors: Record<'stdout' | 'stderr', StreamRedactor>;
+  private windowStart = 0;
+  private windowBytes = 0;
+  private droppedNotice = false;
+  private closed = false;
+  bytesWritten = 0;
+
+  constructor(
+    readonly file: string,
+    secrets: readonly string[],
+    private readonly forward: LogForward | null,
+    private readonly now: () => number = Date.now,
+  ) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.fd = fs.openSync(file, 'a');
+    this.redactors = { stdout: new StreamRedactor(secrets), stderr: new StreamRedactor(secrets) };
+  }
+
+  write(stream: 'stdout' | 'stderr', chunk: Buffer): void {
+    if (this.closed) return;
+    this.emit(stream, this.redactors[stream].push(chunk));
+  }
+
+  /** A line from the runner itself (e.g. why a retry happens), marked so it can't pass for output. */
+  note(text: string): void {
+    if (this.closed) return;
+    // Output held back for secret matching goes first, so the note never lands mid-line.
+    this.emit('stdout', this.redactors.stdout.flush());
+    this.emit('stderr', this.redactors.stderr.flush());
+    this.emit('stderr', `[workflow-profiler] ${text}\n`);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.emit('stdout', this.redactors.stdout.end());
+    this.emit('stderr', this.redactors.stderr.end());
+    this.closed = true;
+    fs.closeSync(this.fd);
+  }
+
+  private emit(stream: 'stdout' | 'stderr', text: string): void {
+    if (text.length === 0) return;
+    const buf = Buffer.from(text, 'utf8');
+    fs.writeSync(this.fd, buf);
+    this.bytesWritten += buf.length;
+    if (!this.forward) return;
+    const t = this.now();
+    if (t - this.windowStart >= 1000) {
+      this.windowStart = t;
+      this.windowBytes = 0;
+      this.droppedNotice = false;
+    }
+    if (this.windowBytes + buf.length <= FORWARD_BYTES_PER_SEC) {
+      this.windowBytes += buf.length;
+      this.forward(stream, text);
+    } else if (!this.droppedNotice) {
+      this.droppedNotice = true;
+      this.forward(
+        'stderr',
+        `[workflow-profiler] live output throttled; the full log is ${this.file}\n`,
+      );
+    }
+  }
+}

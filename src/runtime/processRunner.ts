@@ -1,0 +1,292 @@
+/**
+ * Starts one node's process tree, streams its output, measures it and kills it whole.
+ *
+ * On Linux the command runs under the native reaper (src/tracking/reaper.ts), which reports exact
+ * totals for the whole tree and kills it on cancel or when this process dies. Elsewhere (or when
+ * the reaper is not built) the command is spawned directly in its own process group, and its
+ * metrics are sampled estimates (null where nothing could be measured, never 0).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import { monoMs } from './clock';
+import type { ProcessMetrics, ProcessOutcome, ProcessSpec, RunningProcess } from './processTypes';
+import type { MetricsCollector, TrackHandle, TreeStats } from '../tracking/metricsCollector';
+import { sampledMetrics } from '../tracking/pidusageFallback';
+import { descendantsOf } from '../tracking/procfs';
+import {
+  DEFAULT_GRACE_MS,
+  errnoName,
+  monoNsToMonoMs,
+  newResultFile,
+  reaperArgs,
+  reaperPath,
+  signalName,
+  takeReaperResult,
+  type ReaperResult,
+} from '../tracking/reaper';
+
+/** After asking the reaper to cancel, how long before we kill everything ourselves. */
+const REAPER_UNRESPONSIVE_MS = DEFAULT_GRACE_MS + 3000;
+/** After the root exits, how long output pipes may stay open (held by an escaped process). */
+const PIPE_DRAIN_MS = 2000;
+
+const noSamples: TreeStats = {
+  sampleCount: 0,
+  peakRssBytes: null,
+  maxHwmBytes: null,
+  firstRssBytes: null,
+  lastRssBytes: null,
+  peakThreads: null,
+  processCount: null,
+  lastCpuMs: null,
+  lastIo: null,
+};
+
+function nullMetrics(): ProcessMetrics {
+  return { ...sampledMetrics(noSamples, null), processCount: null };
+}
+
+function maxOf(...values: (number | null)[]): number | null {
+  let best: number | null = null;
+  for (const v of values) if (v !== null && (best === null || v > best)) best = v;
+  return best;
+}
+
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+
+/** Exact totals from the reaper, combined with what only sampling can see. */
+export function reaperMetrics(r: ReaperResult, stats: TreeStats): ProcessMetrics {
+  const durationMs = round3((r.endNs - r.startNs) / 1e6);
+  const cpuTimeMs = round3((r.cpuUserUs + r.cpuSysUs) / 1000);
+  const io = r.io;
+  return {
+    durationMs,
+    cpuTimeMs,
+    cpuPercent: durationMs > 0 ? Math.round((cpuTimeMs / durationMs) * 10000) / 100 : null,
+    // ru_maxrss is the largest single process's high-water mark; the summed peak can only be
+    // sampled. Either may be the larger: a tree of ten 50 MB processes, or a 20 ms spike.
+    peakRssBytes: maxOf(stats.peakRssBytes, r.maxRssBytes, stats.maxHwmBytes),
+    // Last minus first sample of the summed RSS: how much the tree grew while observed. The
+    // kernel frees everything at exit, so "at exit" would always read 0.
+    memoryDeltaBytes:
+      stats.sampleCount >= 2 && stats.firstRssBytes !== null && stats.lastRssBytes !== null
+        ? stats.lastRssBytes - stats.firstRssBytes
+        : null,
+    ioReadBytes: io ? io.readBytes : null,
+    ioWriteBytes: io ? Math.max(0, io.writeBytes - io.cancelledWriteBytes) : null,
+    ioReadChars: io ? io.rchar : null,
+    ioWriteChars: io ? io.wchar : null,
+    ioReadOps: io ? io.syscr : null,
+    ioWriteOps: io ? io.syscw : null,
+    peakThreads: stats.peakThreads,
+    contextSwitches: r.voluntaryCtxSwitches + r.involuntaryCtxSwitches,
+    processCount: Math.max(r.processesReaped, stats.processCount ?? 0),
+    strayProcessesKilled: r.straysKilled,
+    sampleCount: stats.sampleCount,
+  };
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function sendSignal(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function failedToStart(message: string): RunningProcess {
+  const now = monoMs();
+  const outcome: ProcessOutcome = {
+    exitCode: null,
+    signal: null,
+    timedOut: false,
+    cancelled: false,
+    spawnError: message,
+    startMono: now,
+    endMono: now,
+    metrics: nullMetrics(),
+  };
+  return { pid: undefined, done: Promise.resolve(outcome), cancel: () => undefined };
+}
+
+export function startProcess(spec: ProcessSpec, collector: MetricsCollector): RunningProcess {
+  if (!isDirectory(spec.cwd)) return failedToStart(`working directory not found: ${spec.cwd}`);
+  const reaper = collector.mode === 'reaper' ? reaperPath() : null;
+  const resultFile = reaper ? newResultFile() : null;
+  const posixGroup = !reaper && process.platform !== 'win32';
+
+  const startMono = monoMs();
+  let child: ChildProcess;
+  try {
+    child = spawn(
+      reaper ?? spec.file,
+      reaper && resultFile ? reaperArgs(resultFile, spec.file, spec.args) : spec.args,
+      {
+        cwd: spec.cwd,
+        env: spec.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // Without the reaper, a process group is the best handle on the tree.
+        detached: posixGroup,
+        windowsHide: true,
+      },
+    );
+  } catch (err) {
+    return failedToStart(err instanceof Error ? err.message : String(err));
+  }
+  const pid = child.pid;
+  const tracking: TrackHandle | null =
+    pid !== undefined
+      ? collector.track(spec.nodeId, spec.attempt, pid, { rootIsReaper: !!reaper })
+      : null;
+
+  child.stdout?.on('data', (c: Buffer) => spec.onStdout(c));
+  child.stderr?.on('data', (c: Buffer) => spec.onStderr(c));
+
+  let cancelled = false;
+  let timedOut = false;
+  let exitMono: number | null = null;
+  let spawnError: string | null = null;
+  const timers: NodeJS.Timeout[] = [];
+  const later = (ms: number, fn: () => void): void => {
+    timers.push(setTimeout(fn, ms));
+  };
+
+  const killTree = (): void => {
+    if (pid === undefined || exitMono !== null) return;
+    if (reaper) {
+      // The reaper TERMs the tree, waits its grace period, KILLs what is left and reaps it all.
+      sendSignal(pid, 'SIGTERM');
+      later(REAPER_UNRESPONSIVE_MS, () => {
+        if (exitMono !== null) return;
+        for (const p of descendantsOf(pid)) sendSignal(p, 'SIGKILL');
+        sendSignal(pid, 'SIGKILL');
+      });
+    } else if (process.platform === 'win32') {
+      spawn('taskkill', ['/pid', String(pid), '/T', '/F'], {
+        stdio: 'ignore',
+        windowsHide: true,
+      }).once('error', () => undefined);
+    } else {
+      const linux = process.platform === 'linux';
+      const tree = linux ? descendantsOf(pid) : [];
+      sendSignal(-pid, 'SIGTERM');
+      for (const p of tree) sendSignal(p, 'SIGTERM');
+      later(DEFAULT_GRACE_MS, () => {
+        sendSignal(-pid, 'SIGKILL');
+        for (const p of linux ? [...tree, ...descendantsOf(pid)] : []) sendSignal(p, 'SIGKILL');
+      });
+    }
+  };
+
+  const cancel = (_reason: string): void => {
+    if (cancelled || exitMono !== null) return;
+    cancelled = true;
+    killTree();
+  };
+  if (spec.timeoutMs !== undefined && spec.timeoutMs > 0) {
+    later(spec.timeoutMs, () => {
+      if (cancelled || exitMono !== null) return;
+      timedOut = true;
+      cancel('timeout');
+    });
+  }
+
+  // Sampling stops when the root exits: its pid may be reused from then on.
+  let finalStats: TreeStats | null = null;
+  const stopTracking = (): TreeStats => {
+    finalStats ??= tracking ? tracking.finish() : noSamples;
+    return finalStats;
+  };
+
+  const done = new Promise<ProcessOutcome>((resolve) => {
+    let settled = false;
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      for (const t of timers) clearTimeout(t);
+      const stats = stopTracking();
+      const endMono = exitMono ?? monoMs();
+      const outcome: ProcessOutcome = {
+        exitCode: child.exitCode,
+        signal: child.signalCode,
+        timedOut,
+        cancelled,
+        spawnError,
+        startMono,
+        endMono,
+        metrics: spawnError ? nullMetrics() : sampledMetrics(stats, round3(endMono - startMono)),
+      };
+      if (resultFile && !spawnError) applyReaperResult(outcome, resultFile, stats, spec);
+      resolve(outcome);
+    };
+
+    // `on`, not `once`: an 'error' event without a listener would crash the runner.
+    child.on('error', (err: Error) => {
+      // Could not spawn: no exit event follows. (Signals are sent with process.kill, whose
+      // failures throw there instead of arriving here.)
+      if (pid !== undefined) return;
+      spawnError = err.message;
+      settle();
+    });
+    child.once('exit', () => {
+      exitMono = monoMs();
+      stopTracking();
+      for (const t of timers) clearTimeout(t);
+      // Strays of a directly spawned tree (the reaper kills its own).
+      if (posixGroup && pid !== undefined) sendSignal(-pid, 'SIGKILL');
+      // A process outside our reach may hold the pipes open: do not wait for it forever.
+      const drain = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        settle();
+      }, PIPE_DRAIN_MS);
+      drain.unref();
+      timers.push(drain);
+    });
+    child.once('close', () => settle());
+  });
+
+  return { pid, done, cancel };
+}
+
+/** Replaces sampled figures with the reaper's exact ones, or says why there are none. */
+function applyReaperResult(
+  outcome: ProcessOutcome,
+  resultFile: string,
+  stats: TreeStats,
+  spec: ProcessSpec,
+): void {
+  const { result, problem } = takeReaperResult(resultFile);
+  if (!result) {
+    // The reaper was killed (or failed): keep the sampled figures, and say so in the node's log.
+    spec.onStderr(
+      Buffer.from(
+        `workflow-profiler: no exact totals (${problem ?? 'unknown'}); metrics are sampled\n`,
+      ),
+    );
+    return;
+  }
+  const nowMono = monoMs();
+  const nowNs = process.hrtime.bigint();
+  outcome.startMono = monoNsToMonoMs(result.startNs, nowMono, nowNs);
+  outcome.endMono = monoNsToMonoMs(result.endNs, nowMono, nowNs);
+  outcome.cancelled = outcome.cancelled || result.cancelled;
+  if (result.execErrno !== null) {
+    outcome.spawnError = `spawn ${spec.file} ${errnoName(result.execErrno)}`;
+    outcome.exitCode = null;
+    outcome.signal = null;
+    outcome.metrics = nullMetrics();
+    return;
+  }
+  outcome.exitCode = result.exitCode;
+  outcome.signal = result.signal !== null ? signalName(result.signal) : null;
+  outcome.metrics = reaperMetrics(result, stats);
+}

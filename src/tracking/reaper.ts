@@ -1,0 +1,233 @@
+/**
+ * The native reaper (native/reaper.c, built to dist/wp-reaper): where it is, how to call it, and
+ * its result file, parsed and validated into numbers.
+ *
+ * Why native and not a small Node wrapper: a process's ru_maxrss starts from the high-water mark
+ * of the memory image it was forked from (Linux carries it across fork and exec). A child forked
+ * by a 540 MB Node process reported 504 MB of peak memory while its own VmHWM was 40 MB. The
+ * reaper is a few hundred kB, so its children's ru_maxrss is theirs. It also costs about 1.5 ms
+ * per spawn, where a Node wrapper costs 40 ms and 40 MB.
+ *
+ * What it gives that sampling cannot: as a child subreaper it reaps every process of the tree
+ * (orphans are re-parented to it), so getrusage(RUSAGE_CHILDREN) and /proc/self/io at its end
+ * hold the exact CPU time, context switches, largest high-water mark and I/O of the whole tree,
+ * including processes that lived between two samples. It also kills the whole tree on cancel or
+ * when the runner dies.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { distDir } from '../runtime/assets';
+
+/** Set by tests or packagers to use a reaper from elsewhere. */
+const REAPER_ENV = 'WORKFLOW_PROFILER_REAPER';
+export const REAPER_NAME = 'wp-reaper';
+/** TERM to KILL grace the reaper gives the tree on cancel. */
+export const DEFAULT_GRACE_MS = 500;
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+let located: string | null | undefined;
+
+/** Absolute path of an executable wp-reaper, or null (not Linux, or not built). */
+export function reaperPath(): string | null {
+  if (located !== undefined) return located;
+  located = null;
+  if (process.platform !== 'linux') return null;
+  const fromEnv = process.env[REAPER_ENV];
+  const candidates = fromEnv
+    ? [fromEnv]
+    : [
+        path.join(distDir(), REAPER_NAME),
+        // Compiled tests run from out/src/tracking/ while dist/ may hold only the reaper.
+        path.resolve(__dirname, '../../../dist', REAPER_NAME),
+      ];
+  located = candidates.find(isExecutable) ?? null;
+  return located;
+}
+
+/** The reaper's argv for running `file args...`. */
+export function reaperArgs(
+  resultFile: string,
+  file: string,
+  args: string[],
+  graceMs = DEFAULT_GRACE_MS,
+): string[] {
+  return ['--result', resultFile, '--grace-ms', String(Math.round(graceMs)), '--', file, ...args];
+}
+
+let resultDir: string | null = null;
+let resultCounter = 0;
+
+/** A fresh path for one reaper's result, in a private directory removed when we exit. */
+export function newResultFile(): string {
+  if (!resultDir) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-reaper-'));
+    resultDir = dir;
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  resultCounter += 1;
+  return path.join(resultDir, `${resultCounter}.json`);
+}
+
+/** Deltas of /proc/self/io over the tree's life: the reaper's own reads are subtracted. */
+export interface ReaperIo {
+  rchar: number;
+  wchar: number;
+  syscr: number;
+  syscw: number;
+  readBytes: number;
+  writeBytes: number;
+  cancelledWriteBytes: number;
+}
+
+export interface ReaperResult {
+  /** Pid of the main process (the command). */
+  pid: number;
+  /** Exit code of the main process, or null when a signal killed it. */
+  exitCode: number | null;
+  /** Signal number that killed the main process, or null. */
+  signal: number | null;
+  /** errno of a failed exec (e.g. 2 = ENOENT), or null when the command started. */
+  execErrno: number | null;
+  /** CLOCK_MONOTONIC nanoseconds: before fork, and when the main process was reaped. */
+  startNs: number;
+  endNs: number;
+  /** When the whole tree was reaped. */
+  reaperEndNs: number;
+  cpuUserUs: number;
+  cpuSysUs: number;
+  /** Largest high-water mark of any single process of the tree (ru_maxrss), bytes. */
+  maxRssBytes: number;
+  voluntaryCtxSwitches: number;
+  involuntaryCtxSwitches: number;
+  /** Null when /proc/self/io was unreadable (kernel without task I/O accounting). */
+  io: ReaperIo | null;
+  /** Processes the reaper itself reaped: its child and every orphan re-parented to it. */
+  processesReaped: number;
+  /** Descendants still alive when the main process exited, killed. */
+  straysKilled: number;
+  cancelled: boolean;
+  /** Signal that asked the reaper to cancel (SIGTERM, SIGINT, SIGHUP = its parent died), or null. */
+  cancelSignal: number | null;
+}
+
+type Json = Record<string, unknown>;
+
+function count(obj: Json, key: string): number {
+  const v = obj[key];
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+    throw new Error(`reaper result: "${key}" is not a non-negative number`);
+  }
+  return v;
+}
+
+/** Parses the reaper's JSON, throwing on anything malformed (a truncated file, a new version). */
+export function parseReaperResult(text: string): ReaperResult {
+  const raw: unknown = JSON.parse(text);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new Error('reaper result: not an object');
+  }
+  const obj = raw as Json;
+  if (obj['version'] !== 1)
+    throw new Error(`reaper result: unknown version ${String(obj['version'])}`);
+  const exitCode = obj['exitCode'];
+  if (typeof exitCode !== 'number' || !Number.isInteger(exitCode)) {
+    throw new Error('reaper result: "exitCode" is not an integer');
+  }
+  let io: ReaperIo | null = null;
+  const rawIo = obj['io'];
+  if (rawIo !== null) {
+    if (typeof rawIo !== 'object' || rawIo === undefined || Array.isArray(rawIo)) {
+      throw new Error('reaper result: "io" is neither an object nor null');
+    }
+    const o = rawIo as Json;
+    io = {
+      rchar: count(o, 'rchar'),
+      wchar: count(o, 'wchar'),
+      syscr: count(o, 'syscr'),
+      syscw: count(o, 'syscw'),
+      readBytes: count(o, 'readBytes'),
+      writeBytes: count(o, 'writeBytes'),
+      cancelledWriteBytes: count(o, 'cancelledWriteBytes'),
+    };
+  }
+  if (typeof obj['cancelled'] !== 'boolean') throw new Error('reaper result: "cancelled" missing');
+  const signal = count(obj, 'signal');
+  const execErrno = count(obj, 'execErrno');
+  const cancelSignal = count(obj, 'cancelSignal');
+  const result: ReaperResult = {
+    pid: count(obj, 'pid'),
+    exitCode: exitCode >= 0 ? exitCode : null,
+    signal: signal > 0 ? signal : null,
+    execErrno: execErrno > 0 ? execErrno : null,
+    startNs: count(obj, 'startNs'),
+    endNs: count(obj, 'endNs'),
+    reaperEndNs: count(obj, 'reaperEndNs'),
+    cpuUserUs: count(obj, 'cpuUserUs'),
+    cpuSysUs: count(obj, 'cpuSysUs'),
+    maxRssBytes: count(obj, 'maxRssKb') * 1024,
+    voluntaryCtxSwitches: count(obj, 'voluntaryCtxSwitches'),
+    involuntaryCtxSwitches: count(obj, 'involuntaryCtxSwitches'),
+    io,
+    processesReaped: count(obj, 'processesReaped'),
+    straysKilled: count(obj, 'straysKilled'),
+    cancelled: obj['cancelled'],
+    cancelSignal: cancelSignal > 0 ? cancelSignal : null,
+  };
+  if (result.endNs < result.startNs) throw new Error('reaper result: ends before it starts');
+  return result;
+}
+
+/**
+ * Reads and deletes a result file. Null when there is none (the reaper was SIGKILLed, or could not
+ * write) or it is malformed: the caller then falls back to sampled values.
+ */
+export function takeReaperResult(file: string): {
+  result: ReaperResult | null;
+  problem: string | null;
+} {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return { result: null, problem: 'the reaper left no result file' };
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+  try {
+    return { result: parseReaperResult(text), problem: null };
+  } catch (err) {
+    return { result: null, problem: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+const signalNames = new Map<number, string>(
+  Object.entries(os.constants.signals).map(([name, num]) => [num, name]),
+);
+const errnoNames = new Map<number, string>(
+  Object.entries(os.constants.errno).map(([name, num]) => [num, name]),
+);
+
+export function signalName(signal: number): string {
+  return signalNames.get(signal) ?? `SIG${signal}`;
+}
+
+export function errnoName(errno: number): string {
+  return errnoNames.get(errno) ?? `errno ${errno}`;
+}
+
+/**
+ * Converts the reaper's CLOCK_MONOTONIC nanoseconds to runtime/clock.ts's monoMs(). Both come
+ * from CLOCK_MONOTONIC (libuv's hrtime); only the origin differs, measured here each time.
+ */
+export function monoNsToMonoMs(ns: number, nowMonoMs: number, nowHrtimeNs: bigint): number {
+  return ns / 1e6 - (Number(nowHrtimeNs) / 1e6 - nowMonoMs);
+}

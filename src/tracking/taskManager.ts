@@ -1,0 +1,549 @@
+/**
+ * The TaskManager: the run store. One folder per run under the store directory:
+ *
+ *   <store>/index.ndjson          summaries for fast listing (see runIndex.ts)
+ *   <store>/<id>/run.json         the RunRecord, rewritten atomically on every save
+ *   <store>/<id>/samples.ndjson   appended during profiled runs
+ *   <store>/<id>/logs/<node>.log  node output
+ *   <store>/<id>/report.md
+ *
+ * The folders are the truth and the index is a cache that heals itself: list() notices folders
+ * it lacks, entries whose folder is gone and run.json files that changed behind its back, and
+ * rebuilds it from the folders when it is missing or damaged. Several runners may share a store:
+ * each writes only its own folder, and the index only ever gets single-write appends except for
+ * atomic rewrites (see runIndex.ts for what a racing rewrite can cost: nothing the next list
+ * does not repair).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { writeFileAtomic } from './atomicWrite';
+import {
+  entryFromRecord,
+  fingerprintOf,
+  IndexFile,
+  INDEX_FILE,
+  sameFingerprint,
+  type FileFingerprint,
+  type IndexEntry,
+} from './runIndex';
+import { checkRunRecord } from './runRecordCheck';
+import { runnerState } from './runnerLiveness';
+import { openSamplesWriter, SampleReader, type SamplesWriter } from './samplesFile';
+import type { RunRecord, RunStatus, Sample, TaskStatus } from './types';
+
+export type { SamplesWriter } from './samplesFile';
+
+/** A run's samples as a stream; after iterating, `skipped` counts the malformed lines. */
+export type SampleStream = AsyncIterable<Sample> & { readonly skipped: number };
+
+export interface RunSummary {
+  id: string;
+  status: RunStatus;
+  workflow: { name: string; file: string; hash: string };
+  startedAt: string;
+  endedAt: string | null;
+  wallMs: number | null;
+  /** Number of TaskRuns per status (every status present, 0 when none). */
+  taskCounts: Record<TaskStatus, number>;
+  runDir: string;
+}
+
+export interface TaskManagerOptions {
+  /** Problems worth telling the user that do not stop the operation (each message once). */
+  warn?(message: string): void;
+}
+
+export type RunStoreErrorCode =
+  'unknown-run' | 'ambiguous-run' | 'corrupt-run' | 'bad-id' | 'exists' | 'busy';
+
+export class RunStoreError extends Error {
+  constructor(
+    readonly code: RunStoreErrorCode,
+    message: string,
+    readonly candidates: string[] = [],
+  ) {
+    super(message);
+    this.name = 'RunStoreError';
+  }
+}
+
+const RUN_FILE = 'run.json';
+const SAMPLES_FILE = 'samples.ndjson';
+/** Run ids become folder names: no separators, no leading dot (hidden/temporary names). */
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** Folders being deleted are renamed to this prefix first, so a half-deleted run never lists. */
+const DELETING_PREFIX = '.deleting-';
+/** Reason given to the tasks of a run whose runner died. */
+export const RUNNER_STOPPED = 'runner stopped';
+
+/** Compact when the index holds more lines than this for `runs` runs. */
+function compactionThreshold(runs: number): number {
+  return 2 * runs + 64;
+}
+
+type ReadResult = { record: RunRecord; fp: FileFingerprint | null } | { error: string };
+
+export class TaskManager {
+  private readonly index: IndexFile;
+  private readonly warnOnce: (message: string) => void;
+
+  constructor(
+    readonly storeDir: string,
+    opts: TaskManagerOptions = {},
+  ) {
+    this.storeDir = path.resolve(storeDir);
+    this.index = new IndexFile(path.join(this.storeDir, INDEX_FILE));
+    const seen = new Set<string>();
+    const warn = opts.warn;
+    // Views list the store again and again; the same damaged folder should be logged once.
+    this.warnOnce = (message) => {
+      if (!warn || seen.has(message)) return;
+      seen.add(message);
+      warn(message);
+    };
+  }
+
+  // ---------------------------------------------------------------- paths
+
+  runDir(runId: string): string {
+    return path.join(this.storeDir, safeId(runId));
+  }
+
+  /** `logs/<node>.log`; attempts after the first get `<node>.attempt-N.log`. */
+  logPath(runId: string, nodeId: string, attempt = 1): string {
+    const suffix = attempt > 1 ? `.attempt-${attempt}` : '';
+    return path.join(this.runDir(runId), 'logs', `${fileSafe(nodeId)}${suffix}.log`);
+  }
+
+  reportPath(runId: string): string {
+    return path.join(this.runDir(runId), 'report.md');
+  }
+
+  outputsDir(runId: string): string {
+    return path.join(this.runDir(runId), 'outputs');
+  }
+
+  samplesPath(runId: string): string {
+    return path.join(this.runDir(runId), SAMPLES_FILE);
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /** Creates the run's folder, its run.json and logs/; returns the folder. */
+  createRun(record: RunRecord): string {
+    const dir = this.runDir(record.id);
+    fs.mkdirSync(this.storeDir, { recursive: true });
+    try {
+      // Not recursive: an existing folder means an id collision, which must not merge two runs.
+      fs.mkdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new RunStoreError('exists', `run ${record.id} already exists in ${this.storeDir}`);
+      }
+      throw err;
+    }
+    try {
+      fs.mkdirSync(path.join(dir, 'logs'));
+      this.writeRecord(record, true);
+    } catch (err) {
+      // Leave no half-made folder behind to hold the id.
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+    return dir;
+  }
+
+  /** Rewrites run.json atomically and records the new summary in the index. */
+  saveRun(record: RunRecord): void {
+    this.writeRecord(record, true);
+  }
+
+  /** An appender for the run's samples.ndjson (buffered; close() it when the run ends). */
+  samplesWriter(runId: string): SamplesWriter {
+    return openSamplesWriter(this.samplesPath(runId), this.warnOnce);
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /**
+   * Every run, newest first, and what was skipped. Reads the index plus one readdir and one
+   * stat per run; run.json files are read only for runs new to the index, changed since it was
+   * written, or possibly orphaned by a dead runner. Warnings are returned every time and also
+   * passed to `warn` (once per message).
+   */
+  list(): { runs: RunSummary[]; warnings: string[] } {
+    const warnings: string[] = [];
+    const warn = (message: string): void => {
+      warnings.push(message);
+      this.warnOnce(message);
+    };
+    const dirs = this.runFolders();
+    if (dirs === null) return { runs: [], warnings };
+
+    const read = this.index.read();
+    const rebuilding = read.kind !== 'ok';
+    const indexed: ReadonlyMap<string, IndexEntry> = read.kind === 'ok' ? read.entries : new Map();
+    const live = new Map<string, IndexEntry>();
+    const fresh: IndexEntry[] = [];
+
+    for (const id of dirs) {
+      const known = indexed.get(id);
+      const fp = statFingerprint(path.join(this.storeDir, id, RUN_FILE));
+      if (!fp) {
+        // A folder without run.json is not a run (or one being created right now) unless the
+        // index knew it as one.
+        if (known) warn(`run folder "${id}" skipped: ${RUN_FILE} is missing`);
+        continue;
+      }
+      if (known && sameFingerprint(known.fp, fp)) {
+        live.set(id, known);
+        continue;
+      }
+      const got = this.readRecordSync(id);
+      if ('error' in got) {
+        warn(`run folder "${id}" skipped: ${got.error}`);
+        continue;
+      }
+      const entry = entryFromRecord(got.record, got.fp);
+      live.set(id, entry);
+      fresh.push(entry);
+    }
+
+    for (const [id, entry] of live) {
+      if (entry.status !== 'running' || runnerState(entry.runner) !== 'dead') continue;
+      const updated = this.reconcileRunning(id, warn);
+      if (updated === undefined) continue;
+      if (updated === null) live.delete(id);
+      else {
+        live.set(id, updated);
+        fresh.push(updated);
+      }
+    }
+
+    if (rebuilding) {
+      if (read.kind === 'corrupt') {
+        warn(
+          `run index ${this.index.file} is corrupt (${read.why}); rebuilt it from ${live.size} run folder(s)`,
+        );
+      } else if (live.size > 0) {
+        warn(
+          `run index ${this.index.file} was missing; rebuilt it from ${live.size} run folder(s)`,
+        );
+      }
+      if (live.size > 0 || read.kind === 'corrupt')
+        this.tryIndex(() => this.index.rewrite(live.values()), warn);
+    } else {
+      this.tryIndex(() => this.index.append(fresh), warn);
+      const lines = read.lines + fresh.length;
+      if (lines > compactionThreshold(live.size)) {
+        this.tryIndex(() => this.index.rewrite(live.values()), warn);
+      }
+    }
+
+    return { runs: newestFirst([...live.values()]).map((e) => this.summaryOf(e)), warnings };
+  }
+
+  /** The full id for a full id or a unique prefix of one. */
+  resolveId(idOrPrefix: string): string {
+    const wanted = idOrPrefix.trim();
+    if (wanted === '') throw new RunStoreError('unknown-run', 'no run id given');
+    if (SAFE_ID.test(wanted) && isFile(path.join(this.storeDir, wanted, RUN_FILE))) return wanted;
+    const candidates = (this.runFolders() ?? [])
+      .filter((id) => id.startsWith(wanted))
+      .filter((id) => isFile(path.join(this.storeDir, id, RUN_FILE)))
+      .sort()
+      .reverse();
+    if (candidates.length === 1) return candidates[0] as string;
+    if (candidates.length === 0) {
+      throw new RunStoreError('unknown-run', `no run "${wanted}" in ${this.storeDir}`);
+    }
+    const shown = candidates.slice(0, 10).join(', ');
+    const more = candidates.length > 10 ? ` and ${candidates.length - 10} more` : '';
+    throw new RunStoreError(
+      'ambiguous-run',
+      `run id "${wanted}" is ambiguous: it matches ${candidates.length} runs: ${shown}${more}`,
+      candidates,
+    );
+  }
+
+  /** The full record of a run (full id or unique prefix); a dead runner's run reads `interrupted`. */
+  async load(idOrPrefix: string): Promise<RunRecord> {
+    const id = this.resolveId(idOrPrefix);
+    const file = path.join(this.runDir(id), RUN_FILE);
+    let text: string;
+    try {
+      text = await fs.promises.readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new RunStoreError('unknown-run', `no run "${id}" in ${this.storeDir}`);
+      }
+      throw err;
+    }
+    const parsed = parseRecord(text, id);
+    if ('error' in parsed) {
+      throw new RunStoreError('corrupt-run', `run ${id} cannot be read: ${parsed.error}`);
+    }
+    const record = parsed.record;
+    if (record.status === 'running' && runnerState(record.runner) === 'dead') {
+      return this.markInterrupted(record, this.warnOnce);
+    }
+    return record;
+  }
+
+  /** Every sample of a run, in file order. Use sampleReader() to stream long runs instead. */
+  async readSamples(runId: string): Promise<Sample[]> {
+    const reader = this.sampleReader(runId);
+    const out: Sample[] = [];
+    for await (const s of reader) out.push(s);
+    return out;
+  }
+
+  /**
+   * Streams a run's samples; after iteration, `skipped` says how many malformed lines were
+   * skipped. A torn last line (a crash mid-write) is expected and skipped silently; malformed
+   * lines elsewhere are also reported to `warn`.
+   */
+  sampleReader(runId: string): SampleStream {
+    const dir = this.runDir(runId);
+    if (!fs.existsSync(dir)) {
+      throw new RunStoreError('unknown-run', `no run "${runId}" in ${this.storeDir}`);
+    }
+    const reader = new SampleReader(path.join(dir, SAMPLES_FILE));
+    const warn = this.warnOnce;
+    return {
+      get skipped() {
+        return reader.skipped;
+      },
+      async *[Symbol.asyncIterator]() {
+        yield* reader;
+        const damaged = reader.skipped - (reader.tornTail ? 1 : 0);
+        if (damaged > 0) {
+          warn(`run ${runId}: skipped ${damaged} malformed line(s) in ${SAMPLES_FILE}`);
+        }
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- deleting
+
+  /** Removes a run's folder and records the removal in the index. Refuses a live run. */
+  delete(id: string): void {
+    const dir = this.runDir(id);
+    // A folder without run.json is not a run: never remove what the store did not create.
+    if (!isFile(path.join(dir, RUN_FILE))) {
+      throw new RunStoreError('unknown-run', `no run "${id}" in ${this.storeDir}`);
+    }
+    const got = this.readRecordSync(id);
+    if (
+      'record' in got &&
+      got.record.status === 'running' &&
+      runnerState(got.record.runner) === 'alive'
+    ) {
+      throw new RunStoreError('busy', `run ${id} is still running; cancel it before deleting it`);
+    }
+    // Rename first (atomic), then remove: a crash mid-removal leaves a hidden folder, never a
+    // half-deleted run that lists as corrupt.
+    const doomed = path.join(
+      this.storeDir,
+      `${DELETING_PREFIX}${id}-${randomBytes(4).toString('hex')}`,
+    );
+    fs.renameSync(dir, doomed);
+    fs.rmSync(doomed, { recursive: true, force: true });
+    this.tryIndex(() => this.index.append([], [id]), this.warnOnce);
+  }
+
+  /**
+   * Keeps the newest `keep` finished runs of one workflow (matched by file when given, else by
+   * name) and deletes older finished ones; running runs are neither counted nor deleted.
+   * `keep` <= 0 keeps everything. Returns the deleted ids.
+   */
+  applyRetention(workflowKey: { file?: string; name: string }, keep: number): string[] {
+    if (!(keep > 0)) return [];
+    const matches = (r: RunSummary): boolean =>
+      workflowKey.file !== undefined && workflowKey.file !== ''
+        ? r.workflow.file === workflowKey.file
+        : r.workflow.name === workflowKey.name;
+    const finished = this.list().runs.filter((r) => matches(r) && r.status !== 'running');
+    const deleted: string[] = [];
+    for (const run of finished.slice(keep)) {
+      try {
+        this.delete(run.id);
+        deleted.push(run.id);
+      } catch (err) {
+        this.warnOnce(`retention could not delete run ${run.id}: ${(err as Error).message}`);
+      }
+    }
+    return deleted;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** Names of candidate run folders, or null when the store does not exist yet. */
+  private runFolders(): string[] | null {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(this.storeDir, { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    // Files (the index, its temporaries) and hidden folders (deletions) are not runs.
+    return entries.filter((d) => d.isDirectory() && SAFE_ID.test(d.name)).map((d) => d.name);
+  }
+
+  private writeRecord(record: RunRecord, indexIt: boolean): FileFingerprint | null {
+    const file = path.join(this.runDir(record.id), RUN_FILE);
+    writeFileAtomic(file, JSON.stringify(record, null, 2) + '\n');
+    const fp = statFingerprint(file);
+    if (indexIt)
+      this.tryIndex(() => this.index.append([entryFromRecord(record, fp)]), this.warnOnce);
+    return fp;
+  }
+
+  private readRecordSync(id: string): ReadResult {
+    const file = path.join(this.storeDir, id, RUN_FILE);
+    let text: string;
+    let fp: FileFingerprint | null;
+    try {
+      const fd = fs.openSync(file, 'r');
+      try {
+        // Fingerprint of the very file read, so a concurrent rewrite cannot pair new fp, old data.
+        fp = fingerprintOf(fs.fstatSync(fd));
+        text = fs.readFileSync(fd, 'utf8');
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (err) {
+      return { error: `${RUN_FILE} cannot be read: ${(err as Error).message}` };
+    }
+    const parsed = parseRecord(text, id);
+    return 'error' in parsed ? parsed : { record: parsed.record, fp };
+  }
+
+  /**
+   * An index entry says `running` but its runner is dead: re-read run.json (the index may lag)
+   * and mark the run interrupted if it still says `running`.
+   * Returns the entry to list, null to drop the run (unreadable), undefined to keep the old one.
+   */
+  private reconcileRunning(id: string, warn: (m: string) => void): IndexEntry | null | undefined {
+    const got = this.readRecordSync(id);
+    if ('error' in got) {
+      warn(`run folder "${id}" skipped: ${got.error}`);
+      return null;
+    }
+    const record = got.record;
+    if (record.status !== 'running') return entryFromRecord(record, got.fp);
+    if (runnerState(record.runner) !== 'dead') return undefined; // alive now, or another host
+    const updated = this.markInterrupted(record, warn, false);
+    return entryFromRecord(updated, statFingerprint(path.join(this.runDir(id), RUN_FILE)));
+  }
+
+  /**
+   * A run whose runner died: status `interrupted`, unfinished tasks `cancelled`, finished tasks
+   * keep their metrics. The end time is the last sign of life the runner left (its last write).
+   */
+  private markInterrupted(record: RunRecord, warn: (m: string) => void, indexIt = true): RunRecord {
+    const dir = this.runDir(record.id);
+    const lastWrite = Math.max(
+      mtimeOf(path.join(dir, RUN_FILE)),
+      mtimeOf(path.join(dir, SAMPLES_FILE)),
+    );
+    const endedAt =
+      record.endedAt ?? new Date(lastWrite > 0 ? lastWrite : Date.now()).toISOString();
+    const started = Date.parse(record.startedAt);
+    const wall = Date.parse(endedAt) - started;
+    const updated: RunRecord = {
+      ...record,
+      status: 'interrupted',
+      endedAt,
+      wallMs: record.wallMs ?? (Number.isFinite(wall) && wall >= 0 ? wall : null),
+      reason:
+        record.reason ??
+        `${RUNNER_STOPPED}: process ${record.runner.pid} on ${record.runner.host} exited before the run finished`,
+      tasks: record.tasks.map((t) =>
+        t.status === 'pending' || t.status === 'running'
+          ? { ...t, status: 'cancelled', reason: RUNNER_STOPPED }
+          : t,
+      ),
+    };
+    try {
+      this.writeRecord(updated, indexIt);
+    } catch (err) {
+      // Read-only store, say: still report the truth, just do not persist it.
+      warn(`run ${record.id} is interrupted but could not be marked so: ${(err as Error).message}`);
+    }
+    return updated;
+  }
+
+  /** The index is a cache: failing to update it must never fail the operation. */
+  private tryIndex(update: () => void, warn: (m: string) => void): void {
+    try {
+      update();
+    } catch (err) {
+      warn(`could not update the run index ${this.index.file}: ${(err as Error).message}`);
+    }
+  }
+
+  private summaryOf(e: IndexEntry): RunSummary {
+    return {
+      id: e.id,
+      status: e.status,
+      workflow: { ...e.workflow },
+      startedAt: e.startedAt,
+      endedAt: e.endedAt,
+      wallMs: e.wallMs,
+      taskCounts: { ...e.taskCounts },
+      runDir: path.join(this.storeDir, e.id),
+    };
+  }
+}
+
+function parseRecord(text: string, folder: string): { record: RunRecord } | { error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return { error: `${RUN_FILE} is not valid JSON (${(err as Error).message})` };
+  }
+  const why = checkRunRecord(value);
+  if (why) return { error: `${RUN_FILE} has the wrong shape: ${why}` };
+  const record = value as RunRecord;
+  if (record.id !== folder) {
+    return { error: `${RUN_FILE} belongs to run "${record.id}", not to its folder "${folder}"` };
+  }
+  return { record };
+}
+
+/** Newest first: by start time, then by id (ids sort by time; this breaks same-ms ties). */
+function newestFirst(entries: IndexEntry[]): IndexEntry[] {
+  const keyed = entries.map((e) => ({ e, t: Date.parse(e.startedAt) }));
+  keyed.sort((a, b) => {
+    if (a.t !== b.t && Number.isFinite(a.t) && Number.isFinite(b.t)) return b.t - a.t;
+    return a.e.id < b.e.id ? 1 : a.e.id > b.e.id ? -1 : 0;
+  });
+  return keyed.map((k) => k.e);
+}
+
+function safeId(id: string): string {
+  if (!SAFE_ID.test(id)) throw new RunStoreError('bad-id', `not a valid run id: "${id}"`);
+  return id;
+}
+
+/** Node ids of nested workflows hold "/": keep log names flat and portable. */
+function fileSafe(nodeId: string): string {
+  return nodeId.replace(/[^A-Za-z0-9_.-]/g, '__');
+}
+
+function statFingerprint(file: string): FileFingerprint | null {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  return st && st.isFile() ? fingerprintOf(st) : null;
+}
+
+function isFile(file: string): boolean {
+  return fs.statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
+function mtimeOf(file: string): number {
+  return fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+}

@@ -1,0 +1,92 @@
+/** The runner is a forked process speaking typed events; the caller never blocks on the run. */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { startRun } from '../../src/runtime/runnerClient';
+import type { RunnerEvent } from '../../src/runtime/events';
+import { pidAlive, requireBuilt, tempWorkspace } from '../helpers/cli';
+import { distDir } from '../helpers/paths';
+
+test('events arrive in order over IPC while the caller keeps running', async () => {
+  requireBuilt();
+  const dir = tempWorkspace({
+    'w.workflow.yaml': `name: ipc
+runtime: parallel
+nodes:
+  talk: { type: shell, run: "for i in 1 2 3; do echo line $i; sleep 0.2; done" }
+  burn: { type: node, code: "const t=Date.now(); while (Date.now()-t < 600) {}" }
+  after: { type: shell, run: "true", needs: [talk, burn] }
+`,
+  });
+  const events: RunnerEvent[] = [];
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 50);
+  const handle = startRun(
+    {
+      file: path.join(dir, 'w.workflow.yaml'),
+      intervalMs: 100,
+      storeDir: path.join(dir, 'store'),
+      profile: true,
+      forwardLogs: true,
+    },
+    { onEvent: (e) => events.push(e), runnerPath: path.join(distDir, 'runner.js') },
+  );
+  assert.ok(handle.pid && handle.pid !== process.pid, 'a separate runner process');
+  const result = await handle.result;
+  clearInterval(timer);
+  assert.equal(result.status, 'completed', result.error ?? '');
+  assert.ok(ticks >= 10, `the caller's event loop kept turning during the run (${ticks} ticks)`);
+
+  const types = events.map((e) => e.type);
+  assert.equal(types[0], 'run-started');
+  assert.equal(types[types.length - 1], 'run-finished');
+  assert.ok(types.includes('samples'), 'samples streamed');
+  const logText = events
+    .filter((e): e is Extract<RunnerEvent, { type: 'log' }> => e.type === 'log')
+    .map((e) => e.text)
+    .join('');
+  assert.match(logText, /line 1\nline 2\nline 3/);
+  const started = events
+    .filter((e) => e.type === 'task-started')
+    .map((e) => (e.type === 'task-started' ? e.task.nodeId : ''));
+  const finished = events
+    .filter((e) => e.type === 'task-finished')
+    .map((e) => (e.type === 'task-finished' ? e.task.nodeId : ''));
+  assert.deepEqual(started.sort(), ['after', 'burn', 'talk']);
+  assert.deepEqual(finished.sort(), ['after', 'burn', 'talk']);
+  const at = (type: string, id: string): number =>
+    events.findIndex((e) => e.type === type && 'task' in e && e.task.nodeId === id);
+  assert.ok(at('task-started', 'after') > at('task-finished', 'talk'), 'after waits for talk');
+  assert.ok(at('task-started', 'after') > at('task-finished', 'burn'), 'after waits for burn');
+  await new Promise((r) => setTimeout(r, 100));
+  assert.ok(!pidAlive(handle.pid as number), 'the runner exits when the run is done');
+});
+
+test('cancel() over IPC ends the run as cancelled', async () => {
+  const dir = tempWorkspace({
+    'w.workflow.yaml': `name: long
+nodes:
+  long: { type: shell, run: "sleep 30" }
+`,
+  });
+  const handle = startRun(
+    {
+      file: path.join(dir, 'w.workflow.yaml'),
+      intervalMs: 100,
+      storeDir: path.join(dir, 'store'),
+      profile: false,
+      forwardLogs: false,
+    },
+    {
+      runnerPath: path.join(distDir, 'runner.js'),
+      onEvent: (e) => {
+        if (e.type === 'task-started') handle.cancel('test cancel');
+      },
+    },
+  );
+  const t0 = Date.now();
+  const result = await handle.result;
+  assert.equal(result.status, 'cancelled');
+  assert.ok(Date.now() - t0 < 5000);
+  assert.equal(result.run?.tasks[0]?.status, 'cancelled');
+});
