@@ -1,0 +1,140 @@
+/**
+ * "Run | Profile | Compare last runs" above a workflow, and above each node what it cost the last
+ * time it ran (`1.24 s · 312 MiB · 98% CPU`), with the numbers in a hover.
+ */
+import * as vscode from 'vscode';
+import { parseWorkflowText } from '../workflow/parse';
+import type { RunRecord, TaskRun } from '../tracking/types';
+import type { TaskManager } from '../tracking/taskManager';
+import { formatBytes, formatMs, formatPercent } from '../report/format';
+import { readConfig } from './config';
+import { toRange } from './diagnostics';
+
+export function nodeLensTitle(task: TaskRun | undefined): string {
+  if (!task) return 'not run yet';
+  if (task.status === 'skipped' || (task.status === 'cancelled' && task.durationMs === null)) {
+    return `last run: ${task.status}`;
+  }
+  const parts = [formatMs(task.durationMs)];
+  if (task.peakRssBytes !== null) parts.push(formatBytes(task.peakRssBytes));
+  if (task.cpuPercent !== null) parts.push(`${formatPercent(task.cpuPercent)} CPU`);
+  if (task.http?.status) parts.push(`HTTP ${task.http.status}`);
+  const status = task.status === 'completed' ? '' : ` (${task.status})`;
+  return parts.join(' · ') + status;
+}
+
+export class WorkflowCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  /** Finished runs never change, so a loaded run is cached by id. */
+  private readonly cache = new Map<string, RunRecord>();
+
+  constructor(private readonly store: () => TaskManager) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    if (!readConfig(doc.uri).codeLensEnabled) return [];
+    const { workflow } = parseWorkflowText(doc.getText(), doc.uri.fsPath);
+    const top = new vscode.Range(0, 0, 0, 0);
+    const lenses: vscode.CodeLens[] = [
+      new vscode.CodeLens(top, {
+        title: '$(play) Run',
+        command: 'workflowProfiler.run',
+        arguments: [doc.uri],
+        tooltip: 'Run this workflow and record timing and resource metrics',
+      }),
+      new vscode.CodeLens(top, {
+        title: '$(pulse) Profile',
+        command: 'workflowProfiler.profile',
+        arguments: [doc.uri],
+        tooltip: 'Run with the full sample time series and open the dashboard',
+      }),
+      new vscode.CodeLens(top, {
+        title: '$(git-compare) Compare last runs',
+        command: 'workflowProfiler.compareRuns',
+        arguments: [doc.uri],
+        tooltip: 'Compare the last runs of this workflow',
+      }),
+    ];
+    if (!workflow) return lenses;
+    const last = await this.lastRun(doc.uri.fsPath);
+    for (const node of workflow.nodes) {
+      const task = last ? finalTask(last, node.id) : undefined;
+      const range = toRange(node.range);
+      lenses.push(
+        new vscode.CodeLens(new vscode.Range(range.start, range.start), {
+          title: nodeLensTitle(task),
+          tooltip: last
+            ? `From run ${last.id} (${last.status}, ${new Date(last.startedAt).toLocaleString()})`
+            : 'No stored run of this workflow yet',
+          command: last ? 'workflowProfiler.openDashboard' : '',
+          arguments: last ? [last.id, node.id] : [],
+        }),
+      );
+    }
+    return lenses;
+  }
+
+  /** The newest finished run of this file, or undefined. */
+  async lastRun(file: string): Promise<RunRecord | undefined> {
+    const summary = this.store()
+      .list()
+      .runs.find((r) => r.workflow.file === file && r.status !== 'running');
+    if (!summary) return undefined;
+    const hit = this.cache.get(summary.id);
+    if (hit) return hit;
+    try {
+      const run = await this.store().load(summary.id);
+      this.cache.set(run.id, run);
+      return run;
+    } catch {
+      return undefined;
+    }
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+export function finalTask(run: RunRecord, nodeId: string): TaskRun | undefined {
+  let found: TaskRun | undefined;
+  for (const t of run.tasks) if (t.nodeId === nodeId) found = t;
+  return found;
+}
+
+/** Hovers over a node's key: every number of its last run. */
+export class WorkflowHoverProvider implements vscode.HoverProvider {
+  constructor(private readonly lenses: WorkflowCodeLensProvider) {}
+
+  async provideHover(
+    doc: vscode.TextDocument,
+    pos: vscode.Position,
+  ): Promise<vscode.Hover | undefined> {
+    const { workflow } = parseWorkflowText(doc.getText(), doc.uri.fsPath);
+    const node = workflow?.nodes.find((n) => toRange(n.range).contains(pos));
+    if (!node) return undefined;
+    const run = await this.lenses.lastRun(doc.uri.fsPath);
+    const t = run ? finalTask(run, node.id) : undefined;
+    if (!run || !t) return undefined;
+    const md = new vscode.MarkdownString();
+    md.isTrusted = false;
+    md.appendMarkdown(`**Last run** \`${run.id}\` — ${t.status}\n\n`);
+    const rows: [string, string][] = [
+      ['Duration', formatMs(t.durationMs)],
+      ['Waited for a slot', formatMs(t.waitMs)],
+      ['CPU time', formatMs(t.cpuTimeMs)],
+      ['CPU', formatPercent(t.cpuPercent)],
+      ['Peak memory', formatBytes(t.peakRssBytes)],
+      ['Memory Δ', formatBytes(t.memoryDeltaBytes)],
+      ['Read / write', `${formatBytes(t.ioReadBytes)} / ${formatBytes(t.ioWriteBytes)}`],
+      ['Threads (peak)', t.peakThreads === null ? 'n/a' : String(t.peakThreads)],
+      ['Context switches', t.contextSwitches === null ? 'n/a' : String(t.contextSwitches)],
+    ];
+    md.appendMarkdown('| | |\n|---|---|\n' + rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n'));
+    return new vscode.Hover(md, toRange(node.range));
+  }
+}

@@ -1,0 +1,234 @@
+/** Every contributed command, resolving its arguments the same way from palette, trees and lenses. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TaskManager } from '../tracking/taskManager';
+import type { RunRecord } from '../tracking/types';
+import { toChromeTrace, toCsv, toJson } from '../report/export';
+import { renderReport } from '../report/markdown';
+import { compareRuns } from '../report/compare';
+import { renderComparison } from '../report/compareMarkdown';
+import { writeFileAtomic } from '../tracking/atomicWrite';
+import type { RunCommandResult, RunController } from './runController';
+import { RunItem } from './runsTree';
+import { resolveWorkflowUri, uriFromArg } from './workflowUri';
+
+export interface CommandDeps {
+  controller: RunController;
+  store: () => TaskManager;
+  refresh: () => void;
+  scratchDir: () => string;
+  /** Opens the dashboard for a run; until the panels exist this shows the report. */
+  openDashboard?: (run: RunRecord, nodeId?: string) => Promise<void>;
+}
+
+function runIdFromArg(arg: unknown): string | undefined {
+  if (typeof arg === 'string' && arg.length > 0) return arg;
+  if (arg instanceof RunItem) return arg.runId;
+  if (typeof arg === 'object' && arg !== null && 'runId' in arg) {
+    const id = (arg as { runId: unknown }).runId;
+    if (typeof id === 'string') return id;
+  }
+  return undefined;
+}
+
+async function pickRun(
+  store: TaskManager,
+  placeHolder: string,
+  filter?: (file: string) => boolean,
+): Promise<string | undefined> {
+  const runs = store.list().runs.filter((r) => !filter || filter(r.workflow.file));
+  if (runs.length === 0) {
+    void vscode.window.showInformationMessage('No stored runs yet: run a workflow first.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    runs.map((r) => ({
+      label: `${r.workflow.name}  ${new Date(r.startedAt).toLocaleString()}`,
+      description: `${r.status} · ${r.id}`,
+      id: r.id,
+    })),
+    { placeHolder },
+  );
+  return picked?.id;
+}
+
+async function loadRun(
+  deps: CommandDeps,
+  arg: unknown,
+  placeHolder: string,
+): Promise<RunRecord | undefined> {
+  const id = runIdFromArg(arg) ?? (await pickRun(deps.store(), placeHolder));
+  if (!id) return undefined;
+  try {
+    return await deps.store().load(id);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Workflow Profiler: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+/** The report of a finished run is on disk; a running one's is rendered from what it has so far. */
+function reportUri(deps: CommandDeps, run: RunRecord): vscode.Uri {
+  const file = deps.store().reportPath(run.id);
+  if (run.status !== 'running' && fs.existsSync(file)) return vscode.Uri.file(file);
+  const scratch = path.join(deps.scratchDir(), `report-${run.id}.md`);
+  fs.mkdirSync(path.dirname(scratch), { recursive: true });
+  writeFileAtomic(scratch, renderReport(run, []));
+  return vscode.Uri.file(scratch);
+}
+
+export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
+  const reg = (id: string, fn: (...args: unknown[]) => unknown): void => {
+    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  };
+
+  const runOrProfile =
+    (profile: boolean) =>
+    async (arg?: unknown): Promise<RunCommandResult | undefined> => {
+      const uri = await resolveWorkflowUri(arg);
+      if (!uri) return undefined;
+      return deps.controller.run(uri, { profile });
+    };
+  reg('workflowProfiler.run', runOrProfile(false));
+  reg('workflowProfiler.profile', runOrProfile(true));
+
+  reg('workflowProfiler.cancel', async (arg?: unknown) => {
+    const active = deps.controller.activeRuns();
+    const uri = uriFromArg(arg);
+    if (uri) return deps.controller.cancel(uri.fsPath);
+    if (active.length <= 1) return deps.controller.cancel();
+    const picked = await vscode.window.showQuickPick(
+      active.map((r) => ({
+        label: r.name,
+        description: `${r.done}/${r.total} nodes`,
+        file: r.file,
+      })),
+      { placeHolder: 'Cancel which run?' },
+    );
+    return picked ? deps.controller.cancel(picked.file) : false;
+  });
+
+  reg('workflowProfiler.openReport', async (arg?: unknown) => {
+    const run = await loadRun(deps, arg, 'Open the report of which run?');
+    if (!run) return;
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', reportUri(deps, run));
+  });
+
+  reg('workflowProfiler.openDashboard', async (arg?: unknown, nodeId?: unknown) => {
+    const run = await loadRun(deps, arg, 'Open the dashboard of which run?');
+    if (!run) return;
+    if (deps.openDashboard)
+      return deps.openDashboard(run, typeof nodeId === 'string' ? nodeId : undefined);
+    await vscode.commands.executeCommand('markdown.showPreview', reportUri(deps, run));
+  });
+
+  reg('workflowProfiler.compareRuns', async (arg?: unknown, selection?: unknown) => {
+    const store = deps.store();
+    let ids: string[] = [];
+    if (Array.isArray(selection) && selection.length >= 2) {
+      ids = selection.map(runIdFromArg).filter((x): x is string => !!x);
+    } else {
+      const uri = uriFromArg(arg);
+      const runs = store
+        .list()
+        .runs.filter((r) => r.status !== 'running' && (!uri || r.workflow.file === uri.fsPath));
+      if (uri) ids = runs.slice(0, 2).map((r) => r.id);
+      else {
+        const picked = await vscode.window.showQuickPick(
+          runs.map((r) => ({
+            label: `${r.workflow.name}  ${new Date(r.startedAt).toLocaleString()}`,
+            description: `${r.status} · ${r.id}`,
+            id: r.id,
+          })),
+          { canPickMany: true, placeHolder: 'Pick two or more runs of one workflow to compare' },
+        );
+        ids = picked?.map((p) => p.id) ?? [];
+      }
+    }
+    if (ids.length < 2) {
+      void vscode.window.showInformationMessage(
+        'Comparing needs at least two finished runs of the workflow.',
+      );
+      return undefined;
+    }
+    const runs = await Promise.all(ids.map((id) => store.load(id)));
+    const comparison = compareRuns(runs);
+    const file = path.join(
+      deps.scratchDir(),
+      `compare-${comparison.baselineIds.join('_')}-${comparison.candidateId}.md`,
+    );
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    writeFileAtomic(file, renderComparison(comparison, runs));
+    await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(file));
+    return comparison;
+  });
+
+  reg('workflowProfiler.exportRun', async (arg?: unknown) => {
+    const run = await loadRun(deps, arg, 'Export which run?');
+    if (!run) return undefined;
+    const format = await vscode.window.showQuickPick(
+      [
+        {
+          label: 'JSON',
+          description: 'the run record as stored',
+          ext: 'json',
+          id: 'json' as const,
+        },
+        { label: 'CSV', description: 'one row per task', ext: 'csv', id: 'csv' as const },
+        {
+          label: 'Chrome / Perfetto trace',
+          description: 'open in ui.perfetto.dev or chrome://tracing',
+          ext: 'trace.json',
+          id: 'chrome-trace' as const,
+        },
+      ],
+      { placeHolder: 'Export format' },
+    );
+    if (!format) return undefined;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.file(
+        path.join(
+          vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '',
+          `${run.workflow.name}-${run.id}.${format.ext}`,
+        ),
+      ),
+    });
+    if (!target) return undefined;
+    const samples = await deps.store().readSamples(run.id);
+    const text =
+      format.id === 'csv'
+        ? toCsv(run)
+        : format.id === 'chrome-trace'
+          ? JSON.stringify(toChromeTrace(run, samples))
+          : toJson(run);
+    writeFileAtomic(target.fsPath, text);
+    void vscode.window.showInformationMessage(`Exported run ${run.id} to ${target.fsPath}`);
+    return target;
+  });
+
+  reg('workflowProfiler.deleteRun', async (arg?: unknown, selection?: unknown) => {
+    const ids =
+      Array.isArray(selection) && selection.length > 0
+        ? selection.map(runIdFromArg).filter((x): x is string => !!x)
+        : [runIdFromArg(arg)].filter((x): x is string => !!x);
+    if (ids.length === 0) {
+      const id = await pickRun(deps.store(), 'Delete which run?');
+      if (id) ids.push(id);
+    }
+    if (ids.length === 0) return false;
+    const ok = await vscode.window.showWarningMessage(
+      ids.length === 1
+        ? `Delete run ${ids[0]}? Its folder, logs and report are removed.`
+        : `Delete ${ids.length} runs? Their folders, logs and reports are removed.`,
+      { modal: true },
+      'Delete',
+    );
+    if (ok !== 'Delete') return false;
+    for (const id of ids) deps.store().delete(id);
+    deps.refresh();
+    return true;
+  });
+
+  reg('workflowProfiler.refresh', () => deps.refresh());
+}

@@ -1,0 +1,25 @@
+/** The extension's settings (`workflowProfiler.*`), read fresh each time so changes apply at once. */
+import * as vscode from 'vscode';
+
+export type NodeOutputTarget = 'outputChannel' | 'terminal' | 'none';
+
+export interface ProfilerConfig {
+  samplingIntervalMs: number;
+  defaultRuntime: 'fromFile' | 'local' | 'parallel';
+  maxParallel: number;
+  retention: number;
+  codeLensEnabled: boolean;
+  nodeOutput: NodeOutputTarget;
+}
+
+export function readConfig(scope?: vscode.ConfigurationScope): ProfilerConfig {
+  const c = vscode.workspace.getConfiguration('workflowProfiler', scope);
+  return {
+    samplingIntervalMs: Math.max(10, c.get<number>('samplingInterval', 100)),
+    defaultRuntime: c.get<'fromFile' | 'local' | 'parallel'>('defaultRuntime', 'fromFile'),
+    maxParallel: Math.max(0, c.get<number>('maxParallel', 0)),
+    retention: Math.max(0, c.get<number>('retention', 50)),
+    codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
+    nodeOutput: c.get<NodeOutputTarget>('nodeOutput', 'outputChannel'),
+  };
+}

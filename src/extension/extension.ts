@@ -1,0 +1,91 @@
+/**
+ * Activation registers providers and commands and nothing else: no parsing, no store reads and
+ * no process starts until a view, a workflow file or a command asks for them.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { TaskManager } from '../tracking/taskManager';
+import { WorkflowCodeLensProvider, WorkflowHoverProvider } from './codeLens';
+import { registerCommands } from './commands';
+import { WorkflowDiagnostics } from './diagnostics';
+import { NodeOutput } from './nodeOutput';
+import { RunController } from './runController';
+import { RunsTreeProvider } from './runsTree';
+import { storeDirFor } from './storage';
+import { TASK_TYPE, WorkflowTaskProvider } from './taskProvider';
+import { WorkflowsTreeProvider } from './workflowsTree';
+
+const WORKFLOW_SELECTOR: vscode.DocumentSelector = [
+  { scheme: 'file', pattern: '**/*.workflow.{yaml,yml,json}' },
+];
+
+export interface ExtensionApi {
+  /** Where this workspace's runs are stored (for tests and other extensions). */
+  storeDir(): string;
+  /** Milliseconds activate() took. */
+  activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const t0 = performance.now();
+  const log = vscode.window.createOutputChannel('Workflow Profiler', { log: true });
+  const storeDir = (): string => storeDirFor(context);
+  let store: TaskManager | null = null;
+  const getStore = (): TaskManager =>
+    (store ??= new TaskManager(storeDir(), { warn: (m) => log.warn(m) }));
+
+  const diagnostics = new WorkflowDiagnostics();
+  const output = new NodeOutput();
+  const controller = new RunController(storeDir, log, output, diagnostics);
+  const runsTree = new RunsTreeProvider(getStore, (m) => log.warn(m));
+  const workflowsTree = new WorkflowsTreeProvider();
+  const lenses = new WorkflowCodeLensProvider(getStore);
+
+  const refresh = (): void => {
+    runsTree.refresh();
+    workflowsTree.refresh();
+    lenses.refresh();
+  };
+  controller.onDidChange(() => {
+    runsTree.refresh();
+    lenses.refresh();
+  });
+
+  context.subscriptions.push(
+    log,
+    diagnostics,
+    output,
+    controller,
+    runsTree,
+    workflowsTree,
+    lenses,
+    vscode.window.createTreeView('workflowProfiler.workflows', {
+      treeDataProvider: workflowsTree,
+      showCollapseAll: true,
+    }),
+    vscode.window.createTreeView('workflowProfiler.runs', {
+      treeDataProvider: runsTree,
+      canSelectMany: true,
+    }),
+    vscode.languages.registerCodeLensProvider(WORKFLOW_SELECTOR, lenses),
+    vscode.languages.registerHoverProvider(WORKFLOW_SELECTOR, new WorkflowHoverProvider(lenses)),
+    vscode.tasks.registerTaskProvider(TASK_TYPE, new WorkflowTaskProvider(controller)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('workflowProfiler')) lenses.refresh();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => refresh()),
+  );
+  registerCommands(context, {
+    controller,
+    store: getStore,
+    refresh,
+    scratchDir: () => path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'scratch'),
+  });
+  const activationMs = performance.now() - t0;
+  log.info(`activated in ${activationMs.toFixed(1)} ms; runs are stored in ${storeDir()}`);
+  return { storeDir, activationMs };
+}
+
+export function deactivate(): void {
+  // Disposables cancel running runs; the runner also cancels when its IPC channel closes.
+}

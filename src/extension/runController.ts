@@ -1,0 +1,305 @@
+/**
+ * Starts and follows runs for the editor: the run itself happens in the engine's forked runner,
+ * so the extension host never blocks. This owns the progress notification, the status bar item,
+ * node output, and the events the views and (live) panels listen to.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { startRun, type RunHandle } from '../runtime/runnerClient';
+import type { RunnerEvent, RunResult } from '../runtime/events';
+import type { RunStatus } from '../tracking/types';
+import { formatMs } from '../report/format';
+import { readConfig } from './config';
+import { NodeOutput } from './nodeOutput';
+import type { WorkflowDiagnostics } from './diagnostics';
+
+export interface RunCommandResult {
+  runId: string | null;
+  runDir: string | null;
+  status: RunStatus | 'invalid' | 'refused';
+}
+
+export interface ActiveRun {
+  file: string;
+  name: string;
+  runId: string | null;
+  runDir: string | null;
+  profile: boolean;
+  startedAt: number;
+  total: number;
+  done: number;
+  running: Set<string>;
+  handle: RunHandle;
+}
+
+export interface RunOptions {
+  profile: boolean;
+  /** Where live output goes; a task's pseudoterminal passes its own writer. */
+  write?: (text: string) => void;
+  /** Suppress the notification (tasks show their own terminal). */
+  silent?: boolean;
+}
+
+export class RunController implements vscode.Disposable {
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly events = new vscode.EventEmitter<{ run: ActiveRun; event: RunnerEvent }>();
+  private readonly statusBar = vscode.window.createStatusBarItem(
+    'workflowProfiler.run',
+    vscode.StatusBarAlignment.Left,
+    50,
+  );
+  private statusTimer: NodeJS.Timeout | null = null;
+  /** Fires when a run starts, a task finishes or a run ends: views refresh on it. */
+  readonly onDidChange = this.changed.event;
+  readonly onDidEvent = this.events.event;
+
+  constructor(
+    private readonly storeDir: () => string,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly output: NodeOutput,
+    private readonly diagnostics: WorkflowDiagnostics,
+  ) {
+    this.statusBar.name = 'Workflow Profiler';
+  }
+
+  activeRuns(): ActiveRun[] {
+    return [...this.active.values()];
+  }
+
+  isRunning(file: string): boolean {
+    return this.active.has(file);
+  }
+
+  async run(uri: vscode.Uri, options: RunOptions): Promise<RunCommandResult> {
+    if (!vscode.workspace.isTrusted) {
+      const manage = 'Manage Workspace Trust';
+      void vscode.window
+        .showErrorMessage(
+          'Workflow Profiler runs workflows only in a trusted workspace: a workflow runs commands and scripts from this folder. Stored runs and reports stay viewable.',
+          manage,
+        )
+        .then((choice) => {
+          if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
+        });
+      return { runId: null, runDir: null, status: 'refused' };
+    }
+    const file = uri.fsPath;
+    if (this.active.has(file)) {
+      void vscode.window.showWarningMessage(`${path.basename(file)} is already running.`);
+      return { runId: null, runDir: null, status: 'refused' };
+    }
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
+    if (doc?.isDirty) await doc.save();
+
+    const config = readConfig(uri);
+    const write =
+      options.write ??
+      (config.nodeOutput === 'none'
+        ? null
+        : this.output.writer(path.basename(file), config.nodeOutput));
+    const handle = startRun(
+      {
+        file,
+        runtime: config.defaultRuntime === 'fromFile' ? undefined : config.defaultRuntime,
+        maxParallel: config.maxParallel > 0 ? config.maxParallel : undefined,
+        intervalMs: config.samplingIntervalMs,
+        storeDir: this.storeDir(),
+        profile: options.profile,
+        retention: config.retention,
+        forwardLogs: write !== null,
+      },
+      {
+        stderr: 'pipe',
+        onStderr: (text) => this.log.warn(text.trimEnd()),
+        onEvent: (event) => this.onEvent(file, event, write),
+      },
+    );
+    const run: ActiveRun = {
+      file,
+      name: path.basename(file).replace(/\.workflow\.(ya?ml|json)$/, ''),
+      runId: null,
+      runDir: null,
+      profile: options.profile,
+      startedAt: Date.now(),
+      total: 0,
+      done: 0,
+      running: new Set(),
+      handle,
+    };
+    this.active.set(file, run);
+    this.updateStatusBar();
+    this.log.info(`${options.profile ? 'profiling' : 'running'} ${file}`);
+
+    const result = options.silent ? await handle.result : await this.withProgress(run);
+    this.active.delete(file);
+    this.updateStatusBar();
+    this.changed.fire();
+    return this.finish(uri, run, result, options);
+  }
+
+  cancel(file?: string): boolean {
+    const targets = file
+      ? [this.active.get(file)].filter((r): r is ActiveRun => !!r)
+      : [...this.active.values()];
+    for (const r of targets) r.handle.cancel('cancelled from the editor');
+    return targets.length > 0;
+  }
+
+  private withProgress(run: ActiveRun): Promise<RunResult> {
+    return Promise.resolve(
+      vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Workflow: ${run.name}`,
+          cancellable: true,
+        },
+        async (progress, token) => {
+          token.onCancellationRequested(() => run.handle.cancel('cancelled from the notification'));
+          let reported = 0;
+          const sub = this.events.event(({ run: r }) => {
+            if (r !== run) return;
+            const fraction = run.total > 0 ? (run.done / run.total) * 100 : 0;
+            progress.report({
+              message: progressText(run),
+              increment: Math.max(0, fraction - reported),
+            });
+            reported = Math.max(reported, fraction);
+          });
+          try {
+            return await run.handle.result;
+          } finally {
+            sub.dispose();
+          }
+        },
+      ),
+    );
+  }
+
+  private onEvent(file: string, event: RunnerEvent, write: ((text: string) => void) | null): void {
+    const run = this.active.get(file);
+    if (!run) return;
+    switch (event.type) {
+      case 'run-started':
+        run.runId = event.runId;
+        run.runDir = event.runDir;
+        run.total = event.plannedTasks;
+        this.log.info(`run ${event.runId} started: ${event.runDir}`);
+        this.changed.fire();
+        break;
+      case 'task-started':
+        run.running.add(event.task.nodeId);
+        break;
+      case 'task-finished':
+        run.running.delete(event.task.nodeId);
+        if (event.task.status !== 'retried') run.done++;
+        this.log.info(
+          `${event.task.nodeId}: ${event.task.status}${event.task.durationMs !== null ? ` in ${formatMs(event.task.durationMs)}` : ''}${event.task.reason ? ` (${event.task.reason})` : ''}`,
+        );
+        this.changed.fire();
+        break;
+      case 'log':
+        write?.(prefixLines(event.nodeId, event.text));
+        break;
+      case 'invalid':
+        this.diagnostics.setProblems(event.problems);
+        break;
+      case 'fatal':
+        this.log.error(event.message);
+        break;
+      default:
+        break;
+    }
+    this.updateStatusBar();
+    this.events.fire({ run, event });
+  }
+
+  private async finish(
+    uri: vscode.Uri,
+    run: ActiveRun,
+    result: RunResult,
+    options: RunOptions,
+  ): Promise<RunCommandResult> {
+    const out: RunCommandResult = {
+      runId: result.runId,
+      runDir: result.runDir,
+      status: result.status,
+    };
+    if (result.status === 'invalid') {
+      const n = result.problems.filter((p) => p.severity === 'error').length;
+      this.log.error(`${uri.fsPath}: ${n} problem(s); the workflow did not start`);
+      if (!options.silent) {
+        void vscode.window
+          .showErrorMessage(
+            `${run.name}: the workflow has ${n} problem${n === 1 ? '' : 's'} and did not start.`,
+            'Show Problems',
+          )
+          .then((c) => c && vscode.commands.executeCommand('workbench.actions.view.problems'));
+      }
+      return out;
+    }
+    if (result.error) this.log.error(result.error);
+    const wall = result.run?.wallMs ?? null;
+    this.log.info(
+      `run ${result.runId ?? '?'} ${result.status}${wall !== null ? ` in ${formatMs(wall)}` : ''}`,
+    );
+    if (options.silent || !result.runId) return out;
+    if (options.profile && result.status !== 'failed') {
+      void vscode.commands.executeCommand('workflowProfiler.openDashboard', result.runId);
+    }
+    const text = `${run.name} ${result.status}${wall !== null ? ` in ${formatMs(wall)}` : ''}.`;
+    const buttons = ['Open Dashboard', 'Open Report'];
+    const show =
+      result.status === 'completed'
+        ? vscode.window.showInformationMessage
+        : vscode.window.showWarningMessage;
+    void show(text, ...buttons).then((choice) => {
+      if (choice === 'Open Dashboard')
+        void vscode.commands.executeCommand('workflowProfiler.openDashboard', result.runId);
+      if (choice === 'Open Report')
+        void vscode.commands.executeCommand('workflowProfiler.openReport', result.runId);
+    });
+    return out;
+  }
+
+  private updateStatusBar(): void {
+    const runs = [...this.active.values()];
+    if (runs.length === 0) {
+      this.statusBar.hide();
+      if (this.statusTimer) clearInterval(this.statusTimer);
+      this.statusTimer = null;
+      return;
+    }
+    const r = runs[0] as ActiveRun;
+    const more = runs.length > 1 ? ` (+${runs.length - 1})` : '';
+    this.statusBar.text = `$(sync~spin) ${r.name} ${progressText(r)}${more}`;
+    this.statusBar.tooltip = `Workflow Profiler: ${r.running.size} node(s) running. Click to open the live view.`;
+    this.statusBar.command = {
+      title: 'Open',
+      command: 'workflowProfiler.openDashboard',
+      arguments: [r.runId ?? undefined],
+    };
+    this.statusBar.show();
+    this.statusTimer ??= setInterval(() => this.updateStatusBar(), 500);
+  }
+
+  dispose(): void {
+    this.cancel();
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    this.statusBar.dispose();
+    this.changed.dispose();
+    this.events.dispose();
+  }
+}
+
+function progressText(run: ActiveRun): string {
+  const elapsed = formatMs(Date.now() - run.startedAt);
+  return `${run.done}/${run.total || '?'} nodes · ${elapsed}`;
+}
+
+function prefixLines(nodeId: string, text: string): string {
+  return text
+    .split(/(?<=\n)/)
+    .map((line) => `[${nodeId}] ${line}`)
+    .join('');
+}
