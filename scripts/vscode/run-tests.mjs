@@ -10,7 +10,8 @@
 //   --ui SCRIPT           compiled UI script exporting an async function(page, ctx), called once
 //                         the workbench has loaded; its rejection fails the run. Not with --tests.
 //   --extension DIR       extensionDevelopmentPath (default: the repository root)
-//   --workspace DIR       folder to open (default: a fresh empty temp folder)
+//   --workspace DIR       template copied into the fresh temp folder that is opened (default:
+//                         the folder starts empty)
 //   --trust | --no-trust  open the workspace trusted (default) or in Restricted Mode
 //   --screenshot-dir DIR  where UI screenshots go (default test-results/); this run's logs and a
 //                         failure screenshot go to DIR/vscode-run/, emptied at each start
@@ -154,7 +155,8 @@ function prepareDirs(opts) {
     userData: path.join(tmp, 'user-data'),
     extensions: path.join(tmp, 'extensions'),
     config: path.join(tmp, 'code-server.yaml'),
-    workspace: opts.workspace ?? path.join(tmp, 'workspace'),
+    // Always a fresh folder: tests write files into it, and a template must stay untouched.
+    workspace: path.join(tmp, 'workspace'),
     runLogs: path.join(opts.screenshotDir, 'vscode-run'),
     xdgConfig: path.join(tmp, 'xdg-config'),
     xdgCache: path.join(tmp, 'xdg-cache'),
@@ -169,6 +171,7 @@ function prepareDirs(opts) {
   ]) {
     fs.mkdirSync(d, { recursive: true });
   }
+  if (opts.workspace) fs.cpSync(opts.workspace, dirs.workspace, { recursive: true });
   fs.writeFileSync(
     path.join(dirs.userData, 'User', 'settings.json'),
     JSON.stringify(userSettings(opts.trust), null, 2),

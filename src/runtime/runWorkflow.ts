@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MetricsCollector } from '../tracking/metricsCollector';
 import { TaskManager } from '../tracking/taskManager';
+import { writeFileAtomic } from '../tracking/atomicWrite';
 import { newRunId } from '../tracking/runId';
 import type { RunRecord, Sample, TaskRun } from '../tracking/types';
 import type { WorkflowDef } from '../workflow/types';
@@ -160,7 +161,7 @@ export async function runWorkflow(
 
   try {
     const samples = request.profile ? await store.readSamples(id) : [];
-    fs.writeFileSync(store.reportPath(id), renderReport(run, samples));
+    writeFileAtomic(store.reportPath(id), renderReport(run, samples));
   } catch (err) {
     process.stderr.write(`warning: could not write the report: ${(err as Error).message}\n`);
   }
