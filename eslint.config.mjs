@@ -5,6 +5,8 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     ignores: [
+      '.vscode-test/**',
+      'test-results/**',
       'node_modules/',
       'dist/',
       'out/',

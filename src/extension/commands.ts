@@ -78,6 +78,20 @@ function reportUri(deps: CommandDeps, run: RunRecord): vscode.Uri {
   return vscode.Uri.file(scratch);
 }
 
+function exportOptions(options: unknown): { format?: string; file?: vscode.Uri } {
+  if (typeof options !== 'object' || options === null) return {};
+  const o = options as { format?: unknown; file?: unknown };
+  return {
+    format: typeof o.format === 'string' ? o.format : undefined,
+    file:
+      o.file instanceof vscode.Uri
+        ? o.file
+        : typeof o.file === 'string'
+          ? vscode.Uri.file(o.file)
+          : undefined,
+  };
+}
+
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
   const reg = (id: string, fn: (...args: unknown[]) => unknown): void => {
     context.subscriptions.push(vscode.commands.registerCommand(id, fn));
@@ -111,8 +125,10 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
 
   reg('workflowProfiler.openReport', async (arg?: unknown) => {
     const run = await loadRun(deps, arg, 'Open the report of which run?');
-    if (!run) return;
-    await vscode.commands.executeCommand('markdown.showPreviewToSide', reportUri(deps, run));
+    if (!run) return undefined;
+    const uri = reportUri(deps, run);
+    await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+    return uri;
   });
 
   reg('workflowProfiler.openDashboard', async (arg?: unknown, nodeId?: unknown) => {
@@ -120,7 +136,9 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     if (!run) return;
     if (deps.openDashboard)
       return deps.openDashboard(run, typeof nodeId === 'string' ? nodeId : undefined);
-    await vscode.commands.executeCommand('markdown.showPreview', reportUri(deps, run));
+    const uri = reportUri(deps, run);
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
+    return uri;
   });
 
   reg('workflowProfiler.compareRuns', async (arg?: unknown, selection?: unknown) => {
@@ -164,36 +182,40 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     return comparison;
   });
 
-  reg('workflowProfiler.exportRun', async (arg?: unknown) => {
+  reg('workflowProfiler.exportRun', async (arg?: unknown, options?: unknown) => {
     const run = await loadRun(deps, arg, 'Export which run?');
     if (!run) return undefined;
-    const format = await vscode.window.showQuickPick(
-      [
-        {
-          label: 'JSON',
-          description: 'the run record as stored',
-          ext: 'json',
-          id: 'json' as const,
-        },
-        { label: 'CSV', description: 'one row per task', ext: 'csv', id: 'csv' as const },
-        {
-          label: 'Chrome / Perfetto trace',
-          description: 'open in ui.perfetto.dev or chrome://tracing',
-          ext: 'trace.json',
-          id: 'chrome-trace' as const,
-        },
-      ],
-      { placeHolder: 'Export format' },
-    );
+    // Other extensions and tests may name the format and the file and skip both prompts.
+    const given = exportOptions(options);
+    const formats = [
+      {
+        label: 'JSON',
+        description: 'the run record as stored',
+        ext: 'json',
+        id: 'json' as const,
+      },
+      { label: 'CSV', description: 'one row per task', ext: 'csv', id: 'csv' as const },
+      {
+        label: 'Chrome / Perfetto trace',
+        description: 'open in ui.perfetto.dev or chrome://tracing',
+        ext: 'trace.json',
+        id: 'chrome-trace' as const,
+      },
+    ];
+    const format = given.format
+      ? formats.find((f) => f.id === given.format)
+      : await vscode.window.showQuickPick(formats, { placeHolder: 'Export format' });
     if (!format) return undefined;
-    const target = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.file(
-        path.join(
-          vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '',
-          `${run.workflow.name}-${run.id}.${format.ext}`,
+    const target =
+      given.file ??
+      (await vscode.window.showSaveDialog({
+        defaultUri: vscode.Uri.file(
+          path.join(
+            vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '',
+            `${run.workflow.name}-${run.id}.${format.ext}`,
+          ),
         ),
-      ),
-    });
+      }));
     if (!target) return undefined;
     const samples = await deps.store().readSamples(run.id);
     const text =

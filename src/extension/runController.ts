@@ -50,6 +50,7 @@ export class RunController implements vscode.Disposable {
     50,
   );
   private statusTimer: NodeJS.Timeout | null = null;
+  private runningContext = false;
   /** Fires when a run starts, a task finishes or a run ends: views refresh on it. */
   readonly onDidChange = this.changed.event;
   readonly onDidEvent = this.events.event;
@@ -264,6 +265,15 @@ export class RunController implements vscode.Disposable {
 
   private updateStatusBar(): void {
     const runs = [...this.active.values()];
+    if (this.runningContext !== runs.length > 0) {
+      // Shows the palette's Cancel only while something runs.
+      this.runningContext = runs.length > 0;
+      void vscode.commands.executeCommand(
+        'setContext',
+        'workflowProfiler.running',
+        runs.length > 0,
+      );
+    }
     if (runs.length === 0) {
       this.statusBar.hide();
       if (this.statusTimer) clearInterval(this.statusTimer);
@@ -273,11 +283,11 @@ export class RunController implements vscode.Disposable {
     const r = runs[0] as ActiveRun;
     const more = runs.length > 1 ? ` (+${runs.length - 1})` : '';
     this.statusBar.text = `$(sync~spin) ${r.name} ${progressText(r)}${more}`;
-    this.statusBar.tooltip = `Workflow Profiler: ${r.running.size} node(s) running. Click to open the live view.`;
+    this.statusBar.tooltip = `Workflow Profiler: ${r.name} is running (${r.running.size} node(s) now). Click to cancel it.`;
     this.statusBar.command = {
-      title: 'Open',
-      command: 'workflowProfiler.openDashboard',
-      arguments: [r.runId ?? undefined],
+      title: 'Cancel',
+      command: 'workflowProfiler.cancel',
+      arguments: [vscode.Uri.file(r.file)],
     };
     this.statusBar.show();
     this.statusTimer ??= setInterval(() => this.updateStatusBar(), 500);

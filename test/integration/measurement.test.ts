@@ -50,11 +50,31 @@ describe('measurement through startProcess and the collector', () => {
   test('a 2 s CPU burn: exact CPU time, ~100% CPU, overhead recorded', async () => {
     const dir = tempDir();
     const truthFile = path.join(dir, 'burn.json');
-    const collected = newCollector();
-    collected.collector.start();
-    const { outcome, samples } = await run(fixture('burn'), ['2', truthFile], { collected });
-    collected.collector.stop();
-    const truth = readJson<BurnTruth>(truthFile);
+    // cpuPercent near 100 needs the burner to get a whole core. When other work on the machine
+    // takes part of it (the burner's own CPU/wall says so), the run says nothing about us: try
+    // again, up to 3 times, and say so if the machine never lets it run.
+    let attempt = 0;
+    let collected = newCollector();
+    let result: Awaited<ReturnType<typeof run>>;
+    let truth: BurnTruth;
+    for (;;) {
+      attempt++;
+      collected = newCollector();
+      collected.collector.start();
+      result = await run(fixture('burn'), ['2', truthFile], { collected });
+      collected.collector.stop();
+      truth = readJson<BurnTruth>(truthFile);
+      const ownShare = truth.cpuUs / 1000 / truth.wallMs;
+      if (ownShare >= 0.95) break;
+      log(
+        `burn attempt ${attempt}: the burner itself got only ${(ownShare * 100).toFixed(1)}% of a core (load ${load()})`,
+      );
+      assert.ok(
+        attempt < 3,
+        `the machine is too busy: the burner got ${(ownShare * 100).toFixed(1)}% of a core in 3 tries`,
+      );
+    }
+    const { outcome, samples } = result;
     const m = outcome.metrics;
     assert.equal(outcome.exitCode, 0);
     assert.ok(m.cpuTimeMs !== null && m.cpuPercent !== null && m.durationMs !== null);
