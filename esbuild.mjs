@@ -1,5 +1,6 @@
-// Builds everything the product ships into dist/: the CLI, the runner process and the native
-// reaper. Nothing in dist/ resolves modules from the repository's node_modules at run time.
+// Builds everything the product ships into dist/: the CLI, the runner process, the native
+// reaper and the webview bundles. Nothing in dist/ resolves modules from the repository's
+// node_modules at run time.
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -28,6 +29,25 @@ const nodeEntries = [
   { in: 'src/extension/extension.ts', out: 'extension', external: ['vscode'] },
 ];
 
+// The webviews run in a browser: one IIFE per panel (and the CSS it imports next to it),
+// minified in every build because the bundle size is what a panel waits for.
+const webEntries = [
+  { in: 'webview/dashboard/main.ts', out: 'webview/dashboard' },
+  { in: 'webview/compare/main.ts', out: 'webview/compare' },
+];
+const webCommon = {
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: ['es2022', 'chrome120'],
+  minify: true,
+  sourcemap: false,
+  legalComments: 'eof',
+  logLevel: 'warning',
+  // ECharts and zrender keep development checks behind process.env.NODE_ENV.
+  define: { 'process.env.NODE_ENV': '"production"' },
+};
+
 function buildReaper() {
   // The reaper must be native: see src/tracking/reaper.ts for why.
   if (process.platform !== 'linux') {
@@ -36,11 +56,16 @@ function buildReaper() {
   }
   const cc = process.env.CC || 'cc';
   const out = path.join(dist, 'wp-reaper');
+  // Compiled beside and renamed into place: a run starting during a rebuild must find either
+  // the old binary or the new one, never a half-written file.
+  const tmp = `${out}.${process.pid}.tmp`;
   try {
-    execFileSync(cc, ['-O2', '-Wall', '-Wextra', '-o', out, path.join(root, 'native/reaper.c')], {
+    execFileSync(cc, ['-O2', '-Wall', '-Wextra', '-o', tmp, path.join(root, 'native/reaper.c')], {
       stdio: 'inherit',
     });
+    fs.renameSync(tmp, out);
   } catch (err) {
+    fs.rmSync(tmp, { force: true });
     console.error(`reaper: could not compile native/reaper.c with ${cc}: ${err.message}`);
     console.error('Install a C compiler (Debian: apt-get install gcc) or set CC.');
     process.exit(1);
@@ -59,6 +84,12 @@ for (const e of nodeEntries) {
     banner: e.banner ? { js: e.banner } : undefined,
     external: e.external ?? [],
   };
+  if (watch) contexts.push(await esbuild.context(options));
+  else await esbuild.build(options);
+}
+for (const e of webEntries) {
+  if (!fs.existsSync(path.join(root, e.in))) continue;
+  const options = { ...webCommon, entryPoints: [e.in], outfile: path.join(dist, `${e.out}.js`) };
   if (watch) contexts.push(await esbuild.context(options));
   else await esbuild.build(options);
 }

@@ -40,6 +40,18 @@ const runs = [
     ],
   },
   {
+    name: 'UI: dashboard, report and compare panels',
+    args: [
+      '--workspace',
+      'examples',
+      '--trust',
+      '--ui',
+      path.join(out, 'ui', 'dashboard.ui.js'),
+      '--screenshot-dir',
+      'test-results/ui-panels',
+    ],
+  },
+  {
     name: 'UI: run a workflow from the palette',
     args: [
       '--workspace',

@@ -11,12 +11,17 @@ Commands:
   report RUN                   the run's Markdown report on stdout
   export RUN --format json|csv|chrome-trace [-o FILE]
                                export a run for other tools
+  dashboard RUN [-o FILE.html] the run's dashboard (timeline, resources, I/O, heatmap,
+                               over time, custom metrics) as one self-contained HTML file
+                               that opens in any browser offline; prints the file's path,
+                               or without -o writes the HTML to stdout
 
 Every command takes --store DIR (default: .workflow-runs in the current directory).
 RUN is a run id or a unique prefix of one.
 Exit status: 0 completed, 1 failed or cancelled, 2 invalid workflow or usage.`;
 
-export type Command = 'run' | 'list' | 'show' | 'report' | 'export' | 'help' | 'version';
+export type Command =
+  'run' | 'list' | 'show' | 'report' | 'export' | 'dashboard' | 'help' | 'version';
 
 export interface CliArgs {
   command: Command;
@@ -41,10 +46,17 @@ const COMMANDS: ReadonlySet<string> = new Set([
   'show',
   'report',
   'export',
+  'dashboard',
   'help',
   'version',
 ]);
-const NEEDS_TARGET: ReadonlySet<Command> = new Set(['run', 'show', 'report', 'export']);
+const NEEDS_TARGET: ReadonlySet<Command> = new Set([
+  'run',
+  'show',
+  'report',
+  'export',
+  'dashboard',
+]);
 const FLAGS_WITH_VALUE = new Set([
   '--runtime',
   '--max-parallel',

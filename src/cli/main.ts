@@ -13,8 +13,20 @@ import { formatMs } from '../report/format';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { progressPrinter, taskLine } from './progress';
 import { writeFileAtomic } from '../tracking/atomicWrite';
+import { distDir } from '../runtime/assets';
+import { CUSTOM_HISTORY_RUNS, customTrendPoints, planOf } from '../report/panelSnapshots';
+import { standaloneDashboardHtml } from '../report/webviewHtml';
+
+// A reader that goes away (`… | head`) must not crash the CLI or cancel a run: once stdout is
+// closed, further output is dropped.
+let stdoutClosed = false;
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  stdoutClosed = true;
+});
 
 const out = (s: string): void => {
+  if (stdoutClosed) return;
   process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
 };
 const err = (s: string): void => {
@@ -48,6 +60,8 @@ async function main(argv: string[]): Promise<number> {
     case 'report':
     case 'export':
       return runViewCommand(args, storeDir);
+    case 'dashboard':
+      return dashboardCommand(args, storeDir);
   }
 }
 
@@ -188,6 +202,69 @@ async function runViewCommand(args: CliArgs, storeDir: string): Promise<number> 
   } else {
     out(text);
   }
+  return 0;
+}
+
+/**
+ * One self-contained HTML file: the dashboard bundle, its CSS and the run's snapshot inlined, with
+ * the custom metrics of the workflow's last runs for their trends.
+ */
+async function dashboardCommand(args: CliArgs, storeDir: string): Promise<number> {
+  const store = new TaskManager(storeDir, { warn: (m) => err(`warning: ${m}`) });
+  let run: RunRecord;
+  try {
+    run = await store.load(args.target as string);
+  } catch (e) {
+    err(`workflow-profiler: ${(e as Error).message}`);
+    return 2;
+  }
+  const bundleDir = path.join(distDir(), 'webview');
+  const jsFile = path.join(bundleDir, 'dashboard.js');
+  if (!fs.existsSync(jsFile)) {
+    err(
+      `workflow-profiler: the dashboard bundle ${jsFile} is missing (build it with npm run build)`,
+    );
+    return 1;
+  }
+  const cssFile = path.join(bundleDir, 'dashboard.css');
+  const samples = await store.readSamples(run.id);
+  // The same workflow file's recent finished runs, this one included, oldest first.
+  const recent = store
+    .list()
+    .runs.filter(
+      (r) => r.workflow.file === run.workflow.file && r.status !== 'running' && r.id !== run.id,
+    )
+    .slice(0, CUSTOM_HISTORY_RUNS - 1);
+  const history: RunRecord[] = [run];
+  for (const r of recent) {
+    try {
+      history.push(await store.load(r.id));
+    } catch {
+      // An unreadable run only leaves a gap in the trends.
+    }
+  }
+  const html = standaloneDashboardHtml(
+    {
+      run,
+      samples,
+      plan: planOf(run),
+      // A file is a picture of one moment: nothing will update it.
+      live: false,
+      customHistory: customTrendPoints(history),
+      sentAt: Date.now(),
+    },
+    {
+      js: fs.readFileSync(jsFile, 'utf8'),
+      css: fs.existsSync(cssFile) ? fs.readFileSync(cssFile, 'utf8') : undefined,
+    },
+  );
+  if (!args.output) {
+    process.stdout.write(html);
+    return 0;
+  }
+  const file = path.resolve(args.output);
+  writeFileAtomic(file, html);
+  out(file);
   return 0;
 }
 

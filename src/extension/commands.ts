@@ -18,9 +18,14 @@ export interface CommandDeps {
   store: () => TaskManager;
   refresh: () => void;
   scratchDir: () => string;
-  /** Opens the dashboard for a run; until the panels exist this shows the report. */
+  /** Opens the dashboard for a run; without panels this shows the report. */
   openDashboard?: (run: RunRecord, nodeId?: string) => Promise<void>;
+  /** Opens the compare panel; without it the comparison is shown as Markdown. */
+  openCompare?: (runIds: string[]) => Promise<void>;
 }
+
+/** "Compare last runs" from a workflow compares this many of its newest finished runs. */
+const COMPARE_LAST_RUNS = 5;
 
 function runIdFromArg(arg: unknown): string | undefined {
   if (typeof arg === 'string' && arg.length > 0) return arg;
@@ -146,12 +151,15 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     let ids: string[] = [];
     if (Array.isArray(selection) && selection.length >= 2) {
       ids = selection.map(runIdFromArg).filter((x): x is string => !!x);
+    } else if (Array.isArray(arg)) {
+      ids = arg.map(runIdFromArg).filter((x): x is string => !!x);
     } else {
       const uri = uriFromArg(arg);
       const runs = store
         .list()
         .runs.filter((r) => r.status !== 'running' && (!uri || r.workflow.file === uri.fsPath));
-      if (uri) ids = runs.slice(0, 2).map((r) => r.id);
+      // From a workflow (CodeLens, tree): its last runs, the newest against the others.
+      if (uri) ids = runs.slice(0, COMPARE_LAST_RUNS).map((r) => r.id);
       else {
         const picked = await vscode.window.showQuickPick(
           runs.map((r) => ({
@@ -171,14 +179,21 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       return undefined;
     }
     const runs = await Promise.all(ids.map((id) => store.load(id)));
+    const files = new Set(runs.map((r) => r.workflow.file));
+    if (files.size > 1) {
+      void vscode.window.showErrorMessage(
+        `Runs of different workflows cannot be compared (${[...files].join(', ')}).`,
+      );
+      return undefined;
+    }
     const comparison = compareRuns(runs);
-    const file = path.join(
-      deps.scratchDir(),
-      `compare-${comparison.baselineIds.join('_')}-${comparison.candidateId}.md`,
-    );
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    writeFileAtomic(file, renderComparison(comparison, runs));
-    await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(file));
+    if (deps.openCompare) await deps.openCompare(runs.map((r) => r.id));
+    else {
+      const file = path.join(deps.scratchDir(), `compare-${comparison.candidateId}.md`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      writeFileAtomic(file, renderComparison(comparison, runs));
+      await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(file));
+    }
     return comparison;
   });
 

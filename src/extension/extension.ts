@@ -14,6 +14,10 @@ import { RunsTreeProvider } from './runsTree';
 import { storeDirFor } from './storage';
 import { TASK_TYPE, WorkflowTaskProvider } from './taskProvider';
 import { WorkflowsTreeProvider } from './workflowsTree';
+import { ComparePanels } from './panels/comparePanel';
+import { DashboardPanels, type PanelRendered } from './panels/dashboardPanel';
+import { RUN_GLANCE_VIEW_ID, RunGlanceViewProvider } from './panels/runGlanceView';
+import { RunItem } from './runsTree';
 
 const WORKFLOW_SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', pattern: '**/*.workflow.{yaml,yml,json}' },
@@ -24,6 +28,8 @@ export interface ExtensionApi {
   storeDir(): string;
   /** Milliseconds activate() took. */
   activationMs: number;
+  /** Fires when a dashboard or compare panel has drawn every chart. */
+  onDidRenderPanel: vscode.Event<PanelRendered>;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -40,6 +46,17 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const runsTree = new RunsTreeProvider(getStore, (m) => log.warn(m));
   const workflowsTree = new WorkflowsTreeProvider();
   const lenses = new WorkflowCodeLensProvider(getStore);
+  const dashboards = new DashboardPanels(context.extensionUri, getStore, controller, log);
+  const compares = new ComparePanels(dashboards);
+  const glance = new RunGlanceViewProvider(getStore, controller);
+  const runsView = vscode.window.createTreeView('workflowProfiler.runs', {
+    treeDataProvider: runsTree,
+    canSelectMany: true,
+  });
+  runsView.onDidChangeSelection((e) => {
+    const item = e.selection.find((s): s is RunItem => s instanceof RunItem);
+    if (item) glance.select(item.runId);
+  });
 
   const refresh = (): void => {
     runsTree.refresh();
@@ -63,10 +80,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       treeDataProvider: workflowsTree,
       showCollapseAll: true,
     }),
-    vscode.window.createTreeView('workflowProfiler.runs', {
-      treeDataProvider: runsTree,
-      canSelectMany: true,
-    }),
+    runsView,
+    dashboards,
+    compares,
+    glance,
+    dashboards.register(),
+    compares.register(),
+    vscode.window.registerWebviewViewProvider(RUN_GLANCE_VIEW_ID, glance),
     vscode.languages.registerCodeLensProvider(WORKFLOW_SELECTOR, lenses),
     vscode.languages.registerHoverProvider(WORKFLOW_SELECTOR, new WorkflowHoverProvider(lenses)),
     vscode.tasks.registerTaskProvider(TASK_TYPE, new WorkflowTaskProvider(controller)),
@@ -80,10 +100,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     store: getStore,
     refresh,
     scratchDir: () => path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'scratch'),
+    openDashboard: (run, nodeId) => dashboards.open(run.id, nodeId),
+    openCompare: (runIds) => compares.open(runIds),
   });
   const activationMs = performance.now() - t0;
   log.info(`activated in ${activationMs.toFixed(1)} ms; runs are stored in ${storeDir()}`);
-  return { storeDir, activationMs };
+  return { storeDir, activationMs, onDidRenderPanel: dashboards.onDidRender };
 }
 
 export function deactivate(): void {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startRun, type RunHandle } from '../runtime/runnerClient';
 import type { RunnerEvent, RunResult } from '../runtime/events';
-import type { RunStatus } from '../tracking/types';
+import type { RunRecord, RunStatus, Sample, TaskRun } from '../tracking/types';
 import { formatMs } from '../report/format';
 import { readConfig } from './config';
 import { NodeOutput } from './nodeOutput';
@@ -30,6 +30,18 @@ export interface ActiveRun {
   done: number;
   running: Set<string>;
   handle: RunHandle;
+  /** The run as far as it has got (from the runner's events): what live views draw. */
+  record: RunRecord | null;
+  plan: { nodeId: string; type: string; needs: string[]; parentId: string | null }[];
+  /** Samples received so far (profile runs send them live). */
+  samples: Sample[];
+}
+
+/** Replaces the TaskRun of the same node and attempt, or adds it. */
+export function upsertTask(tasks: TaskRun[], task: TaskRun): void {
+  const i = tasks.findIndex((t) => t.nodeId === task.nodeId && t.attempt === task.attempt);
+  if (i >= 0) tasks[i] = task;
+  else tasks.push(task);
 }
 
 export interface RunOptions {
@@ -70,6 +82,11 @@ export class RunController implements vscode.Disposable {
 
   isRunning(file: string): boolean {
     return this.active.has(file);
+  }
+
+  /** The active run with this id, if it is still going. */
+  activeRun(runId: string): ActiveRun | undefined {
+    return [...this.active.values()].find((r) => r.runId === runId);
   }
 
   async run(uri: vscode.Uri, options: RunOptions): Promise<RunCommandResult> {
@@ -127,6 +144,9 @@ export class RunController implements vscode.Disposable {
       done: 0,
       running: new Set(),
       handle,
+      record: null,
+      plan: [],
+      samples: [],
     };
     this.active.set(file, run);
     this.updateStatusBar();
@@ -185,14 +205,21 @@ export class RunController implements vscode.Disposable {
         run.runId = event.runId;
         run.runDir = event.runDir;
         run.total = event.plannedTasks;
+        run.record = event.run;
+        run.plan = event.plan;
         this.log.info(`run ${event.runId} started: ${event.runDir}`);
+        // Profiling shows the dashboard from the start: it is live while the run goes.
+        if (run.profile)
+          void vscode.commands.executeCommand('workflowProfiler.openDashboard', event.runId);
         this.changed.fire();
         break;
       case 'task-started':
         run.running.add(event.task.nodeId);
+        if (run.record) upsertTask(run.record.tasks, event.task);
         break;
       case 'task-finished':
         run.running.delete(event.task.nodeId);
+        if (run.record) upsertTask(run.record.tasks, event.task);
         if (event.task.status !== 'retried') run.done++;
         this.log.info(
           `${event.task.nodeId}: ${event.task.status}${event.task.durationMs !== null ? ` in ${formatMs(event.task.durationMs)}` : ''}${event.task.reason ? ` (${event.task.reason})` : ''}`,
@@ -201,6 +228,12 @@ export class RunController implements vscode.Disposable {
         break;
       case 'log':
         write?.(prefixLines(event.nodeId, event.text));
+        break;
+      case 'samples':
+        for (const sample of event.samples) run.samples.push(sample);
+        break;
+      case 'run-finished':
+        run.record = event.run;
         break;
       case 'invalid':
         this.diagnostics.setProblems(event.problems);

@@ -6,8 +6,29 @@
 import { runWorkflow } from './runWorkflow';
 import type { ParentMessage, RunnerEvent } from './events';
 
+/**
+ * Messages handed to the IPC channel and not yet written. A large message (run-finished of a
+ * run with hundreds of tasks) is written asynchronously, and disconnect() would drop it: the
+ * channel is closed only once every message sent so far has been written.
+ */
+let pendingSends = 0;
+let onSendsDone: (() => void) | null = null;
+
 function send(event: RunnerEvent): void {
-  if (process.connected && process.send) process.send(event);
+  if (!process.connected || !process.send) return;
+  pendingSends++;
+  process.send(event, undefined, undefined, () => {
+    pendingSends--;
+    if (pendingSends === 0 && onSendsDone) onSendsDone();
+  });
+}
+
+function disconnectWhenSent(): void {
+  const disconnect = (): void => {
+    if (process.connected) process.disconnect();
+  };
+  if (pendingSends === 0) disconnect();
+  else onSendsDone = disconnect;
 }
 
 const controller = new AbortController();
@@ -34,9 +55,7 @@ process.on('message', (raw: unknown) => {
           message: err instanceof Error ? (err.stack ?? err.message) : String(err),
         }),
       )
-      .finally(() => {
-        if (process.connected) process.disconnect();
-      });
+      .finally(disconnectWhenSent);
   }
 });
 

@@ -90,3 +90,33 @@ nodes:
   assert.ok(Date.now() - t0 < 5000);
   assert.equal(result.run?.tasks[0]?.status, 'cancelled');
 });
+
+test('a large run-finished event is delivered before the runner disconnects', async () => {
+  // run-finished carries the whole record; far over a pipe's buffer, its write completes
+  // asynchronously, and a disconnect right after send() used to drop it (status "interrupted").
+  const dir = tempWorkspace({
+    'w.workflow.yaml': `name: big
+nodes:
+  wide:
+    type: node
+    code: >-
+      const m = {}; for (let i = 0; i < 40000; i++) m['metric_' + i] = i;
+      require('fs').writeFileSync(process.env.WORKFLOW_OUTPUT, JSON.stringify({ _metrics: m }))
+`,
+  });
+  const events: string[] = [];
+  const handle = startRun(
+    {
+      file: path.join(dir, 'w.workflow.yaml'),
+      intervalMs: 100,
+      storeDir: path.join(dir, 'store'),
+      profile: false,
+      forwardLogs: false,
+    },
+    { runnerPath: path.join(distDir, 'runner.js'), onEvent: (e) => events.push(e.type) },
+  );
+  const result = await handle.result;
+  assert.equal(result.status, 'completed', result.error ?? '');
+  assert.equal(events[events.length - 1], 'run-finished');
+  assert.equal(Object.keys(result.run?.tasks[0]?.custom ?? {}).length, 40000);
+});

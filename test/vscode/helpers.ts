@@ -7,9 +7,37 @@ import * as vscode from 'vscode';
 export const EXTENSION_ID = 'workflow-profiler.workflow-profiler';
 
 /** What activate() returns (src/extension/extension.ts); only what tests read. */
+export interface PanelRendered {
+  kind: 'dashboard' | 'compare';
+  id: string;
+  ms: number;
+  charts: string[];
+}
+
 export interface ProfilerApi {
   storeDir(): string;
   activationMs: number;
+  onDidRenderPanel: vscode.Event<PanelRendered>;
+}
+
+/** Resolves with the first render report matching `match` from now on (or fails after a while). */
+export function nextRender(
+  a: ProfilerApi,
+  match: (r: PanelRendered) => boolean,
+  timeoutMs = 20_000,
+): Promise<PanelRendered> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no panel finished drawing within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const sub = a.onDidRenderPanel((r) => {
+      if (!match(r)) return;
+      clearTimeout(timer);
+      sub.dispose();
+      resolve(r);
+    });
+  });
 }
 
 export interface RunCommandResult {

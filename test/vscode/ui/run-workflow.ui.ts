@@ -18,6 +18,7 @@ import {
   waitForNotification,
   waitForStatusBarItem,
   waitForTreeItem,
+  waitForCommand,
   waitForWorkbench,
   type UiContext,
 } from './workbench';
@@ -101,6 +102,7 @@ async function poll<T>(what: string, probe: () => T | undefined, timeoutMs: numb
 export default async function runWorkflow(page: Page, ctx: UiContext): Promise<void> {
   assert.ok(ctx.trusted, 'this UI test runs in a trusted workspace');
   await waitForWorkbench(page);
+  await waitForCommand(page, 'Workflow Profiler: Profile Workflow');
   await openViewContainer(page, 'Workflow Profiler');
   ctx.log('activity bar: Workflow Profiler opened');
 

@@ -46,8 +46,12 @@ export async function openCommandPalette(
 ): Promise<Locator> {
   await waitForWorkbench(page, timeout);
   const input = quickInput(page).locator('input.input');
-  // F1 reaches the workbench's keybinding service wherever focus is, unlike Ctrl+Shift+P
-  // which the browser may claim for itself.
+  // Keys typed while a webview (a panel, a Markdown preview) has focus stay in its iframe:
+  // give the focus back to the workbench first, by clicking the side bar's title.
+  const sideTitle = page.locator('.part.sidebar .composite.title').first();
+  if (await sideTitle.isVisible()) await sideTitle.click();
+  // F1 reaches the workbench's keybinding service, unlike Ctrl+Shift+P which the browser may
+  // claim for itself.
   await page.keyboard.press('F1');
   await input.waitFor({ state: 'visible', timeout });
   return input;
@@ -227,4 +231,16 @@ function exact(text: string): RegExp {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Waits until the palette offers a command: right after the workbench loads, the extension's
+ * contributions may not be registered yet.
+ */
+export async function waitForCommand(page: Page, label: string, timeout = 60_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!(await paletteHasCommand(page, label))) {
+    if (Date.now() > deadline) throw new Error(`the palette never offered "${label}"`);
+    await page.waitForTimeout(500);
+  }
 }

@@ -1,0 +1,216 @@
+/**
+ * What every dashboard chart draws from: the run analysed once (critical path, display order),
+ * one row per node (planned nodes that have not started included, so a live run shows them),
+ * and live progress. Pure: a snapshot and a clock in, a model out.
+ */
+import type { DashboardSnapshot } from '../../protocol/dashboard';
+import type { RunRecord, Sample, TaskRun, TaskStatus } from '../../tracking/types';
+import { analyzeRun, taskEndMs, type RunAnalysis } from '../analysis';
+import { compareText } from './text';
+
+/** The measured values a chart or table shows for a node: its final attempt's. */
+export const NODE_METRICS = [
+  'durationMs',
+  'waitMs',
+  'cpuTimeMs',
+  'cpuPercent',
+  'peakRssBytes',
+  'memoryDeltaBytes',
+  'ioReadBytes',
+  'ioWriteBytes',
+  'ioReadChars',
+  'ioWriteChars',
+  'ioReadOps',
+  'ioWriteOps',
+  'peakThreads',
+  'contextSwitches',
+] as const satisfies readonly (keyof TaskRun)[];
+export type NodeMetric = (typeof NODE_METRICS)[number];
+
+export interface NodeRow {
+  nodeId: string;
+  type: string;
+  tags: string[];
+  parentId: string | null;
+  depth: number;
+  /** The final attempt's status; `pending` for a planned node that has not started. */
+  status: TaskStatus;
+  /** Every attempt in attempt order; empty for a planned node. */
+  attempts: TaskRun[];
+  final: TaskRun | null;
+  onCriticalPath: boolean;
+  isContainer: boolean;
+  /** The final attempt's metrics; null where not measured (or not started, or still running). */
+  metrics: Record<NodeMetric, number | null>;
+  /** Sum over every attempt's duration, null if none ran. */
+  totalDurationMs: number | null;
+}
+
+export interface Progress {
+  total: number;
+  done: number;
+  running: number;
+  left: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface DashboardModel {
+  run: RunRecord;
+  live: boolean;
+  /** Now on the run's clock (ms since its start): running bars end here. */
+  nowMs: number;
+  /** What the time axes span: the wall time, or now while live. */
+  spanMs: number;
+  analysis: RunAnalysis;
+  /** Display order: execution order, nested nodes under their parent, unstarted nodes last. */
+  rows: NodeRow[];
+  rowIndex: ReadonlyMap<string, number>;
+  samples: readonly Sample[];
+  progress: Progress;
+  snapshot: DashboardSnapshot;
+}
+
+const DONE: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'skipped', 'cancelled']);
+
+/**
+ * `clockNow` is the webview's Date.now(): while live, running bars grow to the run's elapsed
+ * time, never before the latest offset already recorded.
+ */
+export function buildDashboardModel(snapshot: DashboardSnapshot, clockNow: number): DashboardModel {
+  const { run, samples } = snapshot;
+  const analysis = analyzeRun(run, samples);
+  const planned = new Map(snapshot.plan.map((p) => [p.nodeId, p]));
+  const tagsOf = new Map<string, string[]>();
+  for (const t of run.tasks) if (t.tags.length > 0) tagsOf.set(t.nodeId, t.tags);
+
+  const rows: NodeRow[] = [];
+  for (const id of analysis.order) {
+    const n = analysis.nodes.get(id);
+    if (!n) continue;
+    rows.push({
+      nodeId: id,
+      type: n.type,
+      tags: tagsOf.get(id) ?? [],
+      parentId: n.parentId,
+      depth: n.depth,
+      status: n.final.status,
+      attempts: n.attempts,
+      final: n.final,
+      onCriticalPath: n.onCriticalPath,
+      isContainer: n.isContainer,
+      metrics: metricsOf(n.final),
+      totalDurationMs: n.totalDurationMs,
+    });
+  }
+  const depthOf = (id: string): number => {
+    let d = 0;
+    let p = planned.get(id)?.parentId ?? null;
+    while (p !== null && d < 32) {
+      d++;
+      p = planned.get(p)?.parentId ?? null;
+    }
+    return d;
+  };
+  for (const p of snapshot.plan) {
+    if (analysis.nodes.has(p.nodeId)) continue;
+    rows.push({
+      nodeId: p.nodeId,
+      type: p.type,
+      tags: [],
+      parentId: p.parentId,
+      depth: depthOf(p.nodeId),
+      status: 'pending',
+      attempts: [],
+      final: null,
+      onCriticalPath: false,
+      isContainer: false,
+      metrics: metricsOf(null),
+      totalDurationMs: null,
+    });
+  }
+  const rowIndex = new Map(rows.map((r, i) => [r.nodeId, i]));
+
+  let latest = 0;
+  for (const t of run.tasks) {
+    latest = Math.max(latest, t.readyAtMs ?? 0, t.startMs ?? 0, taskEndMs(t) ?? 0);
+  }
+  for (const s of samples) if (Number.isFinite(s.t)) latest = Math.max(latest, s.t);
+  const started = Date.parse(run.startedAt);
+  const elapsed = Number.isFinite(started) ? clockNow - started : latest;
+  const live = snapshot.live && run.status === 'running';
+  const nowMs = live ? Math.max(latest, elapsed) : (analysis.wallMs ?? latest);
+  const spanMs = Math.max(nowMs, latest, analysis.wallMs ?? 0);
+
+  const progress: Progress = {
+    total: rows.length,
+    done: 0,
+    running: 0,
+    left: 0,
+    failed: 0,
+    skipped: 0,
+  };
+  for (const r of rows) {
+    if (DONE.has(r.status)) progress.done++;
+    if (r.status === 'running') progress.running++;
+    if (r.status === 'failed') progress.failed++;
+    if (r.status === 'skipped') progress.skipped++;
+  }
+  progress.left = progress.total - progress.done;
+
+  return { run, live, nowMs, spanMs, analysis, rows, rowIndex, samples, progress, snapshot };
+}
+
+function metricsOf(t: TaskRun | null): Record<NodeMetric, number | null> {
+  const out = {} as Record<NodeMetric, number | null>;
+  for (const m of NODE_METRICS) {
+    const v = t ? t[m] : null;
+    out[m] = typeof v === 'number' && Number.isFinite(v) ? v : null;
+  }
+  return out;
+}
+
+/** Whether any attempt of the node started (skipped and planned nodes did not). */
+export function hasStarted(r: NodeRow): boolean {
+  return r.attempts.some((t) => t.startMs !== null);
+}
+
+export type SortKey = 'order' | 'nodeId' | 'type' | 'status' | 'attempts' | NodeMetric;
+
+/** Rows sorted by a key; unmeasured values always last, whatever the direction. */
+export function sortRows(rows: readonly NodeRow[], key: SortKey, descending: boolean): NodeRow[] {
+  const indexed = rows.map((r, i) => ({ r, i }));
+  const dir = descending ? -1 : 1;
+  const value = (r: NodeRow): number | string | null => {
+    switch (key) {
+      case 'order':
+        return null;
+      case 'nodeId':
+        return r.nodeId;
+      case 'type':
+        return r.type;
+      case 'status':
+        return r.status;
+      case 'attempts':
+        return r.attempts.length;
+      default:
+        return r.metrics[key];
+    }
+  };
+  if (key === 'order') {
+    return descending ? indexed.reverse().map((x) => x.r) : rows.slice();
+  }
+  const vals = indexed.map(({ r, i }) => ({ r, i, v: value(r) }));
+  vals.sort((a, b) => {
+    if (a.v === null || b.v === null) {
+      if (a.v === b.v) return a.i - b.i;
+      return a.v === null ? 1 : -1;
+    }
+    const c =
+      typeof a.v === 'number' && typeof b.v === 'number'
+        ? a.v - b.v
+        : compareText(String(a.v), String(b.v));
+    return c !== 0 ? c * dir : a.i - b.i;
+  });
+  return vals.map((x) => x.r);
+}

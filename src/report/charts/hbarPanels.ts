@@ -1,0 +1,271 @@
+/**
+ * Side-by-side horizontal bar panels sharing one node per row: the layout of the resource and
+ * I/O charts. Each panel has its own value axis (its own unit and scale); a value that was not
+ * measured prints `n/a` where its bar would start, never a zero-length bar.
+ */
+import type { CustomSeriesRenderItem, CustomSeriesRenderItemReturn } from 'echarts' with {
+  'resolution-mode': 'import',
+};
+import {
+  axisStyle,
+  baseOption,
+  textWidth,
+  type ChartOption,
+  FIXED_GRID,
+  groupRoot,
+} from './chartSpec';
+import type { NodeRow } from './dashboardModel';
+import { textOn, withAlpha, type ChartTheme } from './theme';
+import { nodeLabel, richText } from './text';
+import { niceScale } from './units';
+import { nodeTooltip } from './tooltipText';
+
+export interface HBarPanel {
+  title: string;
+  /**
+   * One value per row; a pair draws a mirrored bar (first leftwards, second rightwards), e.g.
+   * read against write.
+   */
+  values: (number | null)[] | [number | null, number | null][];
+  /** Value as printed at the bar's end. */
+  format: (v: number) => string;
+  /** Short axis tick. */
+  axis: (v: number) => string;
+  color: string | [string, string];
+  /** Tick steps: bytes get binary units. */
+  scale?: 'decimal' | 'bytes';
+}
+
+export interface HBarLayout {
+  width: number;
+  labelWidth: number;
+  rowPx: number;
+}
+
+export const HBAR_TOP = 46;
+export const HBAR_BOTTOM = 8;
+
+export function hbarHeight(rows: number, rowPx: number): number {
+  return HBAR_TOP + HBAR_BOTTOM + Math.max(1, rows) * rowPx;
+}
+
+export function hbarOption(
+  rows: readonly NodeRow[],
+  panels: readonly HBarPanel[],
+  theme: ChartTheme,
+  layout: HBarLayout,
+): ChartOption {
+  const fs = theme.fontSize;
+  const ax = axisStyle(theme);
+  const gap = 26;
+  const right = 12;
+  const usable = Math.max(
+    120,
+    layout.width - layout.labelWidth - right - gap * (panels.length - 1),
+  );
+  const panelW = usable / panels.length;
+  const labels = rows.map((r) => nodeLabel(r.nodeId, 0));
+  const base = baseOption(theme);
+
+  const grids = panels.map((_, i) => ({
+    ...FIXED_GRID,
+    left: layout.labelWidth + i * (panelW + gap),
+    width: panelW,
+    top: HBAR_TOP,
+    bottom: HBAR_BOTTOM,
+  }));
+
+  const xAxes = panels.map((p, i) => {
+    const mirrored = isMirrored(p);
+    let lo = 0;
+    let hi = 0;
+    for (const v of p.values) {
+      if (Array.isArray(v)) {
+        hi = Math.max(hi, v[0] ?? 0, v[1] ?? 0);
+      } else if (v !== null) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+    if (mirrored) lo = -hi;
+    const ticks = Math.max(2, Math.min(4, Math.floor(panelW / 80)));
+    const nice = niceScale(lo, hi, ticks, p.scale);
+    if (mirrored) nice.min = -nice.max;
+    // Nothing measured in this panel: an empty scale, no ticks pretending a unit.
+    const blank = nice.max === 0 && nice.min === 0;
+    if (blank) nice.max = 1;
+    return {
+      type: 'value' as const,
+      gridIndex: i,
+      position: 'top' as const,
+      min: nice.min,
+      max: nice.max,
+      interval: nice.interval,
+      name: p.title,
+      nameLocation: 'middle' as const,
+      nameGap: 26,
+      nameTextStyle: { color: theme.foreground, fontSize: fs, fontWeight: 'bold' as const },
+      ...ax,
+      axisLabel: {
+        ...ax.axisLabel,
+        show: !blank,
+        hideOverlap: true,
+        // Edge ticks inside their panel, so neighbouring panels' ticks never touch.
+        alignMinLabel: 'left' as const,
+        alignMaxLabel: 'right' as const,
+        formatter: (v: number) => p.axis(mirrored ? Math.abs(v) : v),
+      },
+      splitLine: { show: true, ...ax.splitLine },
+    };
+  });
+
+  const yAxes = panels.map((_, i) => ({
+    type: 'category' as const,
+    gridIndex: i,
+    data: rows.map((r) => r.nodeId),
+    inverse: true,
+    triggerEvent: i === 0,
+    axisTick: { show: false },
+    axisLine: { show: i === 0, lineStyle: ax.axisLine.lineStyle },
+    axisLabel: {
+      show: i === 0,
+      color: theme.foreground,
+      fontSize: fs,
+      fontFamily: theme.fontFamily,
+      width: layout.labelWidth - 10,
+      overflow: 'truncate' as const,
+      interval: 0,
+      formatter: (_v: string, j: number) => labels[j] ?? '',
+    },
+    splitArea: {
+      show: true,
+      areaStyle: { color: ['transparent', withAlpha(theme.foreground, 0.03)] },
+    },
+  }));
+
+  const series = panels.map((p, i) => {
+    const render: CustomSeriesRenderItem = (params, api): CustomSeriesRenderItemReturn => {
+      const r = params.dataIndex;
+      const v = p.values[r];
+      const band = (api.size?.([0, 1]) as number[] | undefined)?.[1] ?? layout.rowPx;
+      const h = Math.max(4, Math.min(16, band * 0.62));
+      const origin = api.coord([0, r]);
+      const ox = origin[0] as number;
+      const y = origin[1] as number;
+      const font = `${fs - 1}px ${theme.fontFamily}`;
+      const na = (
+        x: number,
+        align: 'left' | 'right' | 'center',
+      ): NonNullable<CustomSeriesRenderItemReturn> => ({
+        type: 'text',
+        x,
+        y,
+        silent: true,
+        style: {
+          text: 'n/a',
+          fill: theme.muted,
+          font: `italic ${font}`,
+          verticalAlign: 'middle',
+          align,
+        },
+      });
+      /** A bar of `value`'s size on `side` of the origin, labelled with `value` as it is. */
+      const bar = (
+        value: number,
+        color: string,
+        side: 1 | -1,
+      ): NonNullable<CustomSeriesRenderItemReturn>[] => {
+        const end = api.coord([side * Math.abs(value), r])[0] as number;
+        const x = Math.min(ox, end);
+        const w = Math.max(value === 0 ? 0 : 1.5, Math.abs(end - ox));
+        const text = richText(p.format(value));
+        const tw = textWidth(text, fs - 1);
+        const growsRight = side > 0;
+        const out: NonNullable<CustomSeriesRenderItemReturn>[] = [
+          {
+            type: 'rect',
+            shape: { x, y: y - h / 2, width: w, height: h, r: 1.5 },
+            style: { fill: color },
+          },
+        ];
+        const g = grids[i] as { left: number };
+        // The value beside the bar's end when there is room in the panel, else inside the bar,
+        // else (a short bar at the panel's edge) on the other side of the origin.
+        const room = growsRight ? g.left + panelW - (x + w) : x - g.left;
+        const label = (
+          lx: number,
+          align: 'left' | 'right',
+          fill: string,
+        ): NonNullable<CustomSeriesRenderItemReturn> => ({
+          type: 'text',
+          x: lx,
+          y,
+          silent: true,
+          style: { text, fill, font, verticalAlign: 'middle', align },
+        });
+        if (room >= tw + 6) {
+          out.push(
+            growsRight
+              ? label(x + w + 4, 'left', theme.foreground)
+              : label(x - 4, 'right', theme.foreground),
+          );
+        } else if (w >= tw + 8) {
+          out.push(
+            growsRight
+              ? label(x + w - 4, 'right', textOn(color))
+              : label(x + 4, 'left', textOn(color)),
+          );
+        } else {
+          out.push(
+            growsRight
+              ? label(ox - 4, 'right', theme.foreground)
+              : label(ox + 4, 'left', theme.foreground),
+          );
+        }
+        return out;
+      };
+      if (Array.isArray(v)) {
+        const [a, b] = v;
+        const [ca, cb] = Array.isArray(p.color) ? p.color : [p.color, p.color];
+        const children: NonNullable<CustomSeriesRenderItemReturn>[] = [];
+        children.push(...(a === null ? [na(ox - 4, 'right')] : bar(a, ca, -1)));
+        children.push(...(b === null ? [na(ox + 4, 'left')] : bar(b, cb, 1)));
+        return { type: 'group', children };
+      }
+      if (v === null || v === undefined) return na(ox + 4, 'left');
+      const c = Array.isArray(p.color) ? (v < 0 ? p.color[0] : p.color[1]) : p.color;
+      return { type: 'group', children: bar(v, c, v < 0 ? -1 : 1) };
+    };
+    return {
+      type: 'custom' as const,
+      name: p.title,
+      xAxisIndex: i,
+      yAxisIndex: i,
+      renderItem: groupRoot(render),
+      encode: { x: 1, y: 0 },
+      data: rows.map((_, r) => [r, 0]),
+      clip: false,
+    };
+  });
+
+  return {
+    ...base,
+    tooltip: {
+      ...(base.tooltip as object),
+      trigger: 'item',
+      formatter: (params: unknown): string => {
+        const hit = params as { dataIndex?: number };
+        const row = rows[hit.dataIndex ?? -1];
+        return row ? nodeTooltip(row, row.final) : '';
+      },
+    },
+    grid: grids,
+    xAxis: xAxes,
+    yAxis: yAxes,
+    series,
+  };
+}
+
+function isMirrored(p: HBarPanel): boolean {
+  return p.values.some((v) => Array.isArray(v));
+}

@@ -1,0 +1,99 @@
+/**
+ * I/O per node, read against write: bytes at the storage layer and system calls, each a mirrored
+ * bar (reads leftwards, writes rightwards) on its own scale. Nodes are ranked by bytes moved,
+ * then by calls; large runs show the busiest.
+ */
+import { formatBytes, formatCount } from '../format';
+import { ioBytes, ioOps } from '../rules';
+import { count, labelWidth, type ChartSize, type ChartSpec } from './chartSpec';
+import { hasStarted, type DashboardModel, type NodeRow } from './dashboardModel';
+import { hbarHeight, hbarOption } from './hbarPanels';
+import type { ChartTheme } from './theme';
+import { nodeLabel } from './text';
+import { axisBytes, axisCount } from './units';
+
+export interface IoOptions extends ChartSize {
+  maxRows?: number;
+}
+
+export const IO_MAX_ROWS = 20;
+const ROW_PX = 22;
+
+export function ioChart(model: DashboardModel, theme: ChartTheme, opts: IoOptions): ChartSpec {
+  const measured = model.rows.filter(
+    (r) =>
+      r.final !== null &&
+      hasStarted(r) &&
+      !r.isContainer &&
+      (ioBytes(r.final) !== null || ioOps(r.final) !== null),
+  );
+  const key = (r: NodeRow): [number, number] => [
+    r.final ? (ioBytes(r.final) ?? -1) : -1,
+    r.final ? (ioOps(r.final) ?? -1) : -1,
+  ];
+  const ranked = measured
+    .map((r, i) => ({ r, i, k: key(r) }))
+    .sort((a, b) => b.k[0] - a.k[0] || b.k[1] - a.k[1] || a.i - b.i)
+    .map((x) => x.r);
+  const rows = ranked.slice(0, opts.maxRows ?? IO_MAX_ROWS);
+  const left = labelWidth(
+    rows.map((r) => nodeLabel(r.nodeId)),
+    theme.fontSize,
+    200,
+  );
+  const option = hbarOption(
+    rows,
+    [
+      {
+        title: 'Bytes: ◀ read · written ▶',
+        values: rows.map((r): [number | null, number | null] => [
+          r.metrics.ioReadBytes,
+          r.metrics.ioWriteBytes,
+        ]),
+        format: (v) => formatBytes(v),
+        axis: axisBytes,
+        color: [theme.blue, theme.orange],
+        scale: 'bytes',
+      },
+      {
+        title: 'System calls: ◀ read · write ▶',
+        values: rows.map((r): [number | null, number | null] => [
+          r.metrics.ioReadOps,
+          r.metrics.ioWriteOps,
+        ]),
+        format: (v) => formatCount(v),
+        axis: axisCount,
+        color: [theme.blue, theme.orange],
+      },
+    ],
+    theme,
+    { width: opts.width, labelWidth: left, rowPx: ROW_PX },
+  );
+  const notes: string[] = [];
+  if (measured.length === 0)
+    notes.push('No node measured any I/O (logic and HTTP nodes have none to measure).');
+  if (ranked.length > rows.length) {
+    notes.push(
+      `The ${count(rows.length)} busiest of ${count(ranked.length)} nodes with I/O; every node is in the table below.`,
+    );
+  }
+  notes.push(
+    'Bytes are what reached the storage layer; reads served from the page cache count as calls, not bytes.',
+  );
+  return {
+    id: 'io',
+    option,
+    height: hbarHeight(rows.length, ROW_PX),
+    notes,
+    legend: [
+      { label: 'read', color: theme.blue, shape: 'bar' },
+      { label: 'written', color: theme.orange, shape: 'bar' },
+    ],
+    empty: measured.length === 0,
+    nodeAt: (hit) => {
+      if (hit.componentType === 'yAxis' && typeof hit.value === 'string') return hit.value;
+      if (hit.componentType !== 'series') return null;
+      return rows[hit.dataIndex ?? -1]?.nodeId ?? null;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Resource usage per node: duration, CPU (% of one core), peak memory and the memory change over
+ * the node's life, side by side, rows in the order the user sorts by. Large runs show the first
+ * rows in that order; the table under the chart holds every node.
+ */
+import { formatBytes, formatMs, formatPercent } from '../format';
+import { count, labelWidth, type ChartSize, type ChartSpec } from './chartSpec';
+import { hasStarted, sortRows, type DashboardModel, type SortKey } from './dashboardModel';
+import { hbarHeight, hbarOption } from './hbarPanels';
+import type { ChartTheme } from './theme';
+import { nodeLabel } from './text';
+import { axisBytes, axisMs, axisPercent } from './units';
+
+export interface ResourceOptions extends ChartSize {
+  sortBy: SortKey;
+  descending: boolean;
+  /** Most rows drawn; the rest are in the table. */
+  maxRows?: number;
+}
+
+export const RESOURCE_MAX_ROWS = 25;
+const ROW_PX = 22;
+
+export const SORT_LABELS: Readonly<Record<SortKey, string>> = {
+  order: 'execution order',
+  nodeId: 'node',
+  type: 'type',
+  status: 'status',
+  attempts: 'attempts',
+  durationMs: 'duration',
+  waitMs: 'queued',
+  cpuTimeMs: 'CPU time',
+  cpuPercent: 'CPU %',
+  peakRssBytes: 'peak memory',
+  memoryDeltaBytes: 'memory change',
+  ioReadBytes: 'bytes read',
+  ioWriteBytes: 'bytes written',
+  ioReadChars: 'characters read',
+  ioWriteChars: 'characters written',
+  ioReadOps: 'read calls',
+  ioWriteOps: 'write calls',
+  peakThreads: 'threads',
+  contextSwitches: 'context switches',
+};
+
+export function resourceChart(
+  model: DashboardModel,
+  theme: ChartTheme,
+  opts: ResourceOptions,
+): ChartSpec {
+  // Planned nodes that have not started have nothing to show here.
+  const started = model.rows.filter((r) => hasStarted(r) && !r.isContainer);
+  const sorted = sortRows(started, opts.sortBy, opts.descending);
+  const max = opts.maxRows ?? RESOURCE_MAX_ROWS;
+  const rows = sorted.slice(0, max);
+  const left = labelWidth(
+    rows.map((r) => nodeLabel(r.nodeId)),
+    theme.fontSize,
+    200,
+  );
+  const option = hbarOption(
+    rows,
+    [
+      {
+        title: 'Duration',
+        values: rows.map((r) => r.metrics.durationMs),
+        format: formatMs,
+        axis: axisMs,
+        color: theme.blue,
+      },
+      {
+        title: 'CPU (% of one core)',
+        values: rows.map((r) => r.metrics.cpuPercent),
+        format: (v) => formatPercent(v),
+        axis: axisPercent,
+        color: theme.orange,
+      },
+      {
+        title: 'Peak memory',
+        values: rows.map((r) => r.metrics.peakRssBytes),
+        format: (v) => formatBytes(v),
+        axis: axisBytes,
+        color: theme.purple,
+        scale: 'bytes',
+      },
+      {
+        title: 'Memory change',
+        values: rows.map((r) => r.metrics.memoryDeltaBytes),
+        format: (v) => formatBytes(v, { signed: true }),
+        axis: axisBytes,
+        color: [theme.green, theme.red],
+        scale: 'bytes',
+      },
+    ],
+    theme,
+    { width: opts.width, labelWidth: left, rowPx: ROW_PX },
+  );
+  const notes: string[] = [];
+  if (started.length === 0) notes.push('No node has run yet.');
+  if (sorted.length > rows.length) {
+    notes.push(
+      `The first ${count(rows.length)} of ${count(sorted.length)} nodes by ${SORT_LABELS[opts.sortBy]}; every node is in the table below.`,
+    );
+  }
+  notes.push(
+    'Memory change: last minus first sample of the node’s tree; n/a with fewer than two samples.',
+  );
+  return {
+    id: 'resources',
+    option,
+    height: hbarHeight(rows.length, ROW_PX),
+    notes,
+    legend: [],
+    empty: started.length === 0,
+    nodeAt: (hit) => {
+      if (hit.componentType === 'yAxis' && typeof hit.value === 'string') return hit.value;
+      if (hit.componentType !== 'series') return null;
+      return rows[hit.dataIndex ?? -1]?.nodeId ?? null;
+    },
+  };
+}

@@ -1,0 +1,563 @@
+/**
+ * Execution timeline: a Gantt chart with one row per node. Each attempt is a bar (coloured by
+ * status, retried attempts in their own colour), the time it queued for a slot a thin segment
+ * before it, the critical path outlined and linked, and each bar annotated with its CPU. Time is
+ * on a linear millisecond axis with zoom and pan; tooltips give exact milliseconds.
+ */
+import type { CustomSeriesRenderItem, CustomSeriesRenderItemReturn } from 'echarts' with {
+  'resolution-mode': 'import',
+};
+import type { TaskRun } from '../../tracking/types';
+import { formatMs, formatPercent } from '../format';
+import { taskEndMs } from '../analysis';
+import {
+  axisStyle,
+  baseOption,
+  count,
+  gridRectOf,
+  labelWidth,
+  textWidth,
+  type ChartHit,
+  type ChartSize,
+  type ChartSpec,
+  type LegendEntry,
+  FIXED_GRID,
+  groupRoot,
+} from './chartSpec';
+import type { DashboardModel, NodeRow } from './dashboardModel';
+import { isHighContrast, statusColor, textOn, withAlpha, type ChartTheme } from './theme';
+import { nodeLabel, richText, tooltipLines } from './text';
+import { nodeTooltip, nodeTitle } from './tooltipText';
+import { axisMs, exactMs } from './units';
+
+export interface TimelineOptions extends ChartSize {
+  /** Zoom window of the time axis, percent of the run. */
+  zoom?: [number, number] | null;
+  /** Row to highlight and scroll to. */
+  focusNodeId?: string | null;
+  /** Rows visible at once before the rows scroll. */
+  maxRows?: number;
+  /** First and last row shown when the rows scroll (kept across live redraws). */
+  rowWindow?: [number, number] | null;
+}
+
+export const TIMELINE_ROW_PX = 26;
+export const TIMELINE_MAX_ROWS = 24;
+
+type ItemKind = 'wait' | 'run' | 'mark';
+
+export interface TimelineItem {
+  kind: ItemKind;
+  row: number;
+  start: number;
+  end: number;
+  task: TaskRun | null;
+  /** Start of the next item in the same row (where an outside label must stop)... */
+  nextStart: number;
+  /** ...and end of the previous one (for a label left of the bar). */
+  prevEnd: number;
+}
+
+/** Series order: the focus band (0) under everything, critical-path links (1), the bars (2). */
+const SERIES_BARS = 2;
+
+export function timelineItems(model: DashboardModel): TimelineItem[] {
+  const items: TimelineItem[] = [];
+  model.rows.forEach((row, r) => {
+    const own: TimelineItem[] = [];
+    for (const t of row.attempts) {
+      if (t.startMs === null) continue;
+      if (t.readyAtMs !== null && t.startMs - t.readyAtMs > 0) {
+        own.push({
+          kind: 'wait',
+          row: r,
+          start: t.readyAtMs,
+          end: t.startMs,
+          task: t,
+          nextStart: Infinity,
+          prevEnd: -Infinity,
+        });
+      }
+      const end = taskEndMs(t) ?? (t.status === 'running' ? model.nowMs : t.startMs);
+      own.push({
+        kind: 'run',
+        row: r,
+        start: t.startMs,
+        end: Math.max(end, t.startMs),
+        task: t,
+        nextStart: Infinity,
+        prevEnd: -Infinity,
+      });
+    }
+    if (own.length === 0) {
+      const at = row.final?.readyAtMs ?? 0;
+      own.push({
+        kind: 'mark',
+        row: r,
+        start: at,
+        end: at,
+        task: row.final,
+        nextStart: Infinity,
+        prevEnd: -Infinity,
+      });
+    }
+    own.sort((a, b) => a.start - b.start);
+    for (let i = 0; i < own.length - 1; i++) {
+      (own[i] as TimelineItem).nextStart = (own[i + 1] as TimelineItem).start;
+      (own[i + 1] as TimelineItem).prevEnd = (own[i] as TimelineItem).end;
+    }
+    items.push(...own);
+  });
+  return items;
+}
+
+/** Links between consecutive critical-path nodes: [fromRow, fromEnd, toStart, toRow]. */
+function criticalLinks(model: DashboardModel): [number, number, number, number][] {
+  const out: [number, number, number, number][] = [];
+  const walk = (ids: string[]): void => {
+    for (let i = 0; i + 1 < ids.length; i++) {
+      const a = model.rows[model.rowIndex.get(ids[i] as string) ?? -1];
+      const b = model.rows[model.rowIndex.get(ids[i + 1] as string) ?? -1];
+      const end = a?.final ? taskEndMs(a.final) : null;
+      const start = b?.attempts[0]?.startMs ?? null;
+      if (!a || !b || end === null || start === null) continue;
+      out.push([model.rowIndex.get(a.nodeId) ?? 0, end, start, model.rowIndex.get(b.nodeId) ?? 0]);
+    }
+  };
+  const visit = (cp: DashboardModel['analysis']['criticalPath']): void => {
+    walk(cp.nodeIds);
+    for (const n of cp.nested) visit(n.path);
+  };
+  visit(model.analysis.criticalPath);
+  return out;
+}
+
+export function timelineLegend(theme: ChartTheme, model: DashboardModel): LegendEntry[] {
+  const present = new Set<string>();
+  for (const r of model.rows) for (const t of r.attempts) present.add(t.status);
+  for (const r of model.rows) present.add(r.status);
+  const entries: LegendEntry[] = [];
+  for (const s of [
+    'completed',
+    'failed',
+    'retried',
+    'cancelled',
+    'running',
+    'skipped',
+    'pending',
+  ] as const) {
+    if (present.has(s)) entries.push({ label: s, color: statusColor(theme, s), shape: 'bar' });
+  }
+  entries.push({ label: 'queued for a slot', color: withAlpha(theme.muted, 0.7), shape: 'thin' });
+  if (model.analysis.criticalPath.nodeIds.length > 0) {
+    entries.push({ label: 'critical path', color: theme.purple, shape: 'outline' });
+  }
+  return entries;
+}
+
+export function timelineChart(
+  model: DashboardModel,
+  theme: ChartTheme,
+  opts: TimelineOptions,
+): ChartSpec {
+  const rows = model.rows;
+  const items = timelineItems(model);
+  const links = criticalLinks(model);
+  const maxRows = Math.max(1, opts.maxRows ?? TIMELINE_MAX_ROWS);
+  const scrolling = rows.length > maxRows;
+  const visibleRows = Math.max(1, Math.min(rows.length, maxRows));
+  const fs = theme.fontSize;
+  const hc = isHighContrast(theme);
+  const labels = rows.map((r) => nodeLabel(r.nodeId, r.depth));
+  const left = labelWidth(labels, fs);
+  const span = Math.max(1, model.spanMs);
+  const focusRow = opts.focusNodeId ? (model.rowIndex.get(opts.focusNodeId) ?? -1) : -1;
+
+  let rowWindow: [number, number] = [0, visibleRows - 1];
+  if (scrolling && opts.rowWindow) {
+    const size = Math.max(1, opts.rowWindow[1] - opts.rowWindow[0] + 1);
+    const first = Math.max(0, Math.min(rows.length - size, opts.rowWindow[0]));
+    rowWindow = [first, first + size - 1];
+  }
+  if (scrolling && focusRow >= 0 && (focusRow < rowWindow[0] || focusRow > rowWindow[1])) {
+    const first = Math.max(
+      0,
+      Math.min(rows.length - visibleRows, focusRow - Math.floor(visibleRows / 2)),
+    );
+    rowWindow = [first, first + visibleRows - 1];
+  }
+
+  const barsRender: CustomSeriesRenderItem = (params, api): CustomSeriesRenderItemReturn => {
+    const it = items[params.dataIndex];
+    if (!it) return null;
+    const row = rows[it.row] as NodeRow;
+    const grid = gridRectOf(params.coordSys);
+    const p0 = api.coord([it.start, it.row]);
+    const p1 = api.coord([it.end, it.row]);
+    const band = (api.size?.([0, 1]) as number[] | undefined)?.[1] ?? TIMELINE_ROW_PX;
+    const h = Math.max(4, Math.min(18, band * 0.66));
+    const x0 = p0[0] as number;
+    const y = p0[1] as number;
+    const gridRight = grid ? grid.x + grid.width : Infinity;
+    const labelFs = fs - 1;
+
+    if (it.kind === 'mark') {
+      const why = row.final?.reason ? ` · ${row.final.reason}` : '';
+      const text = richText(`${row.status}${why}`);
+      return {
+        type: 'text',
+        x: Math.max(x0, grid?.x ?? x0) + 4,
+        y,
+        style: {
+          text,
+          fill: theme.muted,
+          font: `italic ${labelFs}px ${theme.fontFamily}`,
+          verticalAlign: 'middle',
+          align: 'left',
+        },
+      };
+    }
+    if (it.kind === 'wait') {
+      const th = Math.max(2, Math.round(h * 0.28));
+      return {
+        type: 'rect',
+        shape: { x: x0, y: y - th / 2, width: Math.max(1, (p1[0] as number) - x0), height: th },
+        style: { fill: withAlpha(theme.muted, 0.7) },
+      };
+    }
+    const t = it.task as TaskRun;
+    const width = Math.max(2, (p1[0] as number) - x0);
+    const fill = statusColor(theme, t.status);
+    const critical = row.onCriticalPath && t.attempt === row.final?.attempt;
+    const children: NonNullable<CustomSeriesRenderItemReturn>[] = [
+      {
+        type: 'rect',
+        shape: { x: x0, y: y - h / 2, width, height: h, r: 2 },
+        style: {
+          fill,
+          stroke: critical ? theme.purple : hc ? theme.border : 'transparent',
+          lineWidth: critical ? 2 : hc ? 1 : 0,
+        },
+      },
+    ];
+    // CPU as a gauge along the bar's bottom edge: full width is one whole core.
+    if (t.cpuPercent !== null && width >= 6) {
+      const frac = Math.min(1, Math.max(0, t.cpuPercent / 100));
+      children.push({
+        type: 'rect',
+        shape: { x: x0 + 1, y: y + h / 2 - 3, width: Math.max(0, (width - 2) * frac), height: 2 },
+        style: { fill: withAlpha(textOn(fill), 0.55) },
+        silent: true,
+      });
+    }
+    const label = barLabel(t, width, labelFs, model.nowMs);
+    if (label.inside) {
+      children.push({
+        type: 'text',
+        x: x0 + 5,
+        y: y - 1,
+        silent: true,
+        style: {
+          text: label.inside,
+          fill: textOn(fill),
+          font: `${labelFs}px ${theme.fontFamily}`,
+          verticalAlign: 'middle',
+        },
+      });
+    } else if (label.outside) {
+      // Beside the bar: to its right if that is free up to the next item, else to its left.
+      const tw = textWidth(label.outside, labelFs);
+      const gridLeft = grid ? grid.x : -Infinity;
+      const right =
+        Math.min(gridRight, api.coord([it.nextStart, it.row])[0] ?? Infinity) - (x0 + width) - 8;
+      const left =
+        x0 -
+        Math.max(
+          gridLeft,
+          Number.isFinite(it.prevEnd)
+            ? (api.coord([it.prevEnd, it.row])[0] ?? -Infinity)
+            : gridLeft,
+        ) -
+        8;
+      if (right >= tw || left >= tw) {
+        children.push({
+          type: 'text',
+          x: right >= tw ? x0 + width + 4 : x0 - 4,
+          y: y - 1,
+          silent: true,
+          style: {
+            text: label.outside,
+            fill: theme.muted,
+            font: `${labelFs}px ${theme.fontFamily}`,
+            verticalAlign: 'middle',
+            align: right >= tw ? 'left' : 'right',
+          },
+        });
+      }
+    }
+    return { type: 'group', children };
+  };
+
+  const linksRender: CustomSeriesRenderItem = (params, api): CustomSeriesRenderItemReturn => {
+    const l = links[params.dataIndex];
+    if (!l) return null;
+    const a = api.coord([l[1], l[0]]);
+    const b = api.coord([l[2], l[3]]);
+    const ax = a[0] as number;
+    return {
+      type: 'polyline',
+      shape: {
+        points: [
+          [ax, a[1] as number],
+          [ax, b[1] as number],
+          [b[0] as number, b[1] as number],
+        ],
+      },
+      style: { stroke: theme.purple, lineWidth: 1.5, lineDash: [4, 3], fill: 'none' },
+      silent: true,
+    };
+  };
+
+  const focusRender: CustomSeriesRenderItem = (params, api): CustomSeriesRenderItemReturn => {
+    const grid = gridRectOf(params.coordSys);
+    const p = api.coord([0, focusRow]);
+    const band = (api.size?.([0, 1]) as number[] | undefined)?.[1] ?? TIMELINE_ROW_PX;
+    if (!grid) return null;
+    return {
+      type: 'rect',
+      shape: { x: grid.x, y: (p[1] as number) - band / 2, width: grid.width, height: band },
+      style: { fill: withAlpha(theme.focus, 0.2), stroke: theme.focus, lineWidth: 1 },
+      silent: true,
+    };
+  };
+
+  const top = 8;
+  const bottom = 58;
+  const height = top + bottom + visibleRows * TIMELINE_ROW_PX;
+  const ax = axisStyle(theme);
+  const zoom = opts.zoom ?? [0, 100];
+
+  const base = baseOption(theme);
+  const option = {
+    ...base,
+    grid: { ...FIXED_GRID, left, right: scrolling ? 34 : 16, top, bottom },
+    tooltip: {
+      ...(base.tooltip as object),
+      trigger: 'item' as const,
+      formatter: (p: unknown): string => {
+        const hit = p as ChartHit;
+        if (hit.seriesIndex !== SERIES_BARS || hit.dataIndex === undefined) return '';
+        const it = items[hit.dataIndex];
+        if (!it) return '';
+        const row = rows[it.row] as NodeRow;
+        if (it.kind === 'wait' && it.task) {
+          return tooltipLines(nodeTitle(row), [
+            ['queued for a slot', exactMs(it.end - it.start)],
+            ['ready at', exactMs(it.start)],
+            ['started at', exactMs(it.end)],
+            ['attempt', `${it.task.attempt}`],
+          ]);
+        }
+        return nodeTooltip(row, it.task, model.nowMs);
+      },
+    },
+    xAxis: {
+      type: 'value' as const,
+      min: 0,
+      max: span,
+      ...ax,
+      axisLabel: {
+        ...ax.axisLabel,
+        formatter: (v: number) => axisMs(v),
+        hideOverlap: true,
+        alignMinLabel: 'left' as const,
+        alignMaxLabel: 'right' as const,
+      },
+      splitLine: { show: true, ...ax.splitLine },
+    },
+    yAxis: {
+      type: 'category' as const,
+      data: rows.map((r) => r.nodeId),
+      inverse: true,
+      triggerEvent: true,
+      axisTick: { show: false },
+      axisLine: ax.axisLine,
+      axisLabel: {
+        ...ax.axisLabel,
+        fontSize: fs,
+        interval: 0,
+        width: left - 10,
+        overflow: 'truncate' as const,
+        formatter: (_v: string, i: number) => labels[i] ?? '',
+        color: (_v?: string | number, i?: number): string => {
+          const r = rows[i ?? -1];
+          if (!r) return theme.foreground;
+          if (r.onCriticalPath) return theme.purple;
+          return r.status === 'pending' || r.status === 'skipped' ? theme.muted : theme.foreground;
+        },
+      },
+      splitArea: {
+        show: true,
+        areaStyle: { color: ['transparent', withAlpha(theme.foreground, hc ? 0.1 : 0.035)] },
+      },
+    },
+    dataZoom: [
+      {
+        type: 'inside' as const,
+        xAxisIndex: 0,
+        filterMode: 'weakFilter' as const,
+        start: zoom[0],
+        end: zoom[1],
+        zoomOnMouseWheel: scrolling ? ('ctrl' as const) : true,
+        moveOnMouseWheel: false,
+        moveOnMouseMove: true,
+      },
+      {
+        type: 'slider' as const,
+        xAxisIndex: 0,
+        filterMode: 'weakFilter' as const,
+        start: zoom[0],
+        end: zoom[1],
+        height: 16,
+        bottom: 8,
+        showDetail: true,
+        labelFormatter: (v: number) => axisMs(v),
+        ...sliderStyle(theme),
+      },
+      ...(scrolling
+        ? [
+            {
+              type: 'slider' as const,
+              yAxisIndex: 0,
+              filterMode: 'weakFilter' as const,
+              startValue: rowWindow[0],
+              endValue: rowWindow[1],
+              width: 12,
+              right: 8,
+              top,
+              bottom,
+              showDetail: false,
+              brushSelect: false,
+              ...sliderStyle(theme),
+            },
+            {
+              type: 'inside' as const,
+              yAxisIndex: 0,
+              filterMode: 'weakFilter' as const,
+              startValue: rowWindow[0],
+              endValue: rowWindow[1],
+              zoomOnMouseWheel: false,
+              moveOnMouseWheel: true,
+              moveOnMouseMove: false,
+            },
+          ]
+        : []),
+    ],
+    series: [
+      {
+        type: 'custom' as const,
+        id: 'focus',
+        silent: true,
+        clip: true,
+        renderItem: groupRoot(focusRender),
+        encode: { x: 1, y: 0 },
+        data: focusRow >= 0 ? [[focusRow, 0]] : [],
+        z: 1,
+      },
+      {
+        type: 'custom' as const,
+        id: 'links',
+        silent: true,
+        clip: true,
+        renderItem: groupRoot(linksRender),
+        encode: { x: [1, 2], y: [0, 3] },
+        data: links,
+        z: 2,
+      },
+      {
+        type: 'custom' as const,
+        id: 'bars',
+        clip: true,
+        renderItem: groupRoot(barsRender),
+        encode: { x: [1, 2], y: 0 },
+        data: items.map((it) => [it.row, it.start, it.end]),
+        z: 3,
+      },
+    ],
+  };
+
+  const notes: string[] = [];
+  if (rows.length === 0) notes.push('No node has started yet.');
+  if (scrolling) {
+    notes.push(
+      `${count(rows.length)} nodes: scroll the rows with the wheel or the bar on the right; Ctrl + wheel zooms time, drag pans.`,
+    );
+  } else if (rows.length > 0) {
+    notes.push('Wheel zooms time, drag pans; the slider below sets the window.');
+  }
+  return {
+    id: 'timeline',
+    option,
+    height,
+    notes,
+    legend: timelineLegend(theme, model),
+    empty: rows.length === 0,
+    nodeAt: (hit) => {
+      if (hit.componentType === 'yAxis' && typeof hit.value === 'string') return hit.value;
+      if (
+        hit.componentType !== 'series' ||
+        hit.seriesIndex !== SERIES_BARS ||
+        hit.dataIndex === undefined
+      )
+        return null;
+      const it = items[hit.dataIndex];
+      return it ? (rows[it.row]?.nodeId ?? null) : null;
+    },
+  };
+}
+
+/** The CPU annotation: inside the bar when it fits, else beside it. */
+function barLabel(
+  t: TaskRun,
+  widthPx: number,
+  fs: number,
+  nowMs: number,
+): { inside: string | null; outside: string | null } {
+  const running = t.status === 'running';
+  const dur = running && t.startMs !== null ? formatMs(nowMs - t.startMs) : formatMs(t.durationMs);
+  const cpu =
+    t.cpuPercent !== null
+      ? `${formatPercent(t.cpuPercent, t.cpuPercent >= 100 ? 0 : 1)} CPU`
+      : null;
+  const retry = t.status === 'retried' ? `#${t.attempt} ` : '';
+  const short = cpu ? formatPercent(t.cpuPercent, 0) : null;
+  const candidates = [
+    cpu ? `${retry}${dur} · ${cpu}` : `${retry}${dur}`,
+    cpu ? `${retry}${cpu}` : null,
+    short ? `${retry}${short}` : null,
+    retry && short ? short : null,
+  ].filter((c): c is string => c !== null);
+  for (const c of candidates)
+    if (textWidth(c, fs) + 10 <= widthPx) return { inside: c, outside: null };
+  return { inside: null, outside: candidates[0] ?? null };
+}
+
+export function sliderStyle(theme: ChartTheme): Record<string, unknown> {
+  return {
+    borderColor: withAlpha(theme.lines, 0.6),
+    backgroundColor: 'transparent',
+    fillerColor: withAlpha(theme.blue, 0.18),
+    handleStyle: { color: theme.background, borderColor: theme.lines },
+    moveHandleStyle: { color: withAlpha(theme.lines, 0.5) },
+    dataBackground: {
+      lineStyle: { color: withAlpha(theme.lines, 0.5) },
+      areaStyle: { color: withAlpha(theme.lines, 0.15) },
+    },
+    selectedDataBackground: {
+      lineStyle: { color: theme.blue },
+      areaStyle: { color: withAlpha(theme.blue, 0.2) },
+    },
+    textStyle: { color: theme.muted, fontSize: theme.fontSize - 2 },
+    emphasis: { handleStyle: { borderColor: theme.focus } },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * A sortable table built with textContent only. Large tables draw the first rows and a
+ * "Show all" button, so a 2,000-node run does not stall the first paint.
+ */
+import { formatCount } from '../../src/report/format';
+import { clear, h } from './dom';
+
+export interface Column<R> {
+  key: string;
+  label: string;
+  /** Header hover: what the column means. */
+  title?: string;
+  numeric?: boolean;
+  sortable?: boolean;
+  text(r: R): string;
+  /** Cell hover: the exact value. */
+  exact?(r: R): string;
+  /** Extra class for the cell (e.g. n/a, regression). */
+  cellClass?(r: R): string | null;
+}
+
+export interface TableOptions<R> {
+  columns: Column<R>[];
+  /** Rows drawn before "Show all". */
+  cap: number;
+  caption: string;
+  onSort?(key: string): void;
+  /** A node to reveal when the row's first cell is activated. */
+  nodeOf?(r: R): string | null;
+  onNode?(nodeId: string): void;
+}
+
+export class DataTable<R> {
+  readonly root: HTMLElement;
+  private showAll = false;
+  private rows: readonly R[] = [];
+  private sort: { key: string; descending: boolean } | null = null;
+
+  constructor(private readonly opts: TableOptions<R>) {
+    this.root = h('div', { class: 'wp-table-wrap' });
+  }
+
+  render(rows: readonly R[], sort: { key: string; descending: boolean } | null): void {
+    this.rows = rows;
+    this.sort = sort;
+    this.draw();
+  }
+
+  private draw(): void {
+    const { columns, cap } = this.opts;
+    clear(this.root);
+    const table = h(
+      'table',
+      { class: 'wp-table' },
+      h('caption', { class: 'wp-sr-only', text: this.opts.caption }),
+    );
+    const headRow = h('tr');
+    for (const c of columns) {
+      const active = this.sort?.key === c.key;
+      const th = h('th', {
+        scope: 'col',
+        class: c.numeric ? 'num' : null,
+        title: c.title ?? null,
+        'aria-sort': active ? (this.sort?.descending ? 'descending' : 'ascending') : null,
+      });
+      if (c.sortable !== false && this.opts.onSort) {
+        const arrow = active ? (this.sort?.descending ? ' ▼' : ' ▲') : '';
+        const b = h('button', { class: 'wp-sort', type: 'button', text: c.label + arrow });
+        b.addEventListener('click', () => this.opts.onSort?.(c.key));
+        th.append(b);
+      } else th.textContent = c.label;
+      headRow.append(th);
+    }
+    table.append(h('thead', {}, headRow));
+    const body = h('tbody');
+    const shown = this.showAll ? this.rows : this.rows.slice(0, cap);
+    const frag = document.createDocumentFragment();
+    for (const r of shown) {
+      const tr = h('tr');
+      columns.forEach((c, i) => {
+        const cls = [c.numeric ? 'num' : '', c.cellClass?.(r) ?? ''].filter(Boolean).join(' ');
+        const td = h('td', { class: cls || null, title: c.exact ? c.exact(r) : null });
+        const nodeId = i === 0 ? (this.opts.nodeOf?.(r) ?? null) : null;
+        if (nodeId !== null && this.opts.onNode) {
+          const b = h('button', {
+            class: 'wp-link',
+            type: 'button',
+            text: c.text(r),
+            title: `Reveal ${nodeId} in the workflow file`,
+          });
+          b.addEventListener('click', () => this.opts.onNode?.(nodeId));
+          td.append(b);
+        } else td.textContent = c.text(r);
+        tr.append(td);
+      });
+      frag.append(tr);
+    }
+    body.append(frag);
+    table.append(body);
+    this.root.append(table);
+    if (shown.length < this.rows.length) {
+      const more = h('button', {
+        class: 'wp-button wp-secondary',
+        type: 'button',
+        text: `Show all ${formatCount(this.rows.length)} rows`,
+      });
+      more.addEventListener('click', () => {
+        this.showAll = true;
+        this.draw();
+      });
+      this.root.append(
+        h(
+          'p',
+          { class: 'wp-more' },
+          `Showing ${shown.length} of ${formatCount(this.rows.length)}. `,
+          more,
+        ),
+      );
+    }
+  }
+}
