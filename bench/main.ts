@@ -19,7 +19,7 @@ import {
   type CaseResult,
   type SuiteResult,
 } from './lib/report';
-import type { BenchCase, CaseContext, ToolName } from './lib/types';
+import { CaseNotRun, type BenchCase, type CaseContext, type ToolName } from './lib/types';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const distDir = path.join(repoRoot, 'dist');
@@ -162,11 +162,16 @@ async function main(): Promise<number> {
       const rows = await c.run(ctx, params);
       results.push({ ...base, status: 'ok', error: null, wallMs: nowMs() - started, rows });
     } catch (err) {
-      const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
-      log(`${c.name}: BROKE: ${message}`);
+      const notRun = err instanceof CaseNotRun;
+      const message = notRun
+        ? err.message
+        : err instanceof Error
+          ? (err.stack ?? err.message)
+          : String(err);
+      log(`${c.name}: ${notRun ? 'NOT RUN' : 'BROKE'}: ${message}`);
       results.push({
         ...base,
-        status: 'error',
+        status: notRun ? 'not run' : 'error',
         error: message,
         wallMs: nowMs() - started,
         rows: [],

@@ -88,6 +88,13 @@ export interface BenchCase<P extends Params = Params> {
   run(ctx: CaseContext, params: P): Promise<Row[]>;
 }
 
+/**
+ * Thrown by a case whose own prerequisite is missing or could not be set up (no Chromium, VS Code
+ * could not be installed): the case is reported as "not run" with this message, as a missing tool
+ * is, rather than as broken. Either way the suite exits 1.
+ */
+export class CaseNotRun extends Error {}
+
 /** Lets a registry hold cases with different parameter types. */
 export function defineCase<P extends Params>(c: BenchCase<P>): BenchCase {
   return c as unknown as BenchCase;

@@ -18,9 +18,12 @@ export interface ReadOutput {
 export function readNodeOutput(file: string): ReadOutput {
   let size: number;
   try {
-    size = fs.statSync(file).size;
+    // throwIfNoEntry: most nodes write no output, and building an ENOENT error for each costs.
+    const st = fs.statSync(file, { throwIfNoEntry: false });
+    if (!st) return { output: null, custom: {}, problems: [] }; // the node wrote none: allowed
+    size = st.size;
   } catch {
-    return { output: null, custom: {}, problems: [] }; // the node wrote none: that's allowed
+    return { output: null, custom: {}, problems: [] };
   }
   if (size === 0) return { output: null, custom: {}, problems: [] };
   if (size > MAX_OUTPUT_BYTES) {

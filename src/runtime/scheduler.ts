@@ -34,15 +34,26 @@ export class Scheduler {
   private readonly nodes = new Map<string, SchedulableNode>();
   private readonly dependents = new Map<string, string[]>();
   private readonly order: string[];
+  /** Position of each node in the file, the order ready nodes are handed out in. */
+  private readonly position = new Map<string, number>();
+  /**
+   * Positions of nodes that became ready, as a min-heap. Entries are not removed when a node
+   * leaves `ready` (started, skipped, cancelled); nextReady() drops them when they surface. A node
+   * becomes ready at most once, so the whole run costs O(n log n), not O(n) per finished node.
+   */
+  private readonly readyHeap: number[] = [];
+  private terminal = 0;
+  private running = 0;
 
   /** `nodes` must be acyclic with every need defined (the parser guarantees both). */
   constructor(nodes: SchedulableNode[]) {
     this.order = nodes.map((n) => n.id);
-    for (const n of nodes) {
+    nodes.forEach((n, i) => {
       this.nodes.set(n.id, n);
       this.state.set(n.id, 'blocked');
       this.dependents.set(n.id, []);
-    }
+      this.position.set(n.id, i);
+    });
     for (const n of nodes) {
       for (const need of n.needs) this.dependents.get(need)?.push(n.id);
     }
@@ -67,12 +78,26 @@ export class Scheduler {
 
   /** Ready nodes not yet started, in the file's order (stable, so runs are reproducible). */
   ready(): string[] {
-    return this.order.filter((id) => this.state.get(id) === 'ready');
+    return this.readyHeap
+      .filter((i) => this.state.get(this.order[i] as string) === 'ready')
+      .sort((a, b) => a - b)
+      .map((i) => this.order[i] as string);
+  }
+
+  /** The first of ready(), without listing them all: what a runtime starts next. */
+  nextReady(): string | undefined {
+    const heap = this.readyHeap;
+    while (heap.length > 0) {
+      const id = this.order[heap[0] as number] as string;
+      if (this.state.get(id) === 'ready') return id;
+      popHeap(heap);
+    }
+    return undefined;
   }
 
   start(id: string): void {
     if (this.stateOf(id) !== 'ready') throw new Error(`node ${id} is not ready`);
-    this.state.set(id, 'running');
+    this.setState(id, 'running');
   }
 
   /**
@@ -85,7 +110,7 @@ export class Scheduler {
     excludeReason = '',
   ): Transition {
     if (this.stateOf(id) !== 'running') throw new Error(`node ${id} is not running`);
-    this.state.set(id, result);
+    this.setState(id, result);
     const t: Transition = { ready: [], skipped: [] };
     for (const x of exclude) {
       const s = this.state.get(x);
@@ -101,7 +126,7 @@ export class Scheduler {
     for (const id of this.order) {
       const s = this.state.get(id);
       if (s === 'blocked' || s === 'ready') {
-        this.state.set(id, 'cancelled');
+        this.setState(id, 'cancelled');
         this.reasons.set(id, reason);
         out.push(id);
       }
@@ -110,15 +135,26 @@ export class Scheduler {
   }
 
   isDone(): boolean {
-    return this.order.every((id) => TERMINAL.has(this.stateOf(id)));
+    return this.terminal === this.order.length;
   }
 
   runningCount(): number {
-    return this.order.filter((id) => this.state.get(id) === 'running').length;
+    return this.running;
+  }
+
+  /** Every state change goes through here, so the counts behind isDone() stay exact. */
+  private setState(id: string, next: NodeState): void {
+    const prev = this.state.get(id);
+    if (prev === 'running') this.running--;
+    if (prev !== undefined && TERMINAL.has(prev)) this.terminal--;
+    this.state.set(id, next);
+    if (next === 'running') this.running++;
+    if (TERMINAL.has(next)) this.terminal++;
+    if (next === 'ready') pushHeap(this.readyHeap, this.position.get(id) as number);
   }
 
   private skip(id: string, reason: string, t: Transition): void {
-    this.state.set(id, 'skipped');
+    this.setState(id, 'skipped');
     this.reasons.set(id, reason);
     t.skipped.push({ id, reason });
     for (const dep of this.dependents.get(id) ?? []) this.evaluate(dep, t);
@@ -153,7 +189,7 @@ export class Scheduler {
   }
 
   private makeReady(id: string, t: Transition): void {
-    this.state.set(id, 'ready');
+    this.setState(id, 'ready');
     t.ready.push(id);
   }
 }
@@ -161,4 +197,31 @@ export class Scheduler {
 function mergeReason(blocker: { id: string; why: string } | null, satisfied: number): string {
   if (satisfied === 0) return 'no upstream branch completed';
   return blocker ? `upstream \`${blocker.id}\` ${blocker.why}` : 'no upstream branch completed';
+}
+
+function pushHeap(heap: number[], value: number): void {
+  let i = heap.push(value) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if ((heap[parent] as number) <= value) break;
+    heap[i] = heap[parent] as number;
+    i = parent;
+  }
+  heap[i] = value;
+}
+
+function popHeap(heap: number[]): void {
+  const last = heap.pop() as number;
+  if (heap.length === 0) return;
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= heap.length) break;
+    const r = l + 1;
+    const c = r < heap.length && (heap[r] as number) < (heap[l] as number) ? r : l;
+    if ((heap[c] as number) >= last) break;
+    heap[i] = heap[c] as number;
+    i = c;
+  }
+  heap[i] = last;
 }

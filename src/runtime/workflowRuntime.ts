@@ -15,7 +15,6 @@ import { readNodeOutput, extractMetrics, type NodeOutputs } from './nodeOutput';
 import { startProcess } from './processRunner';
 import { Scheduler, type Transition } from './scheduler';
 import { commandLine } from './nodes/commandLine';
-import { httpRequest } from './nodes/httpNode';
 import { mergeOutputs } from './nodes/mergeNode';
 
 /** Where one attempt's files go; the run store decides the layout. */
@@ -75,6 +74,7 @@ export class WorkflowRuntime {
   private readonly readyAt = new Map<string, number>();
   private readonly outputs = new Map<string, NodeOutputs | null>();
   private readonly freeSlots: number[];
+  private readonly madeDirs = new Set<string>();
   private failed = false;
 
   constructor(
@@ -102,7 +102,7 @@ export class WorkflowRuntime {
         if (resolved) return;
         if (signal.aborted) this.cancelPending();
         while (!signal.aborted && this.freeSlots.length > 0) {
-          const id = this.sched.ready()[0];
+          const id = this.sched.nextReady();
           if (id === undefined) break;
           const slot = this.freeSlots.shift() as number;
           this.sched.start(id);
@@ -218,6 +218,8 @@ export class WorkflowRuntime {
       case 'http': {
         const log = this.openLog(node, task.attempt);
         log.note(`${node.method ?? 'GET'} ${node.url ?? ''}`);
+        // Loaded on first use: node:http and node:https are start-up cost for every other run.
+        const { httpRequest } = await import('./nodes/httpNode.js');
         const r = await httpRequest({
           url: node.url ?? '',
           method: node.method ?? 'GET',
@@ -316,15 +318,24 @@ export class WorkflowRuntime {
     );
   }
 
+  /** mkdir -p once per folder: every node of a run shares the same few. */
+  private ensureDir(dir: string): void {
+    if (this.madeDirs.has(dir)) return;
+    fs.mkdirSync(dir, { recursive: true });
+    this.madeDirs.add(dir);
+  }
+
   private async runProcessNode(node: NodeDef, task: TaskRun): Promise<NodeResult> {
     const fullId = this.fullId(node.id);
     const inputsFile = this.host.files.inputsPath(fullId, task.attempt);
     const outputFile = this.host.files.outputPath(fullId, task.attempt);
     const inputs = Object.fromEntries(node.needs.map((n) => [n, this.outputs.get(n) ?? null]));
-    fs.mkdirSync(path.dirname(inputsFile), { recursive: true });
-    fs.mkdirSync(path.dirname(outputFile), { recursive: true });
+    this.ensureDir(path.dirname(inputsFile));
+    this.ensureDir(path.dirname(outputFile));
     fs.writeFileSync(inputsFile, JSON.stringify(inputs));
-    fs.rmSync(outputFile, { force: true });
+    // A stale output (a file name two node ids share) must not pass for this node's. existsSync
+    // first: it does not throw, and throwing ENOENT for every node is what costs.
+    if (fs.existsSync(outputFile)) fs.rmSync(outputFile, { force: true });
 
     const workflowDir = path.dirname(this.def.file);
     const cmd = commandLine(node, workflowDir);

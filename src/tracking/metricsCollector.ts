@@ -15,17 +15,9 @@
 import type { SampleSink } from '../runtime/processTypes';
 import { monoMs } from '../runtime/clock';
 import type { CollectorInfo, MetricSource, Sample } from './types';
-import {
-  addIo,
-  descendantsOf,
-  processKey,
-  readIo,
-  readStat,
-  readStatus,
-  systemConstants,
-  zeroIo,
-  type ProcIo,
-} from './procfs';
+import { maxIo, zeroIo, type ProcIo } from './procfs';
+import { ProcTable } from './procTable';
+import { ProcTreeObserver, type TreeObservation } from './procTree';
 import { reaperPath } from './reaper';
 import {
   PIDUSAGE_UNAVAILABLE,
@@ -98,21 +90,8 @@ export interface TrackHandle {
   finish(): TreeStats;
 }
 
-/** One look at a tree. CPU and I/O are cumulative since tracking began. */
-interface TreeObservation {
-  processes: number;
-  /** Process identities seen, or null when the sampler sees the root only. */
-  keys: string[] | null;
-  rssBytes: number;
-  threads: number | null;
-  cpuMs: number;
-  io: ProcIo | null;
-  /** VmHWM per process identity, where readable. */
-  hwm: Map<string, number> | null;
-}
-
-const round = (v: number, digits: number): number => {
-  const f = 10 ** digits;
+const round = (v: number, digits: 1 | 3): number => {
+  const f = digits === 1 ? 10 : 1000;
   return Math.round(v * f) / f;
 };
 
@@ -135,14 +114,16 @@ class TrackedTree {
   private cumIo: ProcIo | null = null;
   /** Where the current rate window began. */
   private base: { t: number; cpuMs: number; io: ProcIo };
-  /** The reaper's own /proc/PID/io when tracking began, subtracted from its later readings. */
-  readonly reaperIoBase: ProcIo | null;
+  /** The last observation's io and keys: a quiet tick hands the same objects back. */
+  private lastObsIo: ProcIo | null = null;
+  private lastKeys: string[] | null = null;
 
   constructor(
     readonly nodeId: string,
     readonly attempt: number,
     readonly rootPid: number,
-    readonly rootIsReaper: boolean,
+    /** How /proc sees the tree; null in pidusage mode. */
+    readonly procfs: ProcTreeObserver | null,
     startMono: number,
     /**
      * Shortest window a rate is computed over. CPU time comes in 10 ms clock ticks: over a 5 ms
@@ -152,7 +133,15 @@ class TrackedTree {
   ) {
     // The tree did not exist before: everything it used so far counts from here.
     this.base = { t: startMono, cpuMs: 0, io: zeroIo() };
-    this.reaperIoBase = rootIsReaper ? readIo(rootPid) : null;
+  }
+
+  /** Folds a cumulative I/O reading into cumIo (fieldwise maximum, see observe). */
+  private foldIo(io: ProcIo): void {
+    if (io === this.lastObsIo) return;
+    this.lastObsIo = io;
+    // A new object each time: base.io and stats.lastIo keep references to earlier ones.
+    this.cumIo = this.cumIo ? maxIo(this.cumIo, io) : { ...io };
+    this.stats.lastIo = this.cumIo;
   }
 
   /** Folds one observation into the statistics and returns the interval's Sample. */
@@ -161,14 +150,7 @@ class TrackedTree {
     // Cumulative figures only grow: a process reaped between two reads can make one reading
     // low (never high, as parents are read before children); the next catches up.
     this.cumCpuMs = Math.max(this.cumCpuMs, obs.cpuMs);
-    if (obs.io) {
-      const next = zeroIo();
-      for (const k of Object.keys(next) as (keyof ProcIo)[]) {
-        next[k] = Math.max(this.cumIo?.[k] ?? 0, obs.io[k]);
-      }
-      this.cumIo = next;
-      s.lastIo = { ...next };
-    }
+    if (obs.io) this.foldIo(obs.io);
     const dt = t - this.base.t;
     let cpuPercent: number | null = null;
     let readRate: number | null = null;
@@ -189,11 +171,13 @@ class TrackedTree {
     s.firstRssBytes ??= obs.rssBytes;
     s.lastRssBytes = obs.rssBytes;
     if (obs.threads !== null) s.peakThreads = Math.max(s.peakThreads ?? 0, obs.threads);
-    if (obs.keys) {
+    // A quiet tick hands back the last walk's keys: nothing new to add.
+    if (obs.keys && obs.keys !== this.lastKeys) {
+      this.lastKeys = obs.keys;
       for (const k of obs.keys) this.seen.add(k);
       s.processCount = this.seen.size;
     }
-    if (obs.hwm) for (const v of obs.hwm.values()) s.maxHwmBytes = Math.max(s.maxHwmBytes ?? 0, v);
+    if (obs.hwm !== null) s.maxHwmBytes = Math.max(s.maxHwmBytes ?? 0, obs.hwm);
 
     return {
       nodeId: this.nodeId,
@@ -209,63 +193,6 @@ class TrackedTree {
   }
 }
 
-/**
- * One look at a tree through /proc. Parents are read before their children, and the reaper
- * before everything: a child reaped between two reads is then missed once (its CPU moved into
- * its parent's cutime after the parent was read), never counted twice.
- */
-function observeProcfs(tree: TrackedTree): TreeObservation | null {
-  const { clockTicksPerSecond, pageSizeBytes } = systemConstants();
-  let cpuTicks = 0;
-  const io = zeroIo();
-  let ioOk = true;
-  if (tree.rootIsReaper) {
-    // Children the reaper already reaped are in its cutime/cstime and its /proc/PID/io.
-    const reaper = readStat(tree.rootPid);
-    const reaperIo = readIo(tree.rootPid);
-    if (reaper) cpuTicks += reaper.cutimeTicks + reaper.cstimeTicks;
-    if (reaperIo && tree.reaperIoBase) {
-      addIo(io, reaperIo);
-      addIo(io, tree.reaperIoBase, -1);
-    } else ioOk = false;
-  }
-  const pids = descendantsOf(tree.rootPid);
-  if (!tree.rootIsReaper) pids.unshift(tree.rootPid);
-
-  let processes = 0;
-  let rssPages = 0;
-  let threads = 0;
-  const keys: string[] = [];
-  const hwm = new Map<string, number>();
-  for (const pid of pids) {
-    const stat = readStat(pid);
-    if (!stat) continue; // exited since the listing
-    cpuTicks += stat.utimeTicks + stat.stimeTicks + stat.cutimeTicks + stat.cstimeTicks;
-    const zombie = stat.state === 'Z' || stat.state === 'X';
-    const pio = readIo(pid);
-    if (pio) addIo(io, pio);
-    else if (!zombie) ioOk = false;
-    if (zombie) continue; // dead: its CPU counts until reaped, its memory and threads are gone
-    processes += 1;
-    rssPages += stat.rssPages;
-    threads += stat.threads;
-    const key = processKey(stat);
-    keys.push(key);
-    const status = readStatus(pid);
-    if (status?.vmHwmBytes != null) hwm.set(key, status.vmHwmBytes);
-  }
-  if (processes === 0) return null; // not started yet, or over: nothing to show
-  return {
-    processes,
-    keys,
-    rssBytes: rssPages * pageSizeBytes,
-    threads,
-    cpuMs: (cpuTicks * 1000) / clockTicksPerSecond,
-    io: ioOk ? io : null,
-    hwm,
-  };
-}
-
 export class MetricsCollector {
   readonly intervalMs: number;
   readonly mode: CollectorMode;
@@ -273,6 +200,8 @@ export class MetricsCollector {
   private readonly onSamples: SampleSink;
   private readonly platform: NodeJS.Platform;
   private readonly pidusage: PidusageSampler | null;
+  /** Kept-open /proc descriptors (procfs and reaper modes). */
+  private readonly table: ProcTable | null;
   private readonly trees = new Set<TrackedTree>();
   private timer: NodeJS.Timeout | null = null;
   private ticks = 0;
@@ -289,6 +218,7 @@ export class MetricsCollector {
     const deps = this.mode === 'pidusage' ? (options.pidusage ?? realPidusageDeps()) : null;
     this.platform = deps ? deps.platform : process.platform;
     this.pidusage = deps ? new PidusageSampler(deps, this.intervalMs) : null;
+    this.table = this.mode === 'pidusage' ? null : new ProcTable();
   }
 
   start(): void {
@@ -302,17 +232,15 @@ export class MetricsCollector {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.pidusage?.dispose();
+    this.table?.close();
   }
 
   track(nodeId: string, attempt: number, rootPid: number, opts: TrackOptions): TrackHandle {
-    const tree = new TrackedTree(
-      nodeId,
-      attempt,
-      rootPid,
-      opts.rootIsReaper,
-      monoMs(),
-      this.intervalMs / 2,
-    );
+    const procfs =
+      this.mode === 'pidusage'
+        ? null
+        : new ProcTreeObserver(rootPid, opts.rootIsReaper, this.mode === 'procfs');
+    const tree = new TrackedTree(nodeId, attempt, rootPid, procfs, monoMs(), this.intervalMs / 2);
     this.trees.add(tree);
     return {
       finish: (): TreeStats => {
@@ -327,15 +255,20 @@ export class MetricsCollector {
     const before = process.cpuUsage();
     this.ticks += 1;
     if (this.pidusage) this.tickPidusage(this.pidusage);
-    else {
-      const batch: Sample[] = [];
-      for (const tree of this.trees) {
-        const obs = observeProcfs(tree);
-        if (obs) batch.push(tree.observe(obs, monoMs(), this.originMono));
-      }
-      if (batch.length > 0) this.onSamples(batch);
-    }
+    else if (this.table) this.tickProcfs(this.table);
     this.addOverhead(before);
+  }
+
+  private tickProcfs(table: ProcTable): void {
+    const batch: Sample[] = [];
+    table.beginTick();
+    for (const tree of this.trees) {
+      const obs = tree.procfs?.observe(table);
+      if (obs) batch.push(tree.observe(obs, monoMs(), this.originMono));
+    }
+    // Descriptors of processes that exited or are no longer tracked are closed.
+    table.endTick();
+    if (batch.length > 0) this.onSamples(batch);
   }
 
   private addOverhead(before: NodeJS.CpuUsage): void {
@@ -400,12 +333,16 @@ export class MetricsCollector {
     if (this.mode === 'pidusage') return pidusageSources(this.platform, this.intervalMs);
     const every = `every ${this.intervalMs} ms`;
     const r = 'wp-reaper (child subreaper, reaps the whole tree with wait4)';
+    // With the reaper, ru_maxrss holds every waited-for process's high-water mark: VmHWM is read
+    // only where the kernel reaps (the parent ignores SIGCHLD), whose rusage reaches no one.
+    const hwmOf =
+      this.mode === 'procfs' ? 'every process' : 'processes whose parent ignores SIGCHLD';
     const byMetric: Record<string, string> = {
-      peakRssBytes: `peak of the tree's summed /proc/PID/stat rss across samples (${every}) and the largest /proc/PID/status VmHWM seen`,
+      peakRssBytes: `peak of the tree's summed /proc/PID/statm resident across samples (${every}) and the largest /proc/PID/status VmHWM seen (read for ${hwmOf})`,
       memoryDeltaBytes: `summed rss of the tree at the last sample minus at the first (${every}); null with fewer than 2 samples`,
       peakThreads: `highest summed /proc/PID/stat num_threads of the tree across samples (${every}); null without a sample`,
       processCount: 'distinct processes (pid + start time) seen in samples',
-      samples: `/proc ${every}: the tree through /proc/PID/task/TID/children; per process stat (CPU incl. reaped children, threads, rss), status (VmHWM) and io; CPU % from the growth of the tree's cumulative CPU time`,
+      samples: `/proc ${every}, descriptors kept open: the tree through /proc/PID/task/TID/children (walked again only when one of its processes ran, by /proc/PID/schedstat); per process stat (CPU incl. reaped children, threads), statm (resident memory) and io, status (VmHWM) for ${hwmOf}; CPU % from the growth of the tree's cumulative CPU time`,
     };
     if (this.mode === 'procfs') {
       const io = (field: string): string =>

@@ -7,10 +7,43 @@
 import * as fs from 'node:fs';
 
 /** One read buffer for every file: /proc files here are small and read one at a time. */
-const buffer = Buffer.alloc(64 * 1024);
+export const procBuffer = Buffer.alloc(64 * 1024);
 
-/** Reads a whole /proc file as latin1 text, or null if it cannot be read. */
-export function readProcFile(path: string): string | null {
+/**
+ * A short read below this is a /proc file's end, so no second read is needed to see EOF: the
+ * kernel fills a read until the records end or its own page-sized buffer is full, and every
+ * record of the files read here is far shorter than a page minus this.
+ */
+const SHORT_READ_IS_END = 1024;
+
+export type Pread = (
+  fd: number,
+  buf: Buffer,
+  offset: number,
+  length: number,
+  position: number,
+) => number;
+
+/**
+ * Reads a whole /proc file from offset 0 (pread: a descriptor can be read again and again)
+ * into procBuffer and returns its length. Throws what the read throws: ESRCH once the process
+ * is gone.
+ */
+export function preadWhole(fd: number, pread: Pread = fs.readSync): number {
+  let length = 0;
+  for (;;) {
+    const space = procBuffer.length - length;
+    const n = pread(fd, procBuffer, length, space, length);
+    if (n <= 0) break;
+    length += n;
+    if (n < space && n < SHORT_READ_IS_END) break;
+    if (length === procBuffer.length) break; // never for the files read here
+  }
+  return length;
+}
+
+/** Reads a whole /proc file into procBuffer: its length, or null if it cannot be read. */
+export function readProcBytes(path: string): number | null {
   let fd: number;
   try {
     fd = fs.openSync(path, 'r');
@@ -18,19 +51,18 @@ export function readProcFile(path: string): string | null {
     return null;
   }
   try {
-    let length = 0;
-    for (;;) {
-      const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
-      if (n <= 0) break;
-      length += n;
-      if (length === buffer.length) break; // never for the files read here
-    }
-    return buffer.toString('latin1', 0, length);
+    return preadWhole(fd);
   } catch {
     return null; // e.g. ESRCH: the process exited after the open
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Reads a whole /proc file as latin1 text, or null if it cannot be read. */
+export function readProcFile(path: string): string | null {
+  const length = readProcBytes(path);
+  return length === null ? null : procBuffer.toString('latin1', 0, length);
 }
 
 interface SystemConstants {
@@ -78,36 +110,124 @@ export interface ProcStat {
   threads: number;
   /** Clock ticks after boot: with the pid, identifies a process across pid reuse. */
   startTicks: number;
+  /**
+   * Resident pages: approximate on current kernels, which keep the counters per CPU and add up
+   * only their flushed part here; statm (parseStatmResident) sums them exactly.
+   */
   rssPages: number;
+  /**
+   * SIGCHLD is ignored (field 33, sigignore): the kernel then reaps this process's children
+   * itself, and their rusage (CPU, ru_maxrss) never reaches any parent or the reaper.
+   */
+  ignoresSigchld: boolean;
 }
 
-/** /proc/PID/stat. The command name (field 2) may hold spaces and parentheses: parse after the last ')'. */
-export function parseStat(pid: number, text: string): ProcStat | null {
-  const close = text.lastIndexOf(')');
-  if (close < 0) return null;
-  const f = text.slice(close + 2).split(' ');
-  // f[0] is field 3 of proc(5): f[i] = field i + 3.
-  const num = (i: number): number => Number(f[i]);
-  const stat: ProcStat = {
+const SPACE = 0x20;
+const CLOSE_PAREN = 0x29;
+const DIGIT_0 = 0x30;
+const MINUS = 0x2d;
+const NEWLINE = 0x0a;
+const COLON = 0x3a;
+
+/** proc(5) numbers of the /proc/PID/stat fields read here. */
+const F_PPID = 4;
+const F_UTIME = 14;
+const F_STIME = 15;
+const F_CUTIME = 16;
+const F_CSTIME = 17;
+const F_THREADS = 20;
+const F_START = 22;
+const F_RSS = 24;
+const F_SIGIGNORE = 33;
+/** Bit of SIGCHLD (17) in a signal mask. */
+const SIGCHLD_BIT = 2 ** 16;
+
+/** The stat fields that must parse as numbers. */
+const REQUIRED_STAT_FIELDS = [
+  F_PPID,
+  F_UTIME,
+  F_STIME,
+  F_CUTIME,
+  F_CSTIME,
+  F_THREADS,
+  F_START,
+  F_RSS,
+];
+
+/** Reused by every parse (one at a time): field number -> value, NaN where not parsed. */
+const statValues = new Float64Array(F_SIGIGNORE + 1);
+
+/** End of the token scanTokenNumber last read. */
+let tokenEnd = 0;
+
+/**
+ * Reads the space-separated token at `i` as a decimal integer (NaN when it is none), modulo
+ * `modulus` when that is not 0. Leaves the token's end in tokenEnd.
+ */
+function scanTokenNumber(buf: Uint8Array, i: number, length: number, modulus = 0): number {
+  const negative = buf[i] === MINUS;
+  let j = negative ? i + 1 : i;
+  const digitsFrom = j;
+  let value = 0;
+  for (; j < length; j++) {
+    const c = buf[j] as number;
+    if (c < DIGIT_0 || c > DIGIT_0 + 9) break;
+    value = value * 10 + (c - DIGIT_0);
+    if (modulus > 0) value %= modulus;
+  }
+  // Digits up to the next separator, or it is not a number.
+  const valid = j > digitsFrom && (j === length || buf[j] === SPACE || buf[j] === NEWLINE);
+  while (j < length && buf[j] !== SPACE && buf[j] !== NEWLINE) j++;
+  tokenEnd = j;
+  if (!valid) return NaN;
+  return negative ? -value : value;
+}
+
+/**
+ * Parses /proc/PID/stat from bytes, without splitting the line into strings (it is parsed for
+ * every process on every tick). The command name (field 2) may hold spaces and parentheses:
+ * fields are counted after the last ')'.
+ */
+export function parseStatBytes(pid: number, buf: Uint8Array, length: number): ProcStat | null {
+  let close = length - 1;
+  while (close >= 0 && buf[close] !== CLOSE_PAREN) close--;
+  if (close < 0 || close + 2 >= length) return null;
+  const stateCode = buf[close + 2] as number;
+  statValues.fill(NaN);
+  let i = close + 3; // the space after the state, field 3
+  for (let field = 4; field <= F_SIGIGNORE && i < length && buf[i] === SPACE; field++) {
+    // A 64-bit signal mask in decimal: above 2^53 a double loses low bits, so keep it modulo 2^17.
+    const modulus = field === F_SIGIGNORE ? 2 * SIGCHLD_BIT : 0;
+    statValues[field] = scanTokenNumber(buf, i + 1, length, modulus);
+    i = tokenEnd;
+  }
+  for (const f of REQUIRED_STAT_FIELDS) if (Number.isNaN(statValues[f])) return null;
+  const num = (f: number): number => statValues[f] as number;
+  return {
     pid,
-    ppid: num(1),
-    state: f[0] ?? '?',
-    utimeTicks: num(11),
-    stimeTicks: num(12),
-    cutimeTicks: num(13),
-    cstimeTicks: num(14),
-    threads: num(17),
-    startTicks: num(19),
-    rssPages: num(21),
+    ppid: num(F_PPID),
+    state: String.fromCharCode(stateCode),
+    utimeTicks: num(F_UTIME),
+    stimeTicks: num(F_STIME),
+    cutimeTicks: num(F_CUTIME),
+    cstimeTicks: num(F_CSTIME),
+    threads: num(F_THREADS),
+    startTicks: num(F_START),
+    rssPages: num(F_RSS),
+    // NaN (no field 33, which every kernel since 2.6 has) compares false.
+    ignoresSigchld: num(F_SIGIGNORE) >= SIGCHLD_BIT,
   };
-  for (const v of Object.values(stat))
-    if (typeof v === 'number' && !Number.isFinite(v)) return null;
-  return stat;
+}
+
+/** /proc/PID/stat as text (see parseStatBytes). */
+export function parseStat(pid: number, text: string): ProcStat | null {
+  const bytes = Buffer.from(text, 'latin1');
+  return parseStatBytes(pid, bytes, bytes.length);
 }
 
 export function readStat(pid: number): ProcStat | null {
-  const text = readProcFile(`/proc/${pid}/stat`);
-  return text === null ? null : parseStat(pid, text);
+  const length = readProcBytes(`/proc/${pid}/stat`);
+  return length === null ? null : parseStatBytes(pid, procBuffer, length);
 }
 
 /** A process's identity that survives pid reuse. */
@@ -135,6 +255,32 @@ export function parseStatus(text: string): ProcStatus {
 export function readStatus(pid: number): ProcStatus | null {
   const text = readProcFile(`/proc/${pid}/status`);
   return text === null ? null : parseStatus(text);
+}
+
+/**
+ * Resident pages from /proc/PID/statm ("size resident shared ..."): stat's rss, but exact (it
+ * sums the kernel's per-CPU counters; stat read 16 to 96 pages low where measured).
+ */
+export function parseStatmResident(buf: Uint8Array, length: number): number | null {
+  scanTokenNumber(buf, 0, length);
+  if (tokenEnd >= length || buf[tokenEnd] !== SPACE) return null;
+  const resident = scanTokenNumber(buf, tokenEnd + 1, length);
+  return Number.isNaN(resident) ? null : resident;
+}
+
+let schedstatWorks: boolean | null = null;
+
+/**
+ * Whether /proc/PID/schedstat counts (CONFIG_SCHED_INFO): kernels without it have no file, and
+ * some print "0 0 0" when scheduler statistics are off. Checked once on ourselves, who have run.
+ */
+export function schedstatSupported(): boolean {
+  if (schedstatWorks === null) {
+    const length = readProcBytes('/proc/self/schedstat');
+    const ranNs = length === null ? NaN : scanTokenNumber(procBuffer, 0, length);
+    schedstatWorks = ranNs > 0;
+  }
+  return schedstatWorks;
 }
 
 /** /proc/PID/io: this process's threads plus its reaped children's. */
@@ -183,20 +329,84 @@ export function parseIo(text: string): ProcIo | null {
   return io;
 }
 
+/** ioFields' names as bytes, in the order the kernel prints them. */
+const ioNameBytes = ioFields.map(([, name]) => Buffer.from(name, 'latin1'));
+
+/** Whether buf[at, at + name.length) is name followed by ':'. */
+function nameAt(buf: Uint8Array, at: number, length: number, name: Buffer): boolean {
+  if (at + name.length >= length || buf[at + name.length] !== COLON) return false;
+  for (let k = 0; k < name.length; k++) if (buf[at + k] !== name[k]) return false;
+  return true;
+}
+
+/**
+ * /proc/PID/io from bytes. The kernel prints the seven fields in one fixed order: that order is
+ * parsed without making strings; any other layout goes through parseIo.
+ */
+export function parseIoBytes(buf: Uint8Array, length: number): ProcIo | null {
+  const io = zeroIo();
+  let i = 0;
+  for (let k = 0; k < ioFields.length; k++) {
+    const name = ioNameBytes[k] as Buffer;
+    if (!nameAt(buf, i, length, name))
+      return parseIo(Buffer.from(buf.subarray(0, length)).toString('latin1'));
+    i += name.length + 1;
+    while (i < length && buf[i] === SPACE) i++;
+    const value = scanTokenNumber(buf, i, length);
+    if (Number.isNaN(value)) return null;
+    io[(ioFields[k] as [keyof ProcIo, string])[0]] = value;
+    i = tokenEnd + 1; // past the newline
+  }
+  return io;
+}
+
+/** Appends the pids of a children file ("12 345 ") to `out`. */
+export function parseChildrenBytes(buf: Uint8Array, length: number, out: number[]): void {
+  let i = 0;
+  while (i < length) {
+    if (buf[i] === SPACE || buf[i] === NEWLINE) {
+      i++;
+      continue;
+    }
+    const pid = scanTokenNumber(buf, i, length);
+    if (Number.isInteger(pid) && pid > 0) out.push(pid);
+    i = tokenEnd;
+  }
+}
+
 /** Null when unreadable: another user's process, or a kernel without I/O accounting. */
 export function readIo(pid: number): ProcIo | null {
-  const text = readProcFile(`/proc/${pid}/io`);
-  return text === null ? null : parseIo(text);
+  const length = readProcBytes(`/proc/${pid}/io`);
+  return length === null ? null : parseIoBytes(procBuffer, length);
 }
 
 export function addIo(into: ProcIo, more: ProcIo, sign = 1): void {
-  for (const [key] of ioFields) into[key] += sign * more[key];
+  into.rchar += sign * more.rchar;
+  into.wchar += sign * more.wchar;
+  into.syscr += sign * more.syscr;
+  into.syscw += sign * more.syscw;
+  into.readBytes += sign * more.readBytes;
+  into.writeBytes += sign * more.writeBytes;
+  into.cancelledWriteBytes += sign * more.cancelledWriteBytes;
+}
+
+/** Fieldwise maximum, as a new object. */
+export function maxIo(a: ProcIo, b: ProcIo): ProcIo {
+  return {
+    rchar: Math.max(a.rchar, b.rchar),
+    wchar: Math.max(a.wchar, b.wchar),
+    syscr: Math.max(a.syscr, b.syscr),
+    syscw: Math.max(a.syscw, b.syscw),
+    readBytes: Math.max(a.readBytes, b.readBytes),
+    writeBytes: Math.max(a.writeBytes, b.writeBytes),
+    cancelledWriteBytes: Math.max(a.cancelledWriteBytes, b.cancelledWriteBytes),
+  };
 }
 
 let childrenFileWorks: boolean | null = null;
 
 /** /proc/PID/task/TID/children needs CONFIG_PROC_CHILDREN; checked once on ourselves. */
-function childrenFileSupported(): boolean {
+export function childrenFileSupported(): boolean {
   if (childrenFileWorks === null) {
     childrenFileWorks = fs.existsSync(`/proc/self/task/${process.pid}/children`);
   }
@@ -213,18 +423,14 @@ export function childrenOf(pid: number): number[] {
   }
   const out: number[] = [];
   for (const tid of tids) {
-    const text = readProcFile(`/proc/${pid}/task/${tid}/children`);
-    if (!text) continue;
-    for (const part of text.split(' ')) {
-      const child = Number(part);
-      if (part !== '' && Number.isInteger(child) && child > 0) out.push(child);
-    }
+    const length = readProcBytes(`/proc/${pid}/task/${tid}/children`);
+    if (length) parseChildrenBytes(procBuffer, length, out);
   }
   return out;
 }
 
 /** Fallback without the children files: parent links of every process (about 1 ms). */
-function parentMap(): Map<number, number[]> {
+export function parentMap(): Map<number, number[]> {
   const byParent = new Map<number, number[]>();
   let entries: string[];
   try {

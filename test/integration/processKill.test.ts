@@ -78,7 +78,9 @@ describe('killing a node’s process tree', () => {
     assert.equal(outcome.timedOut, true);
     assert.equal(outcome.cancelled, true);
     const d = outcome.metrics.durationMs ?? 0;
-    assert.ok(d >= 1000 && d < 2000, `duration ${d}`);
+    // Node's timer counts from the event loop's cached time and the reaper's clock starts after
+    // the spawn, so a 1000 ms timeout can measure a hair under 1000 ms.
+    assert.ok(d >= 990 && d < 2000, `duration ${d}`);
   });
 
   test('strays still running when the main process exits are killed and counted', async () => {

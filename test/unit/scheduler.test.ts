@@ -130,3 +130,64 @@ test('starting a node that is not ready is a programming error', () => {
   assert.throws(() => s.start('b'), /not ready/);
   assert.throws(() => s.finish('a', 'completed'), /not running/);
 });
+
+test('nextReady hands out ready nodes in file order, whatever order they became ready in', () => {
+  const s = new Scheduler([n('a'), n('x', ['b']), n('y', ['a']), n('b'), n('z', ['a'])]);
+  s.begin();
+  assert.equal(s.nextReady(), 'a');
+  s.start('a');
+  assert.equal(s.nextReady(), 'b');
+  assert.deepEqual(s.finish('a', 'completed').ready, ['y', 'z']);
+  assert.equal(s.nextReady(), 'y', 'y comes before b in the file');
+  s.start('y');
+  assert.equal(s.nextReady(), 'b');
+  s.start('b');
+  assert.equal(s.nextReady(), 'z');
+  s.finish('b', 'completed');
+  assert.equal(s.nextReady(), 'x');
+  assert.deepEqual(s.ready(), ['x', 'z']);
+});
+
+test('nextReady skips nodes that left `ready` without starting (switch routing, cancel)', () => {
+  const s = new Scheduler([n('sw'), n('a', ['sw']), n('b', ['sw']), n('c')]);
+  s.begin();
+  s.start('sw');
+  s.finish('sw', 'completed', ['a'], 'switch `sw` took `else`');
+  assert.equal(s.nextReady(), 'b');
+  s.cancelPending('stop');
+  assert.equal(s.nextReady(), undefined);
+  assert.deepEqual(s.ready(), []);
+  assert.ok(s.isDone());
+});
+
+test('the kept counts agree with the states on a random graph, step by step', () => {
+  // A deterministic pseudo-random DAG: counts kept incrementally must match a full recount.
+  let seed = 7;
+  const rand = (k: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % k;
+  };
+  const nodes: SchedulableNode[] = [];
+  for (let i = 0; i < 200; i++) {
+    const needs = i === 0 ? [] : [...new Set([`n${rand(i)}`, `n${rand(i)}`])];
+    nodes.push(n(`n${i}`, needs, { isMerge: rand(10) === 0, continueOnError: rand(5) === 0 }));
+  }
+  const s = new Scheduler(nodes);
+  s.begin();
+  const states = (): string[] => nodes.map((x) => s.stateOf(x.id));
+  const running: string[] = [];
+  for (let step = 0; !s.isDone(); step++) {
+    const next = s.nextReady();
+    if (next !== undefined && running.length < 3) {
+      assert.equal(next, s.ready()[0]);
+      s.start(next);
+      running.push(next);
+    } else {
+      const id = running.splice(rand(running.length), 1)[0] as string;
+      s.finish(id, rand(4) === 0 ? 'failed' : 'completed');
+    }
+    assert.equal(s.runningCount(), states().filter((x) => x === 'running').length);
+    assert.ok(step < 1000, 'the run ends');
+  }
+  assert.ok(states().every((x) => x !== 'blocked' && x !== 'ready' && x !== 'running'));
+});

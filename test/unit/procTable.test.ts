@@ -1,0 +1,519 @@
+/**
+ * Kept-open /proc descriptors (ProcTable) and the tree observer's quiet ticks (ProcTreeObserver):
+ * on a simulated /proc, where pid reuse and "nothing ran" can be staged exactly, and on real
+ * processes.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { describe, test } from 'node:test';
+import { ProcTable, realProcFiles, type ProcFiles } from '../../src/tracking/procTable';
+import { ProcTreeObserver, type TreeObservation } from '../../src/tracking/procTree';
+import { systemConstants } from '../../src/tracking/procfs';
+
+/** One simulated process: what its /proc files show. */
+interface FakeProc {
+  pid: number;
+  ppid: number;
+  start: number;
+  state: string;
+  threads: number;
+  cpu: number;
+  cutime: number;
+  rssPages: number;
+  sigignore: number;
+  /** schedstat: run time and times scheduled in; bumped whenever the process "runs". */
+  ranNs: number;
+  children: number[];
+  rchar: number;
+  hwmKb: number;
+  /** Reaped: its descriptors read ESRCH, its pid may be reused. */
+  reaped: boolean;
+}
+
+const errno = (code: string): Error => Object.assign(new Error(code), { code });
+
+/** A /proc with only the files the table reads, counting every open and read. */
+class FakeProcFs implements ProcFiles {
+  /** Who has each pid now. */
+  readonly byPid = new Map<number, FakeProc>();
+  readonly opens: string[] = [];
+  readonly reads: string[] = [];
+  private readonly fds = new Map<number, { proc: FakeProc; file: string }>();
+  private nextFd = 1000;
+
+  spawn(pid: number, ppid: number, start: number, extra: Partial<FakeProc> = {}): FakeProc {
+    const proc: FakeProc = {
+      pid,
+      ppid,
+      start,
+      state: 'S',
+      threads: 1,
+      cpu: 0,
+      cutime: 0,
+      rssPages: 100,
+      sigignore: 0,
+      ranNs: 1000,
+      children: [],
+      rchar: 0,
+      hwmKb: 1000,
+      reaped: false,
+      ...extra,
+    };
+    this.byPid.set(pid, proc);
+    this.byPid.get(ppid)?.children.push(pid);
+    return proc;
+  }
+
+  /** The process exits and is reaped: gone from its parent's list and from /proc. */
+  reap(proc: FakeProc): void {
+    proc.reaped = true;
+    this.byPid.delete(proc.pid);
+    const parent = this.byPid.get(proc.ppid);
+    if (parent) {
+      parent.children = parent.children.filter((c) => c !== proc.pid);
+      parent.ranNs += 1;
+    }
+  }
+
+  get openFds(): number {
+    return this.fds.size;
+  }
+
+  open(path: string): number {
+    const m = /^\/proc\/(\d+)\/(.+)$/.exec(path);
+    const proc = m ? this.byPid.get(Number(m[1])) : undefined;
+    if (!m || !proc) throw errno('ENOENT');
+    const file = (m[2] as string).replace(/^task\/\d+\//, '');
+    this.opens.push(`${proc.pid}:${proc.start}/${file}`);
+    const fd = this.nextFd++;
+    this.fds.set(fd, { proc, file });
+    return fd;
+  }
+
+  pread(fd: number, buf: Buffer, offset: number, length: number, position: number): number {
+    const open = this.fds.get(fd);
+    if (!open) throw errno('EBADF');
+    if (open.proc.reaped) throw errno('ESRCH');
+    this.reads.push(`${open.proc.pid}/${open.file}`);
+    const text = Buffer.from(render(open.proc, open.file), 'latin1');
+    const n = Math.max(0, Math.min(length, text.length - position));
+    text.copy(buf, offset, position, position + n);
+    return n;
+  }
+
+  close(fd: number): void {
+    if (!this.fds.delete(fd)) throw errno('EBADF');
+  }
+
+  readdir(path: string): string[] {
+    const pid = Number(/^\/proc\/(\d+)\/task$/.exec(path)?.[1]);
+    if (!this.byPid.has(pid)) throw errno('ENOENT');
+    return [String(pid)];
+  }
+}
+
+function render(p: FakeProc, file: string): string {
+  switch (file) {
+    case 'stat': {
+      const f: string[] = [];
+      for (let i = 3; i <= 52; i++) f.push('0');
+      const set = (field: number, v: string | number): void => {
+        f[field - 3] = String(v);
+      };
+      set(3, p.state);
+      set(4, p.ppid);
+      set(14, p.cpu);
+      set(16, p.cutime);
+      set(20, p.threads);
+      set(22, p.start);
+      set(24, p.rssPages);
+      set(33, p.sigignore);
+      return `${p.pid} (fake) ${f.join(' ')}\n`;
+    }
+    case 'io':
+      return `rchar: ${p.rchar}\nwchar: 0\nsyscr: 0\nsyscw: 0\nread_bytes: 0\nwrite_bytes: 0\ncancelled_write_bytes: 0\n`;
+    case 'children':
+      return p.children.map((c) => `${c} `).join('');
+    case 'schedstat':
+      return `${p.ranNs} 0 ${p.ranNs % 97}\n`;
+    case 'statm':
+      return `9000 ${p.rssPages} 10 1 0 50 0\n`;
+    case 'status': {
+      // As the kernel shows it: the larger of its high-water mark and the current rss.
+      const rssKb = (p.rssPages * systemConstants().pageSizeBytes) / 1024;
+      return `Name:\tfake\nVmHWM:\t${Math.max(p.hwmKb, rssKb)} kB\nVmRSS:\t${rssKb} kB\n`;
+    }
+    default:
+      throw errno('ENOENT');
+  }
+}
+
+const fakeTable = (fake: FakeProcFs, maxOpen = 1000): ProcTable =>
+  new ProcTable({ files: fake, maxOpen, childrenFiles: true, schedstat: true });
+
+function tick<T>(table: ProcTable, fn: () => T): T {
+  table.beginTick();
+  const out = fn();
+  table.endTick();
+  return out;
+}
+
+describe('ProcTable on a simulated /proc', () => {
+  test('descriptors are opened once and read again each tick', () => {
+    const fake = new FakeProcFs();
+    fake.spawn(100, 1, 5);
+    const table = fakeTable(fake);
+    const first = tick(table, () => table.read(100));
+    assert.equal(first?.key, '100:5');
+    const opened = fake.opens.length;
+    assert.ok(opened >= 3, 'stat, io, children (and more) opened');
+    for (let i = 0; i < 5; i++) {
+      const again = tick(table, () => table.read(100));
+      assert.equal(again, first, 'the same entry');
+      assert.ok(again && table.io(again));
+    }
+    assert.equal(fake.opens.length, opened, 'nothing opened again');
+    assert.equal(table.openDescriptors, fake.openFds);
+    table.close();
+    assert.equal(fake.openFds, 0);
+    assert.equal(table.openDescriptors, 0);
+  });
+
+  test('a reused pid is never read through the old descriptors (ESRCH, then opened afresh)', () => {
+    const fake = new FakeProcFs();
+    const old = fake.spawn(100, 1, 5, { rchar: 111 });
+    const table = fakeTable(fake);
+    const a = tick(table, () => table.read(100));
+    assert.equal(a?.key, '100:5');
+    fake.reap(old);
+    fake.spawn(100, 1, 9, { rchar: 999 }); // a new process, same pid
+    const b = tick(table, () => table.read(100));
+    assert.ok(b);
+    assert.equal(b.key, '100:9');
+    assert.equal(b.startTicks, 9);
+    assert.equal(table.io(b)?.rchar, 999);
+    assert.equal(table.openDescriptors, fake.openFds, 'the old descriptors were closed');
+    table.close();
+  });
+
+  test('a descriptor that reads another start time is dropped, not trusted', () => {
+    const fake = new FakeProcFs();
+    const proc = fake.spawn(100, 1, 5);
+    const table = fakeTable(fake);
+    tick(table, () => table.read(100));
+    // As if the kernel let an old descriptor show a new process: its start time gives it away.
+    proc.start = 9;
+    const e = tick(table, () => table.read(100));
+    assert.equal(e?.key, '100:9');
+    const reopened = fake.opens.filter((o) => o.startsWith('100:9/'));
+    assert.ok(reopened.includes('100:9/stat'), `reopened: ${fake.opens.join(', ')}`);
+    assert.equal(table.openDescriptors, fake.openFds);
+    table.close();
+  });
+
+  test('a process gone is null, and its descriptors close; unseen processes close at endTick', () => {
+    const fake = new FakeProcFs();
+    const a = fake.spawn(100, 1, 5);
+    fake.spawn(200, 1, 6);
+    const table = fakeTable(fake);
+    tick(table, () => [table.read(100), table.read(200)]);
+    const both = fake.openFds;
+    fake.reap(a);
+    assert.equal(tick(table, () => [table.read(100), table.read(200)])[0], null);
+    assert.equal(fake.openFds, both / 2);
+    tick(table, () => undefined); // 200 not read in this tick: forgotten
+    assert.equal(fake.openFds, 0);
+    assert.equal(table.openDescriptors, 0);
+  });
+
+  test('beyond the descriptor budget, processes are read by path, as before', () => {
+    const fake = new FakeProcFs();
+    for (let pid = 100; pid < 110; pid++) fake.spawn(pid, 1, pid);
+    const table = fakeTable(fake, 12); // two processes' worth
+    const read = (): unknown[] =>
+      tick(table, () => Array.from({ length: 10 }, (_, i) => table.read(100 + i)?.key));
+    assert.deepEqual(
+      read(),
+      Array.from({ length: 10 }, (_, i) => `${100 + i}:${100 + i}`),
+    );
+    assert.ok(table.openDescriptors <= 12);
+    assert.equal(fake.openFds, table.openDescriptors, 'by-path reads close at once');
+    assert.deepEqual(
+      read(),
+      Array.from({ length: 10 }, (_, i) => `${100 + i}:${100 + i}`),
+    );
+    table.close();
+  });
+
+  test('unchanged: only a single-threaded, not-running process whose schedstat did not move', () => {
+    const fake = new FakeProcFs();
+    const p = fake.spawn(100, 1, 5);
+    const table = fakeTable(fake);
+    const e = tick(table, () => table.read(100));
+    assert.ok(e);
+    assert.equal(
+      tick(table, () => table.unchanged(e)),
+      true,
+    );
+    p.ranNs += 1;
+    assert.equal(
+      tick(table, () => table.unchanged(e)),
+      false,
+      'it ran',
+    );
+    const threaded = tick(table, () => {
+      p.threads = 2;
+      return table.read(100);
+    });
+    assert.ok(threaded);
+    assert.equal(
+      tick(table, () => table.unchanged(threaded)),
+      false,
+      'schedstat is one thread',
+    );
+    const running = tick(table, () => {
+      p.threads = 1;
+      p.state = 'R';
+      return table.read(100);
+    });
+    assert.ok(running);
+    assert.equal(
+      tick(table, () => table.unchanged(running)),
+      false,
+      'was running: a tickless CPU may not update schedstat',
+    );
+    table.close();
+    assert.equal(table.unchanged(running), false, 'dropped');
+  });
+});
+
+/** reaper 10 -> sh 11 -> sleep 12, as wp-reaper runs `sh -c "sleep ..."`. */
+function idleTree(fake: FakeProcFs): { reaper: FakeProc; sh: FakeProc; sleep: FakeProc } {
+  const reaper = fake.spawn(10, 1, 50, { rssPages: 50 });
+  const sh = fake.spawn(11, 10, 51, { rssPages: 200, cpu: 1, rchar: 100 });
+  const sleep = fake.spawn(12, 11, 52, { rssPages: 150, rchar: 40 });
+  return { reaper, sh, sleep };
+}
+
+function observeTick(table: ProcTable, observer: ProcTreeObserver): TreeObservation | null {
+  return tick(table, () => observer.observe(table));
+}
+
+const statReads = (fake: FakeProcFs): number =>
+  fake.reads.filter((r) => r.endsWith('/stat')).length;
+
+describe('ProcTreeObserver: quiet ticks give what a full walk gives', () => {
+  const page = systemConstants().pageSizeBytes;
+
+  test('an idle tree is walked once, then only schedstat and statm are read', () => {
+    const fake = new FakeProcFs();
+    const { sleep } = idleTree(fake);
+    const table = fakeTable(fake);
+    const observer = new ProcTreeObserver(10, true, false);
+    const first = observeTick(table, observer);
+    assert.ok(first);
+    assert.equal(first.processes, 2);
+    assert.deepEqual(first.keys, ['11:51', '12:52']);
+    assert.equal(first.rssBytes, 350 * page);
+    const stats = statReads(fake);
+    fake.reads.length = 0;
+    const second = observeTick(table, observer);
+    assert.equal(statReads(fake), 0, `no stat read on a quiet tick: ${fake.reads.join(', ')}`);
+    assert.deepEqual([...new Set(fake.reads.map((r) => r.split('/')[1]))].sort(), [
+      'schedstat',
+      'statm',
+    ]);
+    assert.deepEqual(second?.keys, first.keys);
+    // Memory can change without the process running (reclaim): it is read every tick.
+    sleep.rssPages = 90;
+    assert.equal(observeTick(table, observer)?.rssBytes, 290 * page);
+    assert.ok(stats > 0);
+    table.close();
+  });
+
+  test('a fork is seen at the next tick: the parent ran', () => {
+    const fake = new FakeProcFs();
+    const { sh } = idleTree(fake);
+    const table = fakeTable(fake);
+    const observer = new ProcTreeObserver(10, true, false);
+    observeTick(table, observer);
+    observeTick(table, observer);
+    fake.spawn(13, 11, 60, { rssPages: 10 });
+    sh.ranNs += 5000;
+    const after = observeTick(table, observer);
+    assert.deepEqual(after?.keys, ['11:51', '12:52', '13:60']);
+    assert.equal(after?.processes, 3);
+  });
+
+  test('an exit and reap are seen: CPU moves into the parent, the child leaves', () => {
+    const fake = new FakeProcFs();
+    const { sh, sleep } = idleTree(fake);
+    const table = fakeTable(fake);
+    const observer = new ProcTreeObserver(10, true, false);
+    observeTick(table, observer);
+    sleep.cpu = 7;
+    sleep.ranNs += 1;
+    const busy = observeTick(table, observer);
+    fake.reap(sleep); // sh waits for it: sh ran, and sh's cutime holds it now
+    sh.cutime = 7;
+    const after = observeTick(table, observer);
+    assert.deepEqual(after?.keys, ['11:51']);
+    assert.equal(after?.cpuMs, busy?.cpuMs);
+    assert.equal(table.openDescriptors, fake.openFds);
+  });
+
+  test('an orphan re-parented to the reaper (which does not run for it) is still found', () => {
+    const fake = new FakeProcFs();
+    const { sh } = idleTree(fake);
+    const table = fakeTable(fake);
+    const observer = new ProcTreeObserver(10, true, false);
+    observeTick(table, observer);
+    observeTick(table, observer);
+    // sh forks a background child, then exits: the child is re-parented to the subreaper.
+    const orphan = fake.spawn(14, 11, 70);
+    fake.reap(sh);
+    orphan.ppid = 10;
+    fake.byPid.get(10)?.children.push(14);
+    const after = observeTick(table, observer);
+    assert.ok(after?.keys?.includes('14:70'), `keys ${String(after?.keys)}`);
+  });
+
+  test('a walk that could not read a listed process is not trusted for a quiet tick', () => {
+    const fake = new FakeProcFs();
+    const { sh } = idleTree(fake);
+    sh.children.push(99); // listed, but no /proc/99: as if it exited between the two reads
+    const table = fakeTable(fake);
+    const observer = new ProcTreeObserver(10, true, false);
+    observeTick(table, observer);
+    fake.reads.length = 0;
+    observeTick(table, observer);
+    assert.ok(statReads(fake) > 0, 'walked again');
+    sh.children = sh.children.filter((c) => c !== 99);
+    observeTick(table, observer); // complete now
+    fake.reads.length = 0;
+    observeTick(table, observer);
+    assert.equal(statReads(fake), 0, 'quiet again');
+  });
+
+  test('VmHWM with the reaper: read only for children of a parent ignoring SIGCHLD', () => {
+    const fake = new FakeProcFs();
+    const { sh, sleep } = idleTree(fake);
+    const table = fakeTable(fake);
+    const observer = new ProcTreeObserver(10, true, false);
+    assert.equal(observeTick(table, observer)?.hwm, null);
+    assert.equal(fake.reads.filter((r) => r.endsWith('/status')).length, 0);
+    sh.sigignore = 1 << 16;
+    sh.ranNs += 1;
+    sleep.hwmKb = 5000;
+    const seen = observeTick(table, observer);
+    assert.equal(seen?.hwm, 5000 * 1024);
+    // Quiet ticks keep it; rss above the old mark raises it, as the kernel's VmHWM would show.
+    sleep.rssPages = 2000;
+    assert.equal(observeTick(table, observer)?.hwm, 2000 * page);
+    // Without the reaper every process's VmHWM is read.
+    const all = new ProcTreeObserver(11, false, true);
+    assert.equal(observeTick(table, all)?.hwm, Math.max(5000 * 1024, 2000 * page, 1000 * 1024));
+    table.close();
+  });
+});
+
+describe('on real processes', () => {
+  const openFds = (): number => fs.readdirSync('/proc/self/fd').length;
+
+  test('a quiet observer agrees with a fresh full walk, through a fork and an exit', async () => {
+    const fdsBefore = openFds();
+    // Counts stat reads: a quiet tick makes none.
+    const paths = new Map<number, string>();
+    let statReadCount = 0;
+    const files: ProcFiles = {
+      ...realProcFiles,
+      open: (path) => {
+        const fd = realProcFiles.open(path);
+        paths.set(fd, path);
+        return fd;
+      },
+      pread: (fd, buf, offset, length, position) => {
+        if (paths.get(fd)?.endsWith('/stat')) statReadCount += 1;
+        return realProcFiles.pread(fd, buf, offset, length, position);
+      },
+    };
+    // sh waits, forks a second sleep, waits again: the tree changes twice while observed.
+    const child = spawn('/bin/sh', ['-c', 'sleep 0.4; sleep 0.4; sleep 1'], { stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', r));
+    const pid = child.pid;
+    assert.ok(pid !== undefined);
+    const table = new ProcTable({ files });
+    // Fresh full walks through a table of their own, so they never touch the quiet one's state.
+    const freshTable = new ProcTable();
+    const fresh = (): TreeObservation | null =>
+      tick(freshTable, () => new ProcTreeObserver(pid, false, true).observe(freshTable));
+    const quiet = new ProcTreeObserver(pid, false, true);
+    let compared = 0;
+    let quietTicks = 0;
+    try {
+      for (let i = 0; i < 25; i++) {
+        await new Promise((r) => setTimeout(r, 40));
+        const before = fresh();
+        const stats = statReadCount;
+        const q = tick(table, () => quiet.observe(table));
+        if (statReadCount === stats) quietTicks += 1;
+        const after = fresh();
+        // Only where nothing happened around the quiet look can the three be compared.
+        if (!before || !after || JSON.stringify(before) !== JSON.stringify(after)) continue;
+        assert.ok(q);
+        assert.deepEqual(q.keys, before.keys);
+        assert.equal(q.processes, before.processes);
+        assert.equal(q.threads, before.threads);
+        assert.equal(q.cpuMs, before.cpuMs);
+        assert.deepEqual(q.io, before.io);
+        assert.equal(q.rssBytes, before.rssBytes);
+        // A peak: never below what the kernel shows now (it may show less after a reclaim).
+        assert.ok((q.hwm ?? 0) >= (before.hwm ?? 0));
+        compared += 1;
+      }
+    } finally {
+      child.kill('SIGKILL');
+      table.close();
+      freshTable.close();
+    }
+    assert.ok(compared >= 10, `only ${compared} comparable ticks`);
+    assert.ok(quietTicks >= 5, `only ${quietTicks} quiet ticks`);
+    await exited;
+    assert.equal(openFds(), fdsBefore, 'every descriptor closed');
+  });
+
+  test('real descriptors: opened once, closed when the process is gone', async () => {
+    const opened: string[] = [];
+    const files: ProcFiles = {
+      ...realProcFiles,
+      open: (path) => {
+        opened.push(path);
+        return realProcFiles.open(path);
+      },
+    };
+    const table = new ProcTable({ files });
+    const child = spawn('sleep', ['5'], { stdio: 'ignore' });
+    const exited = new Promise((r) => child.once('exit', r));
+    const pid = child.pid as number;
+    const fdsBefore = openFds();
+    const first = tick(table, () => table.read(pid));
+    assert.ok(first);
+    const afterOpen = opened.length;
+    assert.equal(openFds(), fdsBefore + table.openDescriptors);
+    for (let i = 0; i < 3; i++)
+      assert.equal(
+        tick(table, () => table.read(pid)),
+        first,
+      );
+    assert.equal(opened.length, afterOpen, 'read again, not reopened');
+    child.kill('SIGKILL');
+    await exited; // reaped by Node: the pid may be reused now
+    assert.equal(
+      tick(table, () => table.read(pid)),
+      null,
+    );
+    assert.equal(table.openDescriptors, 0);
+    assert.equal(openFds(), fdsBefore);
+  });
+});
