@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import { monoMs } from './clock';
 import type { ProcessMetrics, ProcessOutcome, ProcessSpec, RunningProcess } from './processTypes';
 import type { MetricsCollector, TrackHandle, TreeStats } from '../tracking/metricsCollector';
-import { sampledMetrics } from '../tracking/pidusageFallback';
+import { ioMetricsOf, maxOf, memoryDeltaOf, sampledMetrics } from '../tracking/pidusageFallback';
 import { descendantsOf } from '../tracking/procfs';
 import {
   DEFAULT_GRACE_MS,
@@ -46,19 +46,12 @@ function nullMetrics(): ProcessMetrics {
   return { ...sampledMetrics(noSamples, null), processCount: null };
 }
 
-function maxOf(...values: (number | null)[]): number | null {
-  let best: number | null = null;
-  for (const v of values) if (v !== null && (best === null || v > best)) best = v;
-  return best;
-}
-
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
 /** Exact totals from the reaper, combined with what only sampling can see. */
 export function reaperMetrics(r: ReaperResult, stats: TreeStats): ProcessMetrics {
   const durationMs = round3((r.endNs - r.startNs) / 1e6);
   const cpuTimeMs = round3((r.cpuUserUs + r.cpuSysUs) / 1000);
-  const io = r.io;
   return {
     durationMs,
     cpuTimeMs,
@@ -66,18 +59,9 @@ export function reaperMetrics(r: ReaperResult, stats: TreeStats): ProcessMetrics
     // ru_maxrss is the largest single process's high-water mark; the summed peak can only be
     // sampled. Either may be the larger: a tree of ten 50 MB processes, or a 20 ms spike.
     peakRssBytes: maxOf(stats.peakRssBytes, r.maxRssBytes, stats.maxHwmBytes),
-    // Last minus first sample of the summed RSS: how much the tree grew while observed. The
-    // kernel frees everything at exit, so "at exit" would always read 0.
-    memoryDeltaBytes:
-      stats.sampleCount >= 2 && stats.firstRssBytes !== null && stats.lastRssBytes !== null
-        ? stats.lastRssBytes - stats.firstRssBytes
-        : null,
-    ioReadBytes: io ? io.readBytes : null,
-    ioWriteBytes: io ? Math.max(0, io.writeBytes - io.cancelledWriteBytes) : null,
-    ioReadChars: io ? io.rchar : null,
-    ioWriteChars: io ? io.wchar : null,
-    ioReadOps: io ? io.syscr : null,
-    ioWriteOps: io ? io.syscw : null,
+    // Sampled: the kernel frees everything at exit, so "at exit" would always read 0.
+    memoryDeltaBytes: memoryDeltaOf(stats),
+    ...ioMetricsOf(r.io),
     peakThreads: stats.peakThreads,
     contextSwitches: r.voluntaryCtxSwitches + r.involuntaryCtxSwitches,
     processCount: Math.max(r.processesReaped, stats.processCount ?? 0),

@@ -135,10 +135,45 @@ export function pidusageSources(platform: NodeJS.Platform, intervalMs: number): 
   ];
 }
 
-function maxOf(...values: (number | null)[]): number | null {
+export function maxOf(...values: (number | null)[]): number | null {
   let best: number | null = null;
   for (const v of values) if (v !== null && (best === null || v > best)) best = v;
   return best;
+}
+
+/** The I/O counters both the reaper and /proc report, by the names they share. */
+interface IoCounters {
+  readBytes: number;
+  writeBytes: number;
+  cancelledWriteBytes: number;
+  rchar: number;
+  wchar: number;
+  syscr: number;
+  syscw: number;
+}
+
+/** Last minus first sample of the summed RSS: how much the tree grew while observed. */
+export function memoryDeltaOf(stats: TreeStats): number | null {
+  return stats.sampleCount >= 2 && stats.firstRssBytes !== null && stats.lastRssBytes !== null
+    ? stats.lastRssBytes - stats.firstRssBytes
+    : null;
+}
+
+/** A node's I/O metrics from its counters; all null when none were read. */
+export function ioMetricsOf(
+  io: IoCounters | null | undefined,
+): Pick<
+  ProcessMetrics,
+  'ioReadBytes' | 'ioWriteBytes' | 'ioReadChars' | 'ioWriteChars' | 'ioReadOps' | 'ioWriteOps'
+> {
+  return {
+    ioReadBytes: io ? io.readBytes : null,
+    ioWriteBytes: io ? Math.max(0, io.writeBytes - io.cancelledWriteBytes) : null,
+    ioReadChars: io ? io.rchar : null,
+    ioWriteChars: io ? io.wchar : null,
+    ioReadOps: io ? io.syscr : null,
+    ioWriteOps: io ? io.syscw : null,
+  };
 }
 
 /**
@@ -156,16 +191,8 @@ export function sampledMetrics(stats: TreeStats, durationMs: number | null): Pro
         ? (cpuTimeMs / durationMs) * 100
         : null,
     peakRssBytes: maxOf(stats.peakRssBytes, stats.maxHwmBytes),
-    memoryDeltaBytes:
-      stats.sampleCount >= 2 && stats.firstRssBytes !== null && stats.lastRssBytes !== null
-        ? stats.lastRssBytes - stats.firstRssBytes
-        : null,
-    ioReadBytes: io ? io.readBytes : null,
-    ioWriteBytes: io ? Math.max(0, io.writeBytes - io.cancelledWriteBytes) : null,
-    ioReadChars: io ? io.rchar : null,
-    ioWriteChars: io ? io.wchar : null,
-    ioReadOps: io ? io.syscr : null,
-    ioWriteOps: io ? io.syscw : null,
+    memoryDeltaBytes: memoryDeltaOf(stats),
+    ...ioMetricsOf(io),
     peakThreads: stats.peakThreads,
     contextSwitches: null,
     processCount: stats.processCount,

@@ -5,6 +5,9 @@
 import { finalTaskByNode } from '../../report/analysis';
 import { formatBytes, formatMs, formatPercent } from '../../report/format';
 import type { RunRecord } from '../../tracking/types';
+import { escapeHtml } from '../../report/webviewHtml';
+
+export { escapeHtml };
 
 const TOP_NODES = 6;
 
@@ -13,15 +16,6 @@ export interface GlanceLive {
   total: number;
   elapsedMs: number;
   running: string[];
-}
-
-export function escapeHtml(text: string): string {
-  return String(text).replace(
-    /[&<>"'`]/g,
-    (c) =>
-      ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' })[c] ??
-      c,
-  );
 }
 
 function commandLink(command: string, args: unknown[], label: string): string {

@@ -20,6 +20,7 @@ import {
   type ChartSpec,
   FIXED_GRID,
   groupRoot,
+  nodeCategoryAxis,
 } from './chartSpec';
 import { textOn, withAlpha, type ChartTheme } from './theme';
 import { niceScale } from './units';
@@ -233,27 +234,13 @@ export function compareDeltaChart(
       },
       splitLine: { show: true, ...ax.splitLine },
     },
-    yAxis: {
-      type: 'category' as const,
-      data: rows.map((n) => n.nodeId),
-      inverse: true,
-      triggerEvent: true,
-      axisTick: { show: false },
-      axisLine: { lineStyle: { color: theme.lines } },
-      axisLabel: {
-        ...ax.axisLabel,
-        color: theme.foreground,
-        fontSize: fs,
-        interval: 0,
-        width: left - 10,
-        overflow: 'truncate' as const,
-        formatter: (_v: string, i: number) => labels[i] ?? '',
-      },
-      splitArea: {
-        show: true,
-        areaStyle: { color: ['transparent', withAlpha(theme.foreground, 0.03)] },
-      },
-    },
+    yAxis: nodeCategoryAxis(
+      theme,
+      rows.map((n) => n.nodeId),
+      labels,
+      fs,
+      left - 10,
+    ),
     series: [
       {
         type: 'custom' as const,

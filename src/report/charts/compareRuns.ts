@@ -17,6 +17,7 @@ import {
   type LegendEntry,
   FIXED_GRID,
   groupRoot,
+  nodeCategoryAxis,
 } from './chartSpec';
 import { mix, withAlpha, type ChartTheme } from './theme';
 import { nodeLabel, tooltipLines } from './text';
@@ -132,27 +133,7 @@ export function compareRunsChart(
       },
       splitLine: { show: true, ...ax.splitLine },
     },
-    yAxis: {
-      type: 'category' as const,
-      data: nodes,
-      inverse: true,
-      triggerEvent: true,
-      axisTick: { show: false },
-      axisLine: { lineStyle: { color: theme.lines } },
-      axisLabel: {
-        ...ax.axisLabel,
-        color: theme.foreground,
-        fontSize: fs,
-        interval: 0,
-        width: left - 10,
-        overflow: 'truncate' as const,
-        formatter: (_v: string, i: number) => labels[i] ?? '',
-      },
-      splitArea: {
-        show: true,
-        areaStyle: { color: ['transparent', withAlpha(theme.foreground, 0.03)] },
-      },
-    },
+    yAxis: nodeCategoryAxis(theme, nodes, labels, fs, left - 10),
     series: [
       {
         type: 'custom' as const,
