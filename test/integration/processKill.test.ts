@@ -112,6 +112,10 @@ describe('killing a node’s process tree', () => {
     const exited = new Promise<void>((resolve) => parent.once('exit', () => resolve()));
     const members = identify(await waitForPids(pidFile, TREE_MEMBERS));
     current = members;
+    // The tree can write its pids before the parent's line reaches us through the pipe.
+    const deadline = Date.now() + 2000;
+    while (!out.includes('\n') && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     assert.match(out, /"mode":"reaper"/);
     const reaperPid = Number((JSON.parse(out.split('\n')[0] ?? '{}') as { pid?: number }).pid);
     members.set('reaper', { pid: reaperPid, start: liveStart(reaperPid) });
