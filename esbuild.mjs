@@ -24,7 +24,7 @@ const common = {
 
 const nodeEntries = [
   { in: 'src/cli/main.ts', out: 'cli', banner: '#!/usr/bin/env node' },
-  { in: 'src/runtime/runnerMain.ts', out: 'runner' },
+  { in: 'src/runner/main.ts', out: 'runner' },
   // The extension host provides `vscode`; everything else is bundled in.
   // Minified in every build: the host loads this file on activation, and its size is most of
   // the cost (the source map still names the original code).
@@ -51,7 +51,7 @@ const webCommon = {
 };
 
 function buildReaper() {
-  // The reaper must be native: see src/tracking/reaper.ts for why.
+  // The reaper must be native: see src/measure/reaper.ts for why.
   if (process.platform !== 'linux') {
     console.warn('reaper: not Linux, the collector will use its pidusage fallback');
     return;

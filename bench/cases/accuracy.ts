@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fixture } from '../../test/fixtures/harness';
-import type { TaskRun } from '../../src/tracking/types';
+import type { TaskRun } from '../../src/model/run';
 import { gnuTime, type GnuTimeResult } from '../lib/gnuTime';
 import { shq } from '../lib/proc';
 import { formatComparison } from '../lib/report';

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { startRun } from '../../src/runtime/runnerClient';
-import { childrenOf, descendantsOf, readIo, readStat, readStatus } from '../../src/tracking/procfs';
+import { childrenOf, descendantsOf, readIo, readStat, readStatus } from '../../src/measure/procfs';
 import { processCpuMs } from '../lib/proc';
 import { diff, fig, nowMs, ratio, sleep } from '../lib/stats';
 import { defineCase, type CaseContext, type Row } from '../lib/types';
@@ -45,7 +45,7 @@ function perItemUs<T>(items: readonly T[], reps: number, fn: (item: T) => unknow
 }
 
 /**
- * Where a tick's time goes: the sampler's own /proc readers (src/tracking/procfs.ts) timed on the
+ * Where a tick's time goes: the sampler's own /proc readers (src/measure/procfs.ts) timed on the
  * live trees of the runner (each node: its reaper, `sh`, `sleep`).
  */
 function breakdown(runnerPid: number, nodes: number): Breakdown {

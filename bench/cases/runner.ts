@@ -7,8 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { TaskManager } from '../../src/tracking/taskManager';
-import type { RunRecord } from '../../src/tracking/types';
+import { RunStore } from '../../src/store/runStore';
+import type { RunRecord } from '../../src/model/run';
 import { mustSucceed, runCommand, shq, type Ran } from '../lib/proc';
 import { fig, median, nowMs, ratio } from '../lib/stats';
 import { defineCase, type CaseContext, type Row } from '../lib/types';
@@ -153,9 +153,9 @@ async function reaperLoop(ctx: CaseContext, reaper: string, n: number): Promise<
   return r.wallMs / n;
 }
 
-/** Median ms of one TaskManager.saveRun of the given record (what the runner does every 250 ms). */
+/** Median ms of one RunStore.saveRun of the given record (what the runner does every 250 ms). */
 function saveCost(ctx: CaseContext, record: RunRecord, times: number): number {
-  const store = new TaskManager(path.join(ctx.workDir, 'save-store'));
+  const store = new RunStore(path.join(ctx.workDir, 'save-store'));
   const copy: RunRecord = { ...record, id: `${record.id.slice(0, 20)}bench` };
   store.createRun(copy);
   const costs: number[] = [];

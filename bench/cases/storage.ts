@@ -1,13 +1,13 @@
 /**
- * Storage at scale, through the run store (TaskManager) the CLI and the editor use: listing many
+ * Storage at scale, through the run store (RunStore) the CLI and the editor use: listing many
  * runs, opening a very large run, and writing samples while a wide run goes, each beside a naive
  * implementation of the same operation measured in this invocation.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TaskManager } from '../../src/tracking/taskManager';
-import { newRunId } from '../../src/tracking/runId';
-import type { RunRecord, Sample, TaskRun } from '../../src/tracking/types';
+import { RunStore } from '../../src/store/runStore';
+import { newRunId } from '../../src/store/runId';
+import type { RunRecord, Sample, TaskRun } from '../../src/model/run';
 import { mustSucceed, runCommand } from '../lib/proc';
 import { fig, median, nowMs, ratio } from '../lib/stats';
 import { defineCase, type CaseContext, type Row } from '../lib/types';
@@ -88,10 +88,10 @@ export default defineCase<P>({
   name: 'storage',
   title: 'Storage at scale (the run store)',
   description:
-    'Runs cloned from a real run of a 10-node workflow are stored through TaskManager.createRun. ' +
-    'Listing them (TaskManager.list, a fresh store object each time, as a new process would) is ' +
+    'Runs cloned from a real run of a 10-node workflow are stored through RunStore.createRun. ' +
+    'Listing them (RunStore.list, a fresh store object each time, as a new process would) is ' +
     'timed beside the naive way (readdir, then read and JSON.parse every run.json); so is opening ' +
-    'a run of 2,000 nodes (TaskManager.load beside a bare JSON.parse of its run.json). Targets: ' +
+    'a run of 2,000 nodes (RunStore.load beside a bare JSON.parse of its run.json). Targets: ' +
     'list 1,000 runs under 150 ms, open under 150 ms. Also the CPU cost of writing a 50-node ' +
     'run’s samples (the store’s buffered samples writer, beside an appendFileSync per tick).',
   needs: [],
@@ -108,7 +108,7 @@ export default defineCase<P>({
     const storeDir = path.join(ctx.workDir, 'store');
     const base = Date.parse('2026-01-01T00:00:00Z');
     const createMs = timeIt(1, () => {
-      const store = new TaskManager(storeDir);
+      const store = new RunStore(storeDir);
       for (let i = 0; i < p.runs; i++)
         store.createRun(cloneRun(template, new Date(base + i * 1000)));
     });
@@ -116,7 +116,7 @@ export default defineCase<P>({
     ctx.log(`listing ${p.runs} runs`);
     let listed = 0;
     const listMs = timeIt(p.repeats, () => {
-      listed = new TaskManager(storeDir).list().runs.length;
+      listed = new RunStore(storeDir).list().runs.length;
     });
     if (listed !== p.runs) throw new Error(`list() found ${listed} of ${p.runs} runs`);
     const naiveMs = timeIt(p.repeats, () => {
@@ -124,7 +124,7 @@ export default defineCase<P>({
     });
     const listRatio = ratio(listMs, naiveMs, 'naive');
     rows.push({
-      measure: `list ${p.runs} stored runs · TaskManager.list()`,
+      measure: `list ${p.runs} stored runs · RunStore.list()`,
       ours: fig(listMs, 'ms'),
       baseline: { label: 'readdir + JSON.parse of every run.json', figure: fig(naiveMs, 'ms') },
       truth: null,
@@ -150,7 +150,7 @@ export default defineCase<P>({
     });
     fs.rmSync(path.join(storeDir, 'index.ndjson'), { force: true });
     const rebuildMs = timeIt(1, () => {
-      new TaskManager(storeDir).list();
+      new RunStore(storeDir).list();
     });
     rows.push({
       measure: `list ${p.runs} stored runs · index lost, rebuilt from the folders`,
@@ -176,12 +176,12 @@ export default defineCase<P>({
     });
     const bigDir = path.join(ctx.workDir, 'big-store');
     const big = cloneRun(template, new Date(base), bigTasks);
-    new TaskManager(bigDir).createRun(big);
+    new RunStore(bigDir).createRun(big);
     const bigFile = path.join(bigDir, big.id, 'run.json');
     const opens: number[] = [];
     for (let i = 0; i < p.repeats; i++) {
       const t0 = nowMs();
-      const r = await new TaskManager(bigDir).load(big.id);
+      const r = await new RunStore(bigDir).load(big.id);
       opens.push(nowMs() - t0);
       if (r.tasks.length !== p.bigRunNodes) throw new Error('load() lost tasks');
     }
@@ -190,7 +190,7 @@ export default defineCase<P>({
       JSON.parse(fs.readFileSync(bigFile, 'utf8'));
     });
     rows.push({
-      measure: `open a ${p.bigRunNodes}-node run · TaskManager.load()`,
+      measure: `open a ${p.bigRunNodes}-node run · RunStore.load()`,
       ours: fig(loadMs, 'ms'),
       baseline: { label: 'readFileSync + JSON.parse', figure: fig(parseMs, 'ms') },
       truth: null,
@@ -201,7 +201,7 @@ export default defineCase<P>({
     });
 
     ctx.log(`writing samples: ${p.sampleNodes} nodes × ${p.sampleTicks} ticks`);
-    const samplesStore = new TaskManager(path.join(ctx.workDir, 'samples-store'));
+    const samplesStore = new RunStore(path.join(ctx.workDir, 'samples-store'));
     const batches = Array.from({ length: p.sampleTicks }, (_, t) => sampleBatch(p.sampleNodes, t));
     const naiveFile = path.join(ctx.workDir, 'naive-samples.ndjson');
     const oursCosts: { cpuMs: number; wallMs: number }[] = [];

@@ -1,7 +1,7 @@
 /** Running workflows through the real CLI and runner, as a user would. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunRecord, TaskRun } from '../../src/tracking/types';
+import type { RunRecord, TaskRun } from '../../src/model/run';
 import { mustSucceed, runCommand, type Ran } from './proc';
 import type { CaseContext } from './types';
 

@@ -5,15 +5,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startRun } from '../runtime/runnerClient';
-import { TaskManager } from '../tracking/taskManager';
-import type { RunRecord } from '../tracking/types';
+import { RunStore } from '../store/runStore';
+import type { RunRecord } from '../model/run';
 import { renderReport } from '../report/markdown';
 import { toChromeTrace, toCsv, toJson } from '../report/export';
 import { formatMs } from '../report/format';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
-import { progressPrinter, taskLine } from './progress';
-import { writeFileAtomic } from '../tracking/atomicWrite';
-import { distDir } from '../runtime/assets';
+import { progressPrinter, taskLine } from '../report/terminalProgress';
+import { writeFileAtomic } from '../store/atomicWrite';
+import { distDir } from '../measure/assets';
 import { CUSTOM_HISTORY_RUNS, customTrendPoints, planOf } from '../report/panelSnapshots';
 import { standaloneDashboardHtml } from '../report/webviewHtml';
 
@@ -137,7 +137,7 @@ async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
 }
 
 async function listCommand(args: CliArgs, storeDir: string): Promise<number> {
-  const store = new TaskManager(storeDir, { warn: (m) => err(`warning: ${m}`) });
+  const store = new RunStore(storeDir, { warn: (m) => err(`warning: ${m}`) });
   const { runs } = store.list();
   if (args.json) {
     out(JSON.stringify(runs, null, 2));
@@ -159,7 +159,7 @@ async function listCommand(args: CliArgs, storeDir: string): Promise<number> {
 }
 
 async function runViewCommand(args: CliArgs, storeDir: string): Promise<number> {
-  const store = new TaskManager(storeDir, { warn: (m) => err(`warning: ${m}`) });
+  const store = new RunStore(storeDir, { warn: (m) => err(`warning: ${m}`) });
   let run: RunRecord;
   try {
     run = await store.load(args.target as string);
@@ -210,7 +210,7 @@ async function runViewCommand(args: CliArgs, storeDir: string): Promise<number> 
  * the custom metrics of the workflow's last runs for their trends.
  */
 async function dashboardCommand(args: CliArgs, storeDir: string): Promise<number> {
-  const store = new TaskManager(storeDir, { warn: (m) => err(`warning: ${m}`) });
+  const store = new RunStore(storeDir, { warn: (m) => err(`warning: ${m}`) });
   let run: RunRecord;
   try {
     run = await store.load(args.target as string);

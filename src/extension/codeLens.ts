@@ -4,8 +4,8 @@
  */
 import * as vscode from 'vscode';
 import { parseWorkflowText } from '../workflow/parse';
-import type { RunRecord, TaskRun } from '../tracking/types';
-import type { TaskManager } from '../tracking/taskManager';
+import type { RunRecord, TaskRun } from '../model/run';
+import type { RunStore } from '../store/runStore';
 import { formatBytes, formatMs, formatPercent } from '../report/format';
 import { readConfig } from './config';
 import { toRange } from './diagnostics';
@@ -29,7 +29,7 @@ export class WorkflowCodeLensProvider implements vscode.CodeLensProvider, vscode
   /** Finished runs never change, so a loaded run is cached by id. */
   private readonly cache = new Map<string, RunRecord>();
 
-  constructor(private readonly store: () => TaskManager) {}
+  constructor(private readonly store: () => RunStore) {}
 
   refresh(): void {
     this.changed.fire();

@@ -2,20 +2,20 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TaskManager } from '../tracking/taskManager';
-import type { RunRecord } from '../tracking/types';
+import type { RunStore } from '../store/runStore';
+import type { RunRecord } from '../model/run';
 import { toChromeTrace, toCsv, toJson } from '../report/export';
 import { renderReport } from '../report/markdown';
 import { compareRuns } from '../report/compare';
 import { renderComparison } from '../report/compareMarkdown';
-import { writeFileAtomic } from '../tracking/atomicWrite';
+import { writeFileAtomic } from '../store/atomicWrite';
 import type { RunCommandResult, RunController } from './runController';
 import { RunItem } from './runsTree';
 import { resolveWorkflowUri, uriFromArg } from './workflowUri';
 
 export interface CommandDeps {
   controller: RunController;
-  store: () => TaskManager;
+  store: () => RunStore;
   refresh: () => void;
   scratchDir: () => string;
   /** Opens the dashboard for a run; without panels this shows the report. */
@@ -38,7 +38,7 @@ function runIdFromArg(arg: unknown): string | undefined {
 }
 
 async function pickRun(
-  store: TaskManager,
+  store: RunStore,
   placeHolder: string,
   filter?: (file: string) => boolean,
 ): Promise<string | undefined> {

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { TaskManager } from '../tracking/taskManager';
+import { RunStore } from '../store/runStore';
 import { WorkflowCodeLensProvider, WorkflowHoverProvider } from './codeLens';
 import { registerCommands } from './commands';
 import { WorkflowDiagnostics } from './diagnostics';
@@ -36,9 +36,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const t0 = performance.now();
   const log = vscode.window.createOutputChannel('Workflow Profiler', { log: true });
   const storeDir = (): string => storeDirFor(context);
-  let store: TaskManager | null = null;
-  const getStore = (): TaskManager =>
-    (store ??= new TaskManager(storeDir(), { warn: (m) => log.warn(m) }));
+  let store: RunStore | null = null;
+  const getStore = (): RunStore =>
+    (store ??= new RunStore(storeDir(), { warn: (m) => log.warn(m) }));
 
   const diagnostics = new WorkflowDiagnostics();
   const output = new NodeOutput();

@@ -6,8 +6,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startRun, type RunHandle } from '../runtime/runnerClient';
-import type { RunnerEvent, RunResult } from '../runtime/events';
-import type { RunRecord, RunStatus, Sample, TaskRun } from '../tracking/types';
+import type { RunnerEvent, RunResult } from '../protocol/runner';
+import type { RunRecord, RunStatus, Sample, TaskRun } from '../model/run';
 import { formatMs } from '../report/format';
 import { readConfig } from './config';
 import { NodeOutput } from './nodeOutput';

@@ -1,8 +1,8 @@
 /** The Runs view: history per workflow, newest first, with status icon, wall time and when. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunSummary, TaskManager } from '../tracking/taskManager';
-import type { RunStatus } from '../tracking/types';
+import type { RunSummary, RunStore } from '../store/runStore';
+import type { RunStatus } from '../model/run';
 import { formatMs } from '../report/format';
 
 export type RunsNode = WorkflowGroup | RunItem;
@@ -44,7 +44,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   readonly onDidChangeTreeData = this.changed.event;
 
   constructor(
-    private readonly store: () => TaskManager,
+    private readonly store: () => RunStore,
     private readonly warn: (message: string) => void,
   ) {}
 

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { taskLine } from '../cli/progress';
+import { taskLine } from '../report/terminalProgress';
 import type { RunController } from './runController';
 import { findWorkflowFiles } from './workflowUri';
 

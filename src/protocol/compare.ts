@@ -2,8 +2,8 @@
  * The compare panel's protocol (host: src/extension/panels, webview: webview/compare). The host
  * computes the comparison (src/report/compare.ts) and sends it whole; the webview draws it.
  */
-import type { RunComparison } from '../report/compare';
-import type { RunStatus } from '../tracking/types';
+import type { RunComparison } from '../model/comparison';
+import type { RunStatus } from '../model/run';
 
 export interface CompareRunInfo {
   id: string;

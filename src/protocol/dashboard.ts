@@ -4,7 +4,7 @@
  * The host sends complete snapshots, and incremental updates while a run is live; the webview
  * keeps only UI state (setState), never data.
  */
-import type { RunRecord, RunStatus, Sample, TaskRun } from '../tracking/types';
+import type { RunRecord, RunStatus, Sample, TaskRun } from '../model/run';
 
 /** One value of a node's custom metric in an earlier (or this) run of the same workflow. */
 export interface CustomTrendPoint {

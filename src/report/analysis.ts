@@ -8,7 +8,7 @@
  * and the rules are unit-tested without any I/O. Every metric may be `null` (not measured); the
  * analysis never turns a null into 0.
  */
-import type { RunRecord, Sample, TaskRun } from '../tracking/types';
+import type { RunRecord, Sample, TaskRun } from '../model/run';
 import { formatBytes, formatCount, formatMs, formatPercent, formatRatio } from './format';
 import { buildInsights, type Insight } from './insights';
 import {

@@ -3,7 +3,14 @@
  * baseline and a candidate, with the spread over repeats where there are several baseline runs,
  * and regressions or improvements flagged above a threshold. Pure: runs in, table out.
  */
-import type { RunRecord, TaskRun } from '../tracking/types';
+import type { RunRecord, TaskRun } from '../model/run';
+import {
+  COMPARE_METRICS,
+  type CompareMetric,
+  type MetricDelta,
+  type NodeComparison,
+  type RunComparison,
+} from '../model/comparison';
 
 /** A change counts when it is larger than this share of the baseline... */
 export const REGRESSION_RATIO = 0.1;
@@ -14,44 +21,6 @@ export const NOISE_FLOOR = {
   peakRssBytes: 4 * 1024 * 1024,
   ioBytes: 1024 * 1024,
 } as const;
-
-export type CompareMetric = 'durationMs' | 'cpuTimeMs' | 'peakRssBytes' | 'ioBytes';
-export const COMPARE_METRICS: readonly CompareMetric[] = [
-  'durationMs',
-  'cpuTimeMs',
-  'peakRssBytes',
-  'ioBytes',
-];
-
-export interface MetricDelta {
-  metric: CompareMetric;
-  /** Mean over the baseline runs that measured it. */
-  baseline: number | null;
-  /** Standard deviation over the baseline runs (null with fewer than 2). */
-  spread: number | null;
-  candidate: number | null;
-  delta: number | null;
-  ratio: number | null;
-  verdict: 'regression' | 'improvement' | 'same' | 'n/a';
-}
-
-export interface NodeComparison {
-  nodeId: string;
-  type: string;
-  status: { baseline: string | null; candidate: string | null };
-  metrics: MetricDelta[];
-}
-
-export interface RunComparison {
-  baselineIds: string[];
-  candidateId: string;
-  wall: MetricDelta;
-  nodes: NodeComparison[];
-  regressions: { nodeId: string; metric: CompareMetric; ratio: number | null }[];
-  improvements: { nodeId: string; metric: CompareMetric; ratio: number | null }[];
-  /** Oldest first: wall time and each node's duration across every run given. */
-  trend: { runId: string; startedAt: string; wallMs: number | null; status: string }[];
-}
 
 export function finalTasks(run: RunRecord): Map<string, TaskRun> {
   const out = new Map<string, TaskRun>();

@@ -2,8 +2,8 @@
  * A run comparison as Markdown: the wall-time verdict, flagged regressions and improvements, then
  * one table per metric. Every string that comes from a workflow or a run is escaped.
  */
-import type { RunRecord } from '../tracking/types';
-import type { CompareMetric, MetricDelta, RunComparison } from './compare';
+import type { RunRecord } from '../model/run';
+import type { CompareMetric, MetricDelta, RunComparison } from '../model/comparison';
 import { formatBytes, formatMs, formatPercent, NA } from './format';
 import { escapeMarkdown as e } from './markdown';
 

@@ -1,6 +1,6 @@
 /** The compare panel's data: pure, so it tests without an editor. */
 import type { CompareSnapshot } from '../protocol/compare';
-import type { RunRecord } from '../tracking/types';
+import type { RunRecord } from '../model/run';
 import { finalTaskByNode } from './analysis';
 import { compareRuns } from './compare';
 

@@ -3,7 +3,7 @@
  * and a Chrome Trace Event Format file that Perfetto and chrome://tracing open (bars per node
  * attempt, counter tracks for CPU and memory). Pure functions of (RunRecord, Sample[]).
  */
-import type { RunRecord, Sample, TaskRun } from '../tracking/types';
+import type { RunRecord, Sample, TaskRun } from '../model/run';
 import { maxOfAll, taskEndMs } from './rules';
 
 // ---- JSON

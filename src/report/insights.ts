@@ -4,7 +4,7 @@
  * it), then whether slots helped or hurt, then per-node observations, then what this run could
  * not measure. Each sentence names nodes as parts, so every renderer escapes them its own way.
  */
-import type { RunRecord, TaskRun } from '../tracking/types';
+import type { RunRecord, TaskRun } from '../model/run';
 import type { NodeInfo, RunAnalysis } from './analysis';
 import { formatBytes, formatCount, formatMs, formatPercent, formatRatio } from './format';
 import {

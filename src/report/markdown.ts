@@ -8,7 +8,7 @@
  * metric keys, file names) goes through escapeMarkdown: a node named `a|b` must not split a table
  * cell, and one named `<img src=x onerror=…>` must not become HTML in the Markdown preview.
  */
-import type { RunRecord, Sample, TaskRun } from '../tracking/types';
+import type { RunRecord, Sample, TaskRun } from '../model/run';
 import { inProcessLeafRuns } from './insights';
 import {
   analyzeRun,

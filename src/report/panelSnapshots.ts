@@ -3,7 +3,7 @@
  * builds one from stored runs (the compare panel's snapshot is in compareSnapshot.ts).
  */
 import type { CustomTrendPoint, DashboardSnapshot } from '../protocol/dashboard';
-import type { RunRecord } from '../tracking/types';
+import type { RunRecord } from '../model/run';
 import { finalTaskByNode } from './analysis';
 
 /** How many runs of a workflow the custom-metric trends look back over. */

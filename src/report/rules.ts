@@ -2,7 +2,7 @@
  * The explicit rules of the analysis: bottleneck and insight thresholds (exported so the report
  * states them and tests probe just above and just below), and small facts about a TaskRun.
  */
-import type { TaskRun } from '../tracking/types';
+import type { TaskRun } from '../model/run';
 import { formatBytes, formatCount, formatMs, formatRatio } from './format';
 
 const MiB = 1024 * 1024;

@@ -8,11 +8,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import { monoMs } from './clock';
-import type { ProcessMetrics, ProcessOutcome, ProcessSpec, RunningProcess } from './processTypes';
-import type { MetricsCollector, TrackHandle, TreeStats } from '../tracking/metricsCollector';
-import { ioMetricsOf, maxOf, memoryDeltaOf, sampledMetrics } from '../tracking/pidusageFallback';
-import { descendantsOf } from '../tracking/procfs';
+import { monoMs } from '../model/clock';
+import type { ProcessMetrics, ProcessOutcome, ProcessSpec, RunningProcess } from '../measure/processTypes';
+import type { MetricsCollector, TrackHandle, TreeStats } from '../measure/metricsCollector';
+import { ioMetricsOf, maxOf, memoryDeltaOf, sampledMetrics } from '../measure/pidusageFallback';
+import { descendantsOf } from '../measure/procfs';
 import {
   DEFAULT_GRACE_MS,
   errnoName,
@@ -23,7 +23,7 @@ import {
   signalName,
   takeReaperResult,
   type ReaperResult,
-} from '../tracking/reaper';
+} from '../measure/reaper';
 
 /** After asking the reaper to cancel, how long before we kill everything ourselves. */
 const REAPER_UNRESPONSIVE_MS = DEFAULT_GRACE_MS + 3000;

@@ -5,15 +5,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MetricsCollector } from '../tracking/metricsCollector';
-import { TaskManager } from '../tracking/taskManager';
-import { writeFileAtomic } from '../tracking/atomicWrite';
-import { newRunId } from '../tracking/runId';
-import type { RunRecord, Sample, TaskRun } from '../tracking/types';
+import { MetricsCollector } from '../measure/metricsCollector';
+import { RunStore } from '../store/runStore';
+import { writeFileAtomic } from '../store/atomicWrite';
+import { newRunId } from '../store/runId';
+import type { RunRecord, Sample, TaskRun } from '../model/run';
 import type { WorkflowDef } from '../workflow/types';
-import { renderReport } from '../report/markdown';
-import { monoMs } from './clock';
-import type { RunRequest, RunnerEvent } from './events';
+import { monoMs } from '../model/clock';
+import type { RunRequest, RunnerEvent } from '../protocol/runner';
 import { loadWorkflowTree } from './loadWorkflows';
 import { secretValues } from './redact';
 import { slotsFor, WorkflowRuntime, type RunFiles } from './workflowRuntime';
@@ -29,10 +28,14 @@ const SAVE_COST_SHARE = 40;
 /** ...but run.json never lags the run by more than this (what a crash could lose). */
 const SAVE_AT_LEAST_EVERY_MS = 5000;
 
+/** Writes the finished run's report; given by the runner's entry point, which sits above report/. */
+export type ReportRenderer = (run: RunRecord, samples: Sample[]) => string;
+
 export async function runWorkflow(
   request: RunRequest,
   signal: AbortSignal,
   emit: (e: RunnerEvent) => void,
+  renderReport: ReportRenderer,
 ): Promise<RunRecord | null> {
   const loaded = await loadWorkflowTree(request.file);
   if (!loaded.root) {
@@ -41,7 +44,7 @@ export async function runWorkflow(
   }
   const outbox = new Outbox(emit);
   try {
-    return await execute(request, signal, loaded.root, loaded.all, outbox);
+    return await execute(request, signal, loaded.root, loaded.all, outbox, renderReport);
   } finally {
     // Whatever happens, nothing queued is lost or overtaken by what the caller sends next.
     outbox.flush();
@@ -78,6 +81,7 @@ async function execute(
   root: WorkflowDef,
   all: ReadonlyMap<string, WorkflowDef>,
   outbox: Outbox,
+  renderReport: ReportRenderer,
 ): Promise<RunRecord> {
   const emit = (e: RunnerEvent): void => outbox.post(e);
   const def = { ...root };
@@ -85,7 +89,7 @@ async function execute(
   if (request.maxParallel !== undefined) def.maxParallel = request.maxParallel;
   const slots = slotsFor(def);
 
-  const store = new TaskManager(request.storeDir, {
+  const store = new RunStore(request.storeDir, {
     warn: (m) => process.stderr.write(`warning: ${m}\n`),
   });
   const originEpochMs = Date.now();

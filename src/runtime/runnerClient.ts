@@ -4,14 +4,14 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
-import { distDir } from './assets';
+import { distDir } from '../measure/assets';
 import {
   isRunnerEvent,
   type ParentMessage,
   type RunRequest,
   type RunResult,
   type RunnerEvent,
-} from './events';
+} from '../protocol/runner';
 
 export interface RunHandle {
   /** The runner's pid (the node processes are its descendants). */

@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { DashboardSnapshot } from '../../src/protocol/dashboard';
-import { emptyTaskRun } from '../../src/tracking/types';
+import { emptyTaskRun } from '../../src/model/run';
 import { makeRun, MiB, ran, samplesOf } from '../helpers/makeRun';
 import {
   launchBrowser,

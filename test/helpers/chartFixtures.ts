@@ -7,7 +7,7 @@ import type { DashboardSnapshot } from '../../src/protocol/dashboard';
 import type { ChartSpec } from '../../src/report/charts/chartSpec';
 import { buildDashboardModel, type DashboardModel } from '../../src/report/charts/dashboardModel';
 import { planOf } from '../../src/report/panelSnapshots';
-import type { RunRecord, Sample } from '../../src/tracking/types';
+import type { RunRecord, Sample } from '../../src/model/run';
 import { etlRun } from './makeRun';
 
 export const XSS = '<img src=x onerror=alert(1)>';

@@ -8,7 +8,7 @@ import {
   type RunRecord,
   type Sample,
   type TaskRun,
-} from '../../src/tracking/types';
+} from '../../src/model/run';
 
 export const MiB = 1024 * 1024;
 

@@ -6,7 +6,7 @@
  */
 import type { CompareSnapshot } from '../../src/protocol/compare';
 import { compareSnapshot } from '../../src/report/compareSnapshot';
-import { emptyTaskRun, type RunRecord, type Sample, type TaskRun } from '../../src/tracking/types';
+import { emptyTaskRun, type RunRecord, type Sample, type TaskRun } from '../../src/model/run';
 import { makeRun, MiB } from './makeRun';
 
 /** mulberry32: small, fast, good enough for test data. */

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunRecord } from '../../src/tracking/types';
+import type { RunRecord } from '../../src/model/run';
 import { collect, pidAlive, runCli, sleep, spawnCli, tempWorkspace } from '../helpers/cli';
 
 const TREE = `

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunRecord } from '../../src/tracking/types';
+import type { RunRecord } from '../../src/model/run';
 import { runCli, tempWorkspace } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
 

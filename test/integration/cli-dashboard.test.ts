@@ -8,14 +8,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DashboardSnapshot } from '../../src/protocol/dashboard';
-import { TaskManager } from '../../src/tracking/taskManager';
+import { RunStore } from '../../src/store/runStore';
 import { runCli, tempWorkspace } from '../helpers/cli';
 import { hostileEtl, XSS } from '../helpers/chartFixtures';
 import { distDir } from '../helpers/paths';
 
 async function storeWithRuns(): Promise<{ dir: string; ids: string[] }> {
   const dir = tempWorkspace({});
-  const store = new TaskManager(path.join(dir, 'runs'));
+  const store = new RunStore(path.join(dir, 'runs'));
   const ids: string[] = [];
   for (let i = 0; i < 3; i++) {
     const { run, samples } = hostileEtl();

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { startRun } from '../../src/runtime/runnerClient';
-import type { RunnerEvent } from '../../src/runtime/events';
+import type { RunnerEvent } from '../../src/protocol/runner';
 import { pidAlive, requireBuilt, tempWorkspace } from '../helpers/cli';
 import { distDir } from '../helpers/paths';
 

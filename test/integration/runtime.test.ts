@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import type { RunRecord, TaskRun } from '../../src/tracking/types';
+import type { RunRecord, TaskRun } from '../../src/model/run';
 import { runCli, tempWorkspace } from '../helpers/cli';
 
 interface Ran {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { writeFileAtomic, writeFileAtomicAsync } from '../../src/tracking/atomicWrite';
+import { writeFileAtomic, writeFileAtomicAsync } from '../../src/store/atomicWrite';
 
 async function tempDir(t: { after(fn: () => void): void }): Promise<string> {
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'wp-atomic-'));
@@ -12,7 +12,7 @@ async function tempDir(t: { after(fn: () => void): void }): Promise<string> {
   return dir;
 }
 
-const MODULE = path.join(__dirname, '../../src/tracking/atomicWrite.js');
+const MODULE = path.join(__dirname, '../../src/store/atomicWrite.js');
 
 /** Runs one atomic write as uid/gid 65534 (nobody) and returns the error code it got, or 'ok'. */
 function writeAsNobody(variant: string, file: string, data: string): string {

@@ -5,7 +5,7 @@ import { applyUpdate } from '../../src/report/charts/liveUpdate';
 import { statusLine } from '../../src/report/charts/summary';
 import { FALLBACK_THEMES } from '../../src/report/charts/theme';
 import { timelineChart, timelineItems, TIMELINE_MAX_ROWS } from '../../src/report/charts/timeline';
-import { emptyTaskRun } from '../../src/tracking/types';
+import { emptyTaskRun } from '../../src/model/run';
 import {
   axisLabels,
   drawSeries,

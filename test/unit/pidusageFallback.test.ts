@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MetricsCollector } from '../../src/tracking/metricsCollector';
+import { MetricsCollector } from '../../src/measure/metricsCollector';
 import {
   PIDUSAGE_UNAVAILABLE,
   PidusageSampler,
   sampledMetrics,
   type PidusageDeps,
   type PidusageStat,
-} from '../../src/tracking/pidusageFallback';
-import type { Sample } from '../../src/tracking/types';
+} from '../../src/measure/pidusageFallback';
+import type { Sample } from '../../src/model/run';
 
 /** A fake pidusage: each call advances every live pid's CPU time by 40 ms. */
 function fakeDeps(platform: NodeJS.Platform, live: Map<number, PidusageStat>) {

@@ -16,7 +16,7 @@ import {
   procBuffer,
   readIo,
   readStat,
-} from '../../src/tracking/procfs';
+} from '../../src/measure/procfs';
 
 const bytes = (text: string): [Buffer, number] => {
   const b = Buffer.from(text, 'latin1');

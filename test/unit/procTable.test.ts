@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { describe, test } from 'node:test';
-import { ProcTable, realProcFiles, type ProcFiles } from '../../src/tracking/procTable';
-import { ProcTreeObserver, type TreeObservation } from '../../src/tracking/procTree';
-import { systemConstants } from '../../src/tracking/procfs';
+import { ProcTable, realProcFiles, type ProcFiles } from '../../src/measure/procTable';
+import { ProcTreeObserver, type TreeObservation } from '../../src/measure/procTree';
+import { systemConstants } from '../../src/measure/procfs';
 
 /** One simulated process: what its /proc files show. */
 interface FakeProc {

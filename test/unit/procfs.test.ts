@@ -11,7 +11,7 @@ import {
   readIo,
   readStat,
   systemConstants,
-} from '../../src/tracking/procfs';
+} from '../../src/measure/procfs';
 
 /** A /proc/PID/stat line with the given command name and fields 3..24 as numbered. */
 function statLine(pid: number, comm: string): string {

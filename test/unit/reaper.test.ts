@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { reaperMetrics } from '../../src/runtime/processRunner';
-import type { TreeStats } from '../../src/tracking/metricsCollector';
+import type { TreeStats } from '../../src/measure/metricsCollector';
 import {
   monoNsToMonoMs,
   parseReaperResult,
@@ -12,7 +12,7 @@ import {
   signalName,
   takeReaperResult,
   type ReaperResult,
-} from '../../src/tracking/reaper';
+} from '../../src/measure/reaper';
 
 const sample = {
   version: 1,

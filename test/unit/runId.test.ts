@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isRunId, newRunId, RUN_ID_PATTERN, runIdTime } from '../../src/tracking/runId';
+import { isRunId, newRunId, RUN_ID_PATTERN, runIdTime } from '../../src/store/runId';
 
 test('a run id has the documented shape, in UTC, and is filename-safe', () => {
   const id = newRunId(new Date(Date.UTC(2026, 10, 24, 9, 12, 23, 123)));

@@ -6,7 +6,7 @@
 import '../shared/base.css';
 import './compare.css';
 import type { CompareSnapshot, CompareToHost, CompareUiState } from '../../src/protocol/compare';
-import { COMPARE_METRICS, type CompareMetric, type NodeComparison } from '../../src/report/compare';
+import { COMPARE_METRICS, type CompareMetric, type NodeComparison } from '../../src/model/comparison';
 import {
   compareDeltaChart,
   deltaOf,

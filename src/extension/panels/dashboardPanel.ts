@@ -11,8 +11,8 @@ import type {
   DashboardUiState,
   HostToDashboard,
 } from '../../protocol/dashboard';
-import type { TaskManager } from '../../tracking/taskManager';
-import type { RunRecord, Sample, TaskRun } from '../../tracking/types';
+import type { RunStore } from '../../store/runStore';
+import type { RunRecord, Sample, TaskRun } from '../../model/run';
 import { CUSTOM_HISTORY_RUNS, customTrendPoints, planOf } from '../../report/panelSnapshots';
 import type { RunController } from '../runController';
 import { revealNode } from './revealNode';
@@ -38,7 +38,7 @@ export class DashboardPanels implements vscode.Disposable {
 
   constructor(
     readonly extensionUri: vscode.Uri,
-    readonly store: () => TaskManager,
+    readonly store: () => RunStore,
     readonly controller: RunController,
     readonly log: vscode.LogOutputChannel,
   ) {

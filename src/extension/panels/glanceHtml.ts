@@ -4,7 +4,7 @@
  */
 import { finalTaskByNode } from '../../report/analysis';
 import { formatBytes, formatMs, formatPercent } from '../../report/format';
-import type { RunRecord } from '../../tracking/types';
+import type { RunRecord } from '../../model/run';
 import { escapeHtml } from '../../report/webviewHtml';
 
 export { escapeHtml };

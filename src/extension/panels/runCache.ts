@@ -2,15 +2,15 @@
  * Finished runs never change, so panels share one small cache of loaded records (the custom
  * metric trend and comparisons read many runs of one workflow).
  */
-import type { TaskManager } from '../../tracking/taskManager';
-import type { RunRecord } from '../../tracking/types';
+import type { RunStore } from '../../store/runStore';
+import type { RunRecord } from '../../model/run';
 
 const MAX_CACHED = 64;
 
 export class RunCache {
   private readonly runs = new Map<string, RunRecord>();
 
-  constructor(private readonly store: () => TaskManager) {}
+  constructor(private readonly store: () => RunStore) {}
 
   async load(id: string): Promise<RunRecord> {
     const hit = this.runs.get(id);

@@ -4,8 +4,8 @@
  * and links to the dashboard and the report.
  */
 import * as vscode from 'vscode';
-import type { TaskManager } from '../../tracking/taskManager';
-import type { RunRecord } from '../../tracking/types';
+import type { RunStore } from '../../store/runStore';
+import type { RunRecord } from '../../model/run';
 import type { ActiveRun, RunController } from '../runController';
 import { glanceHtml } from './glanceHtml';
 import { nonce } from './webviewAssets';
@@ -19,7 +19,7 @@ export class RunGlanceViewProvider implements vscode.WebviewViewProvider, vscode
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
-    private readonly store: () => TaskManager,
+    private readonly store: () => RunStore,
     private readonly controller: RunController,
   ) {
     this.subscriptions.push(controller.onDidChange(() => void this.render()));

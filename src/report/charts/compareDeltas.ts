@@ -8,7 +8,7 @@ import type { CustomSeriesRenderItem, CustomSeriesRenderItemReturn } from 'echar
   'resolution-mode': 'import',
 };
 import type { CompareSnapshot } from '../../protocol/compare';
-import type { CompareMetric, MetricDelta, NodeComparison } from '../compare';
+import type { CompareMetric, MetricDelta, NodeComparison } from '../../model/comparison';
 import { formatBytes, formatMs, formatRatio, NA } from '../format';
 import {
   axisStyle,

@@ -4,7 +4,7 @@
  * and live progress. Pure: a snapshot and a clock in, a model out.
  */
 import type { DashboardSnapshot } from '../../protocol/dashboard';
-import type { RunRecord, Sample, TaskRun, TaskStatus } from '../../tracking/types';
+import type { RunRecord, Sample, TaskRun, TaskStatus } from '../../model/run';
 import { analyzeRun, taskEndMs, type RunAnalysis } from '../analysis';
 import { compareText } from './text';
 

@@ -3,7 +3,7 @@
  * nodes across the run, over the total of all nodes. Each line is reduced to min/max per pixel
  * bucket, so peaks survive however long the run; the total is a held step sum across nodes.
  */
-import type { Sample } from '../../tracking/types';
+import type { Sample } from '../../model/run';
 import { taskEndMs } from '../analysis';
 import { formatBytes, formatPercent, NA } from '../format';
 import {

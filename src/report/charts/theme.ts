@@ -3,7 +3,7 @@
  * VS Code's `--vscode-*` CSS variables (webview/shared/theme.ts) and rebuilds the charts when the
  * theme changes; builders never touch the DOM, so tests pass a fallback theme.
  */
-import type { TaskStatus } from '../../tracking/types';
+import type { TaskStatus } from '../../model/run';
 
 export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
 

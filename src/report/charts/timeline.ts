@@ -7,7 +7,7 @@
 import type { CustomSeriesRenderItem, CustomSeriesRenderItemReturn } from 'echarts' with {
   'resolution-mode': 'import',
 };
-import type { TaskRun } from '../../tracking/types';
+import type { TaskRun } from '../../model/run';
 import { formatMs, formatPercent } from '../format';
 import { taskEndMs } from '../analysis';
 import {

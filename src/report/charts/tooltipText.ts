@@ -2,7 +2,7 @@
  * Tooltip text for one node attempt, shared by every dashboard chart so a node reads the same
  * everywhere: status, timing to the exact millisecond, CPU, memory, I/O. Escaped for rich text.
  */
-import type { TaskRun } from '../../tracking/types';
+import type { TaskRun } from '../../model/run';
 import { formatBytes, formatCount, formatMs, formatPercent, NA } from '../format';
 import type { NodeRow } from './dashboardModel';
 import { exactMs } from './units';

@@ -4,8 +4,8 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { monoMs } from '../clock';
-import type { HttpTiming } from '../../tracking/types';
+import { monoMs } from '../../model/clock';
+import type { HttpTiming } from '../../model/run';
 
 export interface HttpRequestSpec {
   url: string;

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { toSample } from './runRecordCheck';
-import type { Sample } from './types';
+import type { Sample } from '../model/run';
 
 /** Buffered lines are written once they reach this size... */
 const FLUSH_BYTES = 64 * 1024;

@@ -12,9 +12,9 @@
  *    are sampled estimates. Better than pidusage, which sees the root only.
  *  - `pidusage` (macOS, Windows): the root process only, see pidusageFallback.ts.
  */
-import type { SampleSink } from '../runtime/processTypes';
-import { monoMs } from '../runtime/clock';
-import type { CollectorInfo, MetricSource, Sample } from './types';
+import type { SampleSink } from './processTypes';
+import { monoMs } from '../model/clock';
+import type { CollectorInfo, MetricSource, Sample } from '../model/run';
 import { maxIo, zeroIo, type ProcIo } from './procfs';
 import { ProcTable } from './procTable';
 import { ProcTreeObserver, type TreeObservation } from './procTree';

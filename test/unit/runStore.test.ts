@@ -5,10 +5,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { readStat } from '../../src/tracking/procfs';
-import { newRunId } from '../../src/tracking/runId';
-import { RunStoreError, TaskManager, RUNNER_STOPPED } from '../../src/tracking/taskManager';
-import { emptyTaskRun, type RunRecord, type Sample } from '../../src/tracking/types';
+import { readStat } from '../../src/measure/procfs';
+import { newRunId } from '../../src/store/runId';
+import { RunStoreError, RunStore, RUNNER_STOPPED } from '../../src/store/runStore';
+import { emptyTaskRun, type RunRecord, type Sample } from '../../src/model/run';
 
 // ------------------------------------------------------------------ helpers
 
@@ -90,16 +90,16 @@ function indexLines(store: string): string[] {
     .filter((l) => l !== '');
 }
 
-function collectingStore(store: string): { tm: TaskManager; warned: string[] } {
+function collectingStore(store: string): { tm: RunStore; warned: string[] } {
   const warned: string[] = [];
-  return { tm: new TaskManager(store, { warn: (m) => warned.push(m) }), warned };
+  return { tm: new RunStore(store, { warn: (m) => warned.push(m) }), warned };
 }
 
 // ------------------------------------------------------------------ basics
 
 test('create, save, list and load a run', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   const run = makeRun(0, { status: 'running', endedAt: null, wallMs: null, tasks: [] });
   const dir = tm.createRun(run);
   assert.equal(dir, path.join(store, run.id));
@@ -147,13 +147,13 @@ test('create, save, list and load a run', async (t) => {
   const loaded = await tm.load(run.id);
   assert.deepEqual(loaded, run);
   // A second store object (another process, say) sees the same.
-  assert.deepEqual(await new TaskManager(store).load(run.id), run);
-  assert.equal(new TaskManager(store).list().runs[0]?.status, 'completed');
+  assert.deepEqual(await new RunStore(store).load(run.id), run);
+  assert.equal(new RunStore(store).list().runs[0]?.status, 'completed');
 });
 
 test('list is newest first, and an empty or missing store lists nothing', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   assert.deepEqual(tm.list(), { runs: [], warnings: [] });
   assert.ok(!fs.existsSync(store), 'listing does not create the store');
   const ids = [3, 1, 4, 0, 2].map((i) => {
@@ -167,14 +167,14 @@ test('list is newest first, and an empty or missing store lists nothing', async 
     expected,
   );
   assert.deepEqual(
-    new TaskManager(store).list().runs.map((r) => r.id),
+    new RunStore(store).list().runs.map((r) => r.id),
     expected,
   );
 });
 
 test('paths: logs per node and attempt, report, outputs; bad ids are refused', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   const run = makeRun(0);
   const dir = tm.createRun(run);
   assert.equal(tm.logPath(run.id, 'extract'), path.join(dir, 'logs', 'extract.log'));
@@ -193,7 +193,7 @@ test('paths: logs per node and attempt, report, outputs; bad ids are refused', a
 
 test('load and resolveId take a full id or a unique prefix', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   const a = makeRun(0, { id: '20260101-120000-000-aaaaaa' });
   const b = makeRun(1, { id: '20260101-120100-000-bbbbbb' });
   const c = makeRun(2, { id: '20260101-120100-000-bbbccc' });
@@ -225,14 +225,14 @@ test('load and resolveId take a full id or a unique prefix', async (t) => {
   });
   await assert.rejects(tm.load(''), /no run id given/);
   await assert.rejects(tm.load('../x'), /no run/);
-  await assert.rejects(new TaskManager(path.join(store, 'nope')).load('2026'), /no run/);
+  await assert.rejects(new RunStore(path.join(store, 'nope')).load('2026'), /no run/);
 });
 
 // ------------------------------------------------------------------ index repair
 
 test('a deleted index is rebuilt from the run folders, with a warning', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   const runs = [0, 1, 2].map((i) => makeRun(i));
   for (const r of runs) tm.createRun(r);
   fs.rmSync(path.join(store, 'index.ndjson'));
@@ -248,12 +248,12 @@ test('a deleted index is rebuilt from the run folders, with a warning', async (t
   fs.rmSync(path.join(store, 'index.ndjson'));
   assert.equal(tm.list().runs.length, 3);
   assert.ok(fs.existsSync(path.join(store, 'index.ndjson')));
-  assert.deepEqual(new TaskManager(store).list().warnings, []);
+  assert.deepEqual(new RunStore(store).list().warnings, []);
 });
 
 test('a corrupt index (bad line in the middle, wrong schema) is rebuilt, with a warning', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   const runs = [0, 1, 2].map((i) => makeRun(i));
   for (const r of runs) tm.createRun(r);
   const indexFile = path.join(store, 'index.ndjson');
@@ -261,16 +261,16 @@ test('a corrupt index (bad line in the middle, wrong schema) is rebuilt, with a 
 
   const damaged = [good[0], '{"v":1,"id":"x", garbage', good[1], good[2]].join('\n') + '\n';
   fs.writeFileSync(indexFile, damaged);
-  let listed = new TaskManager(store).list();
+  let listed = new RunStore(store).list();
   assert.equal(listed.runs.length, 3);
   assert.equal(listed.warnings.length, 1);
   assert.match(listed.warnings[0] ?? '', /corrupt \(line 2: not JSON\); rebuilt/);
   assert.equal(indexLines(store).length, 3);
-  assert.deepEqual(new TaskManager(store).list().warnings, []);
+  assert.deepEqual(new RunStore(store).list().warnings, []);
 
   // Wrong schema: parses, but is not an index line of this version.
   fs.writeFileSync(indexFile, [good[0], '{"v":2,"id":"x"}', good[1]].join('\n') + '\n');
-  listed = new TaskManager(store).list();
+  listed = new RunStore(store).list();
   assert.equal(listed.runs.length, 3);
   assert.match(listed.warnings[0] ?? '', /unknown index version 2/);
 
@@ -282,25 +282,25 @@ test('a corrupt index (bad line in the middle, wrong schema) is rebuilt, with a 
 
 test('a torn last index line is ignored until it is completed', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   const runs = [0, 1].map((i) => makeRun(i));
   for (const r of runs) tm.createRun(r);
   fs.appendFileSync(path.join(store, 'index.ndjson'), '{"v":1,"id":"half-writ');
-  const listed = new TaskManager(store).list();
+  const listed = new RunStore(store).list();
   assert.deepEqual(listed.warnings, []);
   assert.equal(listed.runs.length, 2);
   // The next append starts on a new line rather than gluing onto the torn one; the damaged
   // line is then in the middle, so the index is rebuilt once.
   tm.createRun(makeRun(2));
-  const after = new TaskManager(store).list();
+  const after = new RunStore(store).list();
   assert.equal(after.runs.length, 3);
   assert.equal(after.warnings.length, 1);
-  assert.deepEqual(new TaskManager(store).list().warnings, []);
+  assert.deepEqual(new RunStore(store).list().warnings, []);
 });
 
 test('a folder missing from the index is listed and added; entries without a folder drop out', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   const [a, b, c] = [0, 1, 2].map((i) => makeRun(i));
   assert.ok(a && b && c);
   for (const r of [a, b]) tm.createRun(r);
@@ -318,14 +318,14 @@ test('a folder missing from the index is listed and added; entries without a fol
   );
   assert.ok(indexLines(store).some((l) => l.includes(c.id)));
   assert.deepEqual(
-    new TaskManager(store).list().runs.map((r) => r.id),
+    new RunStore(store).list().runs.map((r) => r.id),
     [c.id, b.id],
   );
 });
 
 test('a run.json changed behind the index is re-read', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   const run = makeRun(0, { status: 'running' });
   tm.createRun(run);
   assert.equal(tm.list().runs[0]?.status, 'running');
@@ -335,19 +335,19 @@ test('a run.json changed behind the index is re-read', async (t) => {
     JSON.stringify({ ...run, status: 'completed' }),
   );
   assert.equal(tm.list().runs[0]?.status, 'completed');
-  assert.equal(new TaskManager(store).list().runs[0]?.status, 'completed');
+  assert.equal(new RunStore(store).list().runs[0]?.status, 'completed');
 });
 
 test('a corrupt run.json is skipped with a warning naming it; the others list', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   const runs = [0, 1, 2].map((i) => makeRun(i));
   for (const r of runs) tm.createRun(r);
   const bad = runs[1];
   assert.ok(bad);
   fs.writeFileSync(path.join(store, bad.id, 'run.json'), '{"schemaVersion": 1, "id": ');
 
-  for (const store2 of [tm, new TaskManager(store)]) {
+  for (const store2 of [tm, new RunStore(store)]) {
     const listed = store2.list();
     assert.equal(listed.runs.length, 2);
     assert.ok(!listed.runs.some((r) => r.id === bad.id));
@@ -362,7 +362,7 @@ test('a corrupt run.json is skipped with a warning naming it; the others list', 
     JSON.stringify({ ...bad, status: 'exploded' }),
   );
   fs.rmSync(path.join(store, 'index.ndjson'));
-  const listed = new TaskManager(store).list();
+  const listed = new RunStore(store).list();
   assert.equal(listed.runs.length, 2);
   assert.ok(
     listed.warnings.some(
@@ -388,7 +388,7 @@ test('warnings reach opts.warn once per message, but list() returns them every t
 
 test('files and folders that are not runs are ignored', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   const run = makeRun(0);
   tm.createRun(run);
   fs.mkdirSync(path.join(store, 'notes'));
@@ -412,7 +412,7 @@ test('files and folders that are not runs are ignored', async (t) => {
 
 test('delete removes the folder and the run from the listing; a live run is refused', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   const done = makeRun(0);
   const live = makeRun(1, { status: 'running' });
   tm.createRun(done);
@@ -425,7 +425,7 @@ test('delete removes the folder and the run from the listing; a live run is refu
   );
   assert.ok(indexLines(store).some((l) => l.includes('"deleted":true')));
   assert.deepEqual(
-    new TaskManager(store).list().runs.map((r) => r.id),
+    new RunStore(store).list().runs.map((r) => r.id),
     [live.id],
   );
   assert.throws(() => tm.delete(live.id), /still running/);
@@ -436,7 +436,7 @@ test('delete removes the folder and the run from the listing; a live run is refu
 
 test('retention keeps the newest N finished runs per workflow and never deletes running ones', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   const other = { name: 'other', file: '/ws/other.workflow.yaml', hash: 'h' };
   const etl = [0, 1, 2, 3, 4, 5].map((i) =>
     makeRun(
@@ -512,7 +512,7 @@ function assertInterrupted(rec: RunRecord, original: RunRecord): void {
 
 test('a running run whose runner is dead lists and loads as interrupted, and is rewritten so', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   const pid = await deadPid();
   const run = runningRun(0, { pid, host: os.hostname(), startedAtTicks: null });
   tm.createRun(run);
@@ -523,12 +523,12 @@ test('a running run whose runner is dead lists and loads as interrupted, and is 
   assert.equal(listed.runs[0]?.taskCounts.cancelled, 2);
   assertInterrupted(readJson(path.join(store, run.id, 'run.json')), run);
   assertInterrupted(await tm.load(run.id), run);
-  assert.equal(new TaskManager(store).list().runs[0]?.status, 'interrupted');
+  assert.equal(new RunStore(store).list().runs[0]?.status, 'interrupted');
 
   // load() alone (no list first) detects it too.
   const run2 = runningRun(1, { pid, host: os.hostname(), startedAtTicks: null });
   tm.createRun(run2);
-  assertInterrupted(await new TaskManager(store).load(run2.id), run2);
+  assertInterrupted(await new RunStore(store).load(run2.id), run2);
   assert.equal(readJson(path.join(store, run2.id, 'run.json')).status, 'interrupted');
   assert.equal(tm.list().runs.find((r) => r.id === run2.id)?.status, 'interrupted');
 
@@ -538,7 +538,7 @@ test('a running run whose runner is dead lists and loads as interrupted, and is 
 
 test('a running run whose runner is alive, or on another host, stays running', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   const ownTicks = readStat(process.pid)?.startTicks ?? null;
   const live = runningRun(0, { pid: process.pid, host: os.hostname(), startedAtTicks: ownTicks });
   const liveNoTicks = runningRun(1, {
@@ -568,7 +568,7 @@ test(
   { skip: process.platform !== 'linux' ? 'needs /proc' : false },
   async (t) => {
     const store = await tempStore(t);
-    const tm = new TaskManager(store);
+    const tm = new RunStore(store);
     const ownTicks = readStat(process.pid)?.startTicks;
     assert.ok(ownTicks !== undefined);
     const run = runningRun(0, {
@@ -634,7 +634,7 @@ test('samples are appended, flushed, streamed back; a torn last line is tolerate
 
 test('samples missing optional metrics read them as null', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   const run = makeRun(0);
   tm.createRun(run);
   fs.writeFileSync(tm.samplesPath(run.id), '{"nodeId":"a","attempt":1,"t":0,"processes":1}\n');
@@ -657,7 +657,7 @@ test('samples missing optional metrics read them as null', async (t) => {
 
 test('the index is compacted when it holds many more lines than runs', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   const run = makeRun(0, { status: 'running' });
   tm.createRun(run);
   for (let i = 0; i < 100; i++) {
@@ -669,7 +669,7 @@ test('the index is compacted when it holds many more lines than runs', async (t)
   assert.deepEqual(listed.warnings, []);
   assert.equal(listed.runs[0]?.wallMs, 99);
   assert.equal(indexLines(store).length, 1);
-  assert.equal(new TaskManager(store).list().runs[0]?.wallMs, 99);
+  assert.equal(new RunStore(store).list().runs[0]?.wallMs, 99);
   // The cache of the store object that compacted is still right.
   tm.saveRun({ ...run, wallMs: 100 });
   assert.equal(tm.list().runs[0]?.wallMs, 100);
@@ -678,13 +678,13 @@ test('the index is compacted when it holds many more lines than runs', async (t)
 test('concurrent writers in separate processes do not corrupt the index', async (t) => {
   const store = await tempStore(t);
   fs.mkdirSync(store, { recursive: true });
-  const modulePath = path.join(__dirname, '../../src/tracking/taskManager.js');
+  const modulePath = path.join(__dirname, '../../src/store/runStore.js');
   const writers = 4;
   const perWriter = 40;
   const script = `
-    const { TaskManager } = require(${JSON.stringify(modulePath)});
+    const { RunStore } = require(${JSON.stringify(modulePath)});
     const os = require('node:os');
-    const tm = new TaskManager(${JSON.stringify(store)});
+    const tm = new RunStore(${JSON.stringify(store)});
     const w = Number(process.argv[1]);
     for (let i = 0; i < ${perWriter}; i++) {
       const id = 'w' + w + '-' + String(i).padStart(3, '0');
@@ -704,7 +704,7 @@ test('concurrent writers in separate processes do not corrupt the index', async 
   );
   const codes = await Promise.all(children.map(async (c) => (await once(c, 'exit'))[0] as number));
   assert.deepEqual(codes, Array(writers).fill(0));
-  const listed = new TaskManager(store).list();
+  const listed = new RunStore(store).list();
   assert.deepEqual(listed.warnings, []);
   assert.equal(listed.runs.length, writers * perWriter);
   assert.ok(listed.runs.every((r) => r.status === 'completed'));
@@ -714,7 +714,7 @@ test('concurrent writers in separate processes do not corrupt the index', async 
 
 test('1,000 runs list correctly (and quickly: see the printed time)', async (t) => {
   const store = await tempStore(t);
-  const tm = new TaskManager(store);
+  const tm = new RunStore(store);
   const ids = new Set<string>();
   for (let i = 0; i < 1000; i++) {
     const r = makeRun(i, {
@@ -724,14 +724,14 @@ test('1,000 runs list correctly (and quickly: see the printed time)', async (t) 
     ids.add(r.id);
   }
   let started = performance.now();
-  const cold = new TaskManager(store).list();
+  const cold = new RunStore(store).list();
   const coldMs = performance.now() - started;
   started = performance.now();
   const warm = tm.list();
   const warmMs = performance.now() - started;
   fs.rmSync(path.join(store, 'index.ndjson'));
   started = performance.now();
-  const rebuilt = new TaskManager(store).list();
+  const rebuilt = new RunStore(store).list();
   const rebuildMs = performance.now() - started;
   console.log(
     `list 1000 runs: ${coldMs.toFixed(1)} ms (new store object), ${warmMs.toFixed(1)} ms (warm), ` +

@@ -3,8 +3,9 @@
  * run folder and reports typed events. If its parent goes away it cancels the run, so no node
  * outlives the editor or terminal that started it.
  */
-import { runWorkflow } from './runWorkflow';
-import type { ParentMessage, RunnerEvent } from './events';
+import { runWorkflow } from '../runtime/runWorkflow';
+import { renderReport } from '../report/markdown';
+import type { ParentMessage, RunnerEvent } from '../protocol/runner';
 
 /**
  * Messages handed to the IPC channel and not yet written. A large message (run-finished of a
@@ -48,7 +49,7 @@ process.on('message', (raw: unknown) => {
     cancel(msg.reason);
   } else if (msg.type === 'start' && !started) {
     started = true;
-    runWorkflow(msg.request, controller.signal, send)
+    runWorkflow(msg.request, controller.signal, send, renderReport)
       .catch((err: unknown) =>
         send({
           type: 'fatal',

@@ -3,7 +3,7 @@
  * hand-edited or written by another version, so nothing read is trusted to match the types; a
  * check names the first thing that is wrong so a warning can say it.
  */
-import type { RunRecord, RunStatus, Sample, TaskStatus } from './types';
+import type { RunRecord, RunStatus, Sample, TaskStatus } from '../model/run';
 
 export const RUN_STATUSES: readonly RunStatus[] = [
   'running',

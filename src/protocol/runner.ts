@@ -3,7 +3,7 @@
  * host). Discriminated unions on `type`; plain JSON over Node's IPC channel.
  */
 import type { WorkflowProblem } from '../workflow/types';
-import type { RunRecord, RunStatus, Sample, TaskRun } from '../tracking/types';
+import type { RunRecord, RunStatus, Sample, TaskRun } from '../model/run';
 
 export interface RunRequest {
   /** Absolute path of the workflow file. */

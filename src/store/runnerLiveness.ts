@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { readStat } from './procfs';
-import type { RunRecord } from './types';
+import { readStat } from '../measure/procfs';
+import type { RunRecord } from '../model/run';
 
 export type RunnerState = 'alive' | 'dead' | 'unknown';
 

@@ -1,5 +1,5 @@
 /**
- * The TaskManager: the run store. One folder per run under the store directory:
+ * The RunStore: the run store. One folder per run under the store directory:
  *
  *   <store>/index.ndjson          summaries for fast listing (see runIndex.ts)
  *   <store>/<id>/run.json         the RunRecord, rewritten atomically on every save
@@ -30,7 +30,7 @@ import {
 import { checkRunRecord } from './runRecordCheck';
 import { runnerState } from './runnerLiveness';
 import { openSamplesWriter, SampleReader, type SamplesWriter } from './samplesFile';
-import type { RunRecord, RunStatus, Sample, TaskStatus } from './types';
+import type { RunRecord, RunStatus, Sample, TaskStatus } from '../model/run';
 
 export type { SamplesWriter } from './samplesFile';
 
@@ -84,7 +84,7 @@ function compactionThreshold(runs: number): number {
 
 type ReadResult = { record: RunRecord; fp: FileFingerprint | null } | { error: string };
 
-export class TaskManager {
+export class RunStore {
   private readonly index: IndexFile;
   private readonly warnOnce: (message: string) => void;
 

@@ -15,7 +15,7 @@
 import * as fs from 'node:fs';
 import { writeFileAtomic } from './atomicWrite';
 import { isRunStatus, TASK_STATUSES } from './runRecordCheck';
-import type { RunRecord, RunStatus, TaskStatus } from './types';
+import type { RunRecord, RunStatus, TaskStatus } from '../model/run';
 
 export const INDEX_FILE = 'index.ndjson';
 const INDEX_VERSION = 1;

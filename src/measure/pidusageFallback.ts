@@ -10,8 +10,8 @@
  * killed before it could write its result).
  */
 import pidusage from 'pidusage';
-import type { MetricSource } from './types';
-import type { ProcessMetrics } from '../runtime/processTypes';
+import type { MetricSource } from '../model/run';
+import type { ProcessMetrics } from './processTypes';
 import type { TreeStats } from './metricsCollector';
 
 /** What pidusage reports for one pid (the fields used here). */

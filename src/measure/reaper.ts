@@ -17,7 +17,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { distDir } from '../runtime/assets';
+import { distDir } from './assets';
 
 /** Set by tests or packagers to use a reaper from elsewhere. */
 const REAPER_ENV = 'WORKFLOW_PROFILER_REAPER';

@@ -2,7 +2,7 @@
  * The boundary between the scheduler (which decides what runs) and the process layer (which
  * starts one node's process tree, measures it exactly and kills it whole).
  */
-import type { Sample, TaskRun } from '../tracking/types';
+import type { Sample, TaskRun } from '../model/run';
 
 export interface ProcessSpec {
   nodeId: string;
