@@ -135,7 +135,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case '-o':
       case '--output':
-        args.output = value as string;
+        args.output = value;
         break;
       default:
         throw new UsageError(`unknown option ${flag}`);

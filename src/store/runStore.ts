@@ -51,7 +51,7 @@ export interface RunSummary {
 
 export interface TaskManagerOptions {
   /** Problems worth telling the user that do not stop the operation (each message once). */
-  warn?(message: string): void;
+  warn?: (message: string) => void;
 }
 
 export type RunStoreErrorCode =

@@ -59,7 +59,7 @@ nodes:
   assert.ok(at('task-started', 'after') > at('task-finished', 'talk'), 'after waits for talk');
   assert.ok(at('task-started', 'after') > at('task-finished', 'burn'), 'after waits for burn');
   await new Promise((r) => setTimeout(r, 100));
-  assert.ok(!pidAlive(handle.pid as number), 'the runner exits when the run is done');
+  assert.ok(!pidAlive(handle.pid), 'the runner exits when the run is done');
 });
 
 test('cancel() over IPC ends the run as cancelled', async () => {

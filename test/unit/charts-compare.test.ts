@@ -90,7 +90,7 @@ test('a synthetic comparison of 6 runs flags the planted regression and improvem
   const { snapshot } = syntheticComparison(6, 40);
   const reg = snapshot.comparison.regressions.map((r) => r.nodeId);
   const imp = snapshot.comparison.improvements.map((r) => r.nodeId);
-  assert.ok(reg.length >= 1 && imp.length >= 1, `${reg} / ${imp}`);
+  assert.ok(reg.length >= 1 && imp.length >= 1, `${reg.join()} / ${imp.join()}`);
   const spec = compareDeltaChart(snapshot, theme, { width: 1000, metric: 'durationMs' });
   assert.ok(spec.notes.some((n) => /mean of 5 runs/.test(n)));
   const runs = compareRunsChart(snapshot, theme, { width: 1000 });

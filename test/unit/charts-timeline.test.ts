@@ -223,7 +223,7 @@ test('live: running bars grow to now, planned nodes show pending, updates add no
   assert.equal(m2.progress.done, 2);
   // An update for another run changes nothing.
   assert.equal(
-    applyUpdate(snap, { ...next.run, runId: 'other', tasks: [], samples: [], sentAt: 0 } as never),
+    applyUpdate(snap, { ...next.run, runId: 'other', tasks: [], samples: [], sentAt: 0 }),
     snap,
   );
 });

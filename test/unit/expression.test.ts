@@ -110,7 +110,7 @@ test('logic, negation, precedence and parentheses', () => {
 
 test('truthiness is Python-like: empty containers are false', () => {
   for (const v of [undefined, null, false, 0, Number.NaN, '', [], {}])
-    assert.equal(truthy(v), false, String(v));
+    assert.equal(truthy(v), false, JSON.stringify(v) ?? 'undefined');
   for (const v of [true, 1, -1, 'x', [0], { a: 0 }])
     assert.equal(truthy(v), true, JSON.stringify(v));
   assert.equal(evaluateCondition('extract.outputs.items', ctx), true);

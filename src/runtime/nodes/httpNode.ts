@@ -62,7 +62,8 @@ export function httpRequest(spec: HttpRequestSpec): Promise<HttpResult> {
       let body: unknown = null;
       if (kept.length > 0) {
         const text = Buffer.concat(kept).toString('utf8');
-        const type = String(headers['content-type'] ?? '');
+        const contentType = headers['content-type'];
+        const type = typeof contentType === 'string' ? contentType : '';
         try {
           body = type.includes('json') ? JSON.parse(text) : text;
         } catch {
