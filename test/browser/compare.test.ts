@@ -100,7 +100,7 @@ test(
       const posted = await w.posted();
       assert.equal(posted[0]?.type, 'ready');
       assert.ok(posted.some((m) => m.type === 'rendered'));
-      assert.deepEqual((await w.state()), {
+      assert.deepEqual(await w.state(), {
         runIds: snapshot.runs.map((r) => r.id),
       });
       // Choosing a metric is UI state.

@@ -33,7 +33,10 @@ function writeAsNobody(variant: string, file: string, data: string): string {
 }
 
 const variants = [
-  { name: 'sync', write: (f: string, d: string | Uint8Array) => Promise.resolve(writeFileAtomic(f, d)) },
+  {
+    name: 'sync',
+    write: (f: string, d: string | Uint8Array) => Promise.resolve(writeFileAtomic(f, d)),
+  },
   { name: 'async', write: writeFileAtomicAsync },
 ];
 
