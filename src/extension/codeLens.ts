@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { parseWorkflowText } from '../workflow/parse';
 import type { RunRecord, TaskRun } from '../model/run';
 import type { RunStore } from '../store/runStore';
-import { formatBytes, formatMs, formatPercent } from '../report/format';
+import { formatBytes, formatMs, formatPercent } from '../model/format';
 import { readConfig } from './config';
 import { toRange } from './diagnostics';
 

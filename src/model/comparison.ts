@@ -37,4 +37,3 @@ export interface RunComparison {
   /** Oldest first: wall time and each node's duration across every run given. */
   trend: { runId: string; startedAt: string; wallMs: number | null; status: string }[];
 }
-

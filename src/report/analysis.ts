@@ -9,7 +9,7 @@
  * analysis never turns a null into 0.
  */
 import type { RunRecord, Sample, TaskRun } from '../model/run';
-import { formatBytes, formatCount, formatMs, formatPercent, formatRatio } from './format';
+import { formatBytes, formatCount, formatMs, formatPercent, formatRatio } from '../model/format';
 import { buildInsights, type Insight } from './insights';
 import {
   BOTTLENECK_RULES,

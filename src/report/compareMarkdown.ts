@@ -4,7 +4,7 @@
  */
 import type { RunRecord } from '../model/run';
 import type { CompareMetric, MetricDelta, RunComparison } from '../model/comparison';
-import { formatBytes, formatMs, formatPercent, NA } from './format';
+import { formatBytes, formatMs, formatPercent, NA } from '../model/format';
 import { escapeMarkdown as e } from './markdown';
 
 const LABEL: Record<CompareMetric, string> = {

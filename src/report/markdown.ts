@@ -29,7 +29,7 @@ import {
   formatPercent,
   formatRatio,
   NA,
-} from './format';
+} from '../model/format';
 
 const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 

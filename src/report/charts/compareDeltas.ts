@@ -9,7 +9,7 @@ import type { CustomSeriesRenderItem, CustomSeriesRenderItemReturn } from 'echar
 };
 import type { CompareSnapshot } from '../../protocol/compare';
 import type { CompareMetric, MetricDelta, NodeComparison } from '../../model/comparison';
-import { formatBytes, formatMs, formatRatio, NA } from '../format';
+import { formatBytes, formatMs, formatRatio, NA } from '../../model/format';
 import {
   axisStyle,
   baseOption,

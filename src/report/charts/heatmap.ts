@@ -7,7 +7,7 @@
 import type { CustomSeriesRenderItem, CustomSeriesRenderItemReturn } from 'echarts' with {
   'resolution-mode': 'import',
 };
-import { formatBytes, formatCount, formatPercent } from '../format';
+import { formatBytes, formatCount, formatPercent } from '../../model/format';
 import {
   axisStyle,
   baseOption,

@@ -3,7 +3,7 @@
  * the node's life, side by side, rows in the order the user sorts by. Large runs show the first
  * rows in that order; the table under the chart holds every node.
  */
-import { formatBytes, formatMs, formatPercent } from '../format';
+import { formatBytes, formatMs, formatPercent } from '../../model/format';
 import { count, labelWidth, type ChartSize, type ChartSpec } from './chartSpec';
 import { hasStarted, sortRows, type DashboardModel, type SortKey } from './dashboardModel';
 import { hbarHeight, hbarOption } from './hbarPanels';
