@@ -10,6 +10,7 @@
  * killed before it could write its result).
  */
 import pidusage from 'pidusage';
+import { unavailableIn } from '../model/metrics';
 import type { MetricSource } from '../model/run';
 import type { ProcessMetrics } from './processTypes';
 import type { TreeStats } from './metricsCollector';
@@ -93,18 +94,7 @@ export class PidusageSampler {
 }
 
 /** Metrics pidusage cannot measure: always null in this mode. */
-export const PIDUSAGE_UNAVAILABLE: string[] = [
-  'ioReadBytes',
-  'ioWriteBytes',
-  'ioReadChars',
-  'ioWriteChars',
-  'ioReadOps',
-  'ioWriteOps',
-  'peakThreads',
-  'contextSwitches',
-  'processCount',
-  'strayProcessesKilled',
-];
+export const PIDUSAGE_UNAVAILABLE: readonly string[] = unavailableIn('pidusage');
 
 export function pidusageSources(platform: NodeJS.Platform, intervalMs: number): MetricSource[] {
   const how =

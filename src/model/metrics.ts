@@ -370,6 +370,10 @@ export function metricKeysIn<V extends MetricView>(view: V): MetricKeyIn<V>[] {
   );
 }
 
+export function isProcessMetric(key: TaskMetricKey): key is ProcessMetricKey {
+  return metricDef(key).layer === 'process';
+}
+
 /** The keys the process layer measures, in table order. */
 export const PROCESS_METRIC_KEYS: readonly ProcessMetricKey[] = TASK_METRICS.filter(
   (m): m is Extract<TaskMetric, { layer: 'process' }> => m.layer === 'process',
