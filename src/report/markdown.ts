@@ -27,7 +27,6 @@ import {
   formatFactor,
   formatMs,
   formatNumber,
-  formatPercent,
   formatRatio,
   NA,
 } from '../model/format';
@@ -109,10 +108,6 @@ const CRITICAL_MARK = '◆';
 function nodeLabel(n: NodeInfo): string {
   const indent = n.depth > 0 ? `${INDENT.repeat(n.depth - 1)}${INDENT}↳ ` : '';
   return `${indent}${e(shortName(n))}${n.onCriticalPath ? ` ${CRITICAL_MARK}` : ''}`;
-}
-
-function pair(a: string, b: string): string {
-  return a === NA && b === NA ? NA : `${a} / ${b}`;
 }
 
 export function renderReport(run: RunRecord, samples: readonly Sample[] = []): string {
