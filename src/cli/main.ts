@@ -9,7 +9,7 @@ import { RunStore } from '../store/runStore';
 import type { RunRecord } from '../model/run';
 import { renderReport } from '../report/markdown';
 import { toChromeTrace, toCsv, toJson } from '../report/export';
-import { formatMs } from '../report/format';
+import { formatMs } from '../model/format';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { progressPrinter, taskLine } from '../report/terminalProgress';
 import { writeFileAtomic } from '../store/atomicWrite';

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { parseWorkflowText } from '../workflow/parse';
 import type { RunRecord, TaskRun } from '../model/run';
 import type { RunStore } from '../store/runStore';
-import { formatBytes, formatMs, formatPercent } from '../report/format';
+import { hoverRows, lensTitleParts } from '../report/metricColumns';
 import { readConfig } from './config';
 import { toRange } from './diagnostics';
 
@@ -15,9 +15,7 @@ export function nodeLensTitle(task: TaskRun | undefined): string {
   if (task.status === 'skipped' || (task.status === 'cancelled' && task.durationMs === null)) {
     return `last run: ${task.status}`;
   }
-  const parts = [formatMs(task.durationMs)];
-  if (task.peakRssBytes !== null) parts.push(formatBytes(task.peakRssBytes));
-  if (task.cpuPercent !== null) parts.push(`${formatPercent(task.cpuPercent)} CPU`);
+  const parts = lensTitleParts(task);
   if (task.http?.status) parts.push(`HTTP ${task.http.status}`);
   const status = task.status === 'completed' ? '' : ` (${task.status})`;
   return parts.join(' · ') + status;
@@ -123,17 +121,7 @@ export class WorkflowHoverProvider implements vscode.HoverProvider {
     const md = new vscode.MarkdownString();
     md.isTrusted = false;
     md.appendMarkdown(`**Last run** \`${run.id}\` — ${t.status}\n\n`);
-    const rows: [string, string][] = [
-      ['Duration', formatMs(t.durationMs)],
-      ['Waited for a slot', formatMs(t.waitMs)],
-      ['CPU time', formatMs(t.cpuTimeMs)],
-      ['CPU', formatPercent(t.cpuPercent)],
-      ['Peak memory', formatBytes(t.peakRssBytes)],
-      ['Memory Δ', formatBytes(t.memoryDeltaBytes)],
-      ['Read / write', `${formatBytes(t.ioReadBytes)} / ${formatBytes(t.ioWriteBytes)}`],
-      ['Threads (peak)', t.peakThreads === null ? 'n/a' : String(t.peakThreads)],
-      ['Context switches', t.contextSwitches === null ? 'n/a' : String(t.contextSwitches)],
-    ];
+    const rows = hoverRows(t);
     md.appendMarkdown('| | |\n|---|---|\n' + rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n'));
     return new vscode.Hover(md, toRange(node.range));
   }

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { startRun, type RunHandle } from '../runtime/runnerClient';
 import type { RunnerEvent, RunResult } from '../protocol/runner';
 import type { RunRecord, RunStatus, Sample, TaskRun } from '../model/run';
-import { formatMs } from '../report/format';
+import { formatMs } from '../model/format';
 import { readConfig } from './config';
 import { NodeOutput } from './nodeOutput';
 import type { WorkflowDiagnostics } from './diagnostics';

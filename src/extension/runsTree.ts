@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunSummary, RunStore } from '../store/runStore';
 import type { RunStatus } from '../model/run';
-import { formatMs } from '../report/format';
+import { formatMs } from '../model/format';
 
 export type RunsNode = WorkflowGroup | RunItem;
 

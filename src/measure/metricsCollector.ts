@@ -19,8 +19,8 @@ import { maxIo, zeroIo, type ProcIo } from './procfs';
 import { ProcTable } from './procTable';
 import { ProcTreeObserver, type TreeObservation } from './procTree';
 import { reaperPath } from './reaper';
+import { PROCESS_METRIC_KEYS, unavailableIn } from '../model/metrics';
 import {
-  PIDUSAGE_UNAVAILABLE,
   PidusageSampler,
   pidusageSources,
   realPidusageDeps,
@@ -30,24 +30,23 @@ import {
 export type CollectorMode = 'reaper' | 'procfs' | 'pidusage';
 
 /** The metrics collector.sources describes, in TaskRun order, then the time series. */
-const METRIC_ORDER = [
-  'durationMs',
-  'cpuTimeMs',
-  'cpuPercent',
-  'peakRssBytes',
-  'memoryDeltaBytes',
-  'ioReadBytes',
-  'ioWriteBytes',
-  'ioReadChars',
-  'ioWriteChars',
-  'ioReadOps',
-  'ioWriteOps',
-  'peakThreads',
-  'contextSwitches',
-  'processCount',
-  'strayProcessesKilled',
-  'samples',
-];
+const METRIC_ORDER: readonly string[] = [...PROCESS_METRIC_KEYS, 'samples'];
+
+/** /proc/PID/io field behind each I/O metric, for the sources' wording. */
+const IO_FIELDS = {
+  ioReadBytes: 'read_bytes',
+  ioWriteBytes: 'write_bytes − cancelled_write_bytes',
+  ioReadChars: 'rchar',
+  ioWriteChars: 'wchar',
+  ioReadOps: 'syscr',
+  ioWriteOps: 'syscw',
+} as const;
+
+function ioSources(describe: (field: string) => string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [metric, field] of Object.entries(IO_FIELDS)) out[metric] = describe(field);
+  return out;
+}
 
 export interface MetricsCollectorOptions {
   intervalMs: number;
@@ -90,14 +89,9 @@ export interface TrackHandle {
   finish(): TreeStats;
 }
 
-const round = (v: number, digits: 1 | 3): number => {
-  const f = digits === 1 ? 10 : 1000;
-  return Math.round(v * f) / f;
-};
-
-/** One tracked tree: its identity, and the statistics accumulated from its observations. */
-class TrackedTree {
-  readonly stats: TreeStats = {
+/** Statistics of a tree nothing has been seen of yet. */
+export function emptyTreeStats(): TreeStats {
+  return {
     sampleCount: 0,
     peakRssBytes: null,
     maxHwmBytes: null,
@@ -108,6 +102,16 @@ class TrackedTree {
     lastCpuMs: null,
     lastIo: null,
   };
+}
+
+const round = (v: number, digits: 1 | 3): number => {
+  const f = digits === 1 ? 10 : 1000;
+  return Math.round(v * f) / f;
+};
+
+/** One tracked tree: its identity, and the statistics accumulated from its observations. */
+class TrackedTree {
+  readonly stats: TreeStats = emptyTreeStats();
   private readonly seen = new Set<string>();
   /** Cumulative CPU and I/O of the tree: they only grow (see observe). */
   private cumCpuMs = 0;
@@ -323,9 +327,7 @@ export class MetricsCollector {
   }
 
   private unavailable(): string[] {
-    if (this.mode === 'pidusage') return [...PIDUSAGE_UNAVAILABLE];
-    if (this.mode === 'procfs') return ['contextSwitches', 'strayProcessesKilled'];
-    return [];
+    return unavailableIn(this.mode);
   }
 
   /** One entry per metric of a TaskRun, saying exactly how this mode measures it. */
@@ -345,35 +347,27 @@ export class MetricsCollector {
       samples: `/proc ${every}, descriptors kept open: the tree through /proc/PID/task/TID/children (walked again only when one of its processes ran, by /proc/PID/schedstat); per process stat (CPU incl. reaped children, threads), statm (resident memory) and io, status (VmHWM) for ${hwmOf}; CPU % from the growth of the tree's cumulative CPU time`,
     };
     if (this.mode === 'procfs') {
-      const io = (field: string): string =>
-        `sampled estimate: the tree's summed /proc/PID/io ${field} at the last sample (${every}); the last interval is missed`;
       Object.assign(byMetric, {
         durationMs: 'runner: monotonic clock from spawn to the exit event',
         cpuTimeMs: `sampled estimate: the tree's cumulative CPU time (utime + stime + cutime + cstime) at the last sample (${every}); the last interval is missed`,
         cpuPercent: 'cpuTimeMs / durationMs × 100 (a sampled estimate)',
-        ioReadBytes: io('read_bytes'),
-        ioWriteBytes: io('write_bytes − cancelled_write_bytes'),
-        ioReadChars: io('rchar'),
-        ioWriteChars: io('wchar'),
-        ioReadOps: io('syscr'),
-        ioWriteOps: io('syscw'),
+        ...ioSources(
+          (field) =>
+            `sampled estimate: the tree's summed /proc/PID/io ${field} at the last sample (${every}); the last interval is missed`,
+        ),
         contextSwitches: 'unavailable without wp-reaper',
         strayProcessesKilled: 'unavailable without wp-reaper',
       });
     } else {
-      const io = (field: string): string =>
-        `${r}: /proc/self/io ${field} over the tree's life (the kernel adds each reaped child's I/O to its parent's)`;
       Object.assign(byMetric, {
         durationMs: `${r}: CLOCK_MONOTONIC from fork to the main process's exit`,
         cpuTimeMs: `${r}: getrusage(RUSAGE_CHILDREN) user + system of every process of the tree`,
         cpuPercent: 'cpuTimeMs / durationMs × 100 (per cent of one core)',
         peakRssBytes: `max of: ${r} ru_maxrss (largest single-process high-water mark), ${byMetric['peakRssBytes']}`,
-        ioReadBytes: io('read_bytes'),
-        ioWriteBytes: io('write_bytes − cancelled_write_bytes'),
-        ioReadChars: io('rchar'),
-        ioWriteChars: io('wchar'),
-        ioReadOps: io('syscr'),
-        ioWriteOps: io('syscw'),
+        ...ioSources(
+          (field) =>
+            `${r}: /proc/self/io ${field} over the tree's life (the kernel adds each reaped child's I/O to its parent's)`,
+        ),
         contextSwitches: `${r}: getrusage(RUSAGE_CHILDREN) ru_nvcsw + ru_nivcsw (all threads, the node's life only)`,
         processCount: `max of the processes ${r} reaped and the ${byMetric['processCount']} (a lower bound: a grandchild reaped by its own parent between two samples is never seen)`,
         strayProcessesKilled: `${r}: descendants still alive when the main process exited, SIGKILLed and counted`,

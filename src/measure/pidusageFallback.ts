@@ -10,9 +10,11 @@
  * killed before it could write its result).
  */
 import pidusage from 'pidusage';
+import { unavailableIn } from '../model/metrics';
 import type { MetricSource } from '../model/run';
 import type { ProcessMetrics } from './processTypes';
 import type { TreeStats } from './metricsCollector';
+import type { ProcIo } from './procfs';
 
 /** What pidusage reports for one pid (the fields used here). */
 export interface PidusageStat {
@@ -93,18 +95,7 @@ export class PidusageSampler {
 }
 
 /** Metrics pidusage cannot measure: always null in this mode. */
-export const PIDUSAGE_UNAVAILABLE: string[] = [
-  'ioReadBytes',
-  'ioWriteBytes',
-  'ioReadChars',
-  'ioWriteChars',
-  'ioReadOps',
-  'ioWriteOps',
-  'peakThreads',
-  'contextSwitches',
-  'processCount',
-  'strayProcessesKilled',
-];
+export const PIDUSAGE_UNAVAILABLE: readonly string[] = unavailableIn('pidusage');
 
 export function pidusageSources(platform: NodeJS.Platform, intervalMs: number): MetricSource[] {
   const how =
@@ -141,17 +132,6 @@ export function maxOf(...values: (number | null)[]): number | null {
   return best;
 }
 
-/** The I/O counters both the reaper and /proc report, by the names they share. */
-interface IoCounters {
-  readBytes: number;
-  writeBytes: number;
-  cancelledWriteBytes: number;
-  rchar: number;
-  wchar: number;
-  syscr: number;
-  syscw: number;
-}
-
 /** Last minus first sample of the summed RSS: how much the tree grew while observed. */
 export function memoryDeltaOf(stats: TreeStats): number | null {
   return stats.sampleCount >= 2 && stats.firstRssBytes !== null && stats.lastRssBytes !== null
@@ -161,7 +141,7 @@ export function memoryDeltaOf(stats: TreeStats): number | null {
 
 /** A node's I/O metrics from its counters; all null when none were read. */
 export function ioMetricsOf(
-  io: IoCounters | null | undefined,
+  io: ProcIo | null | undefined,
 ): Pick<
   ProcessMetrics,
   'ioReadBytes' | 'ioWriteBytes' | 'ioReadChars' | 'ioWriteChars' | 'ioReadOps' | 'ioWriteOps'

@@ -2,6 +2,7 @@
  * The boundary between the scheduler (which decides what runs) and the process layer (which
  * starts one node's process tree, measures it exactly and kills it whole).
  */
+import type { ProcessMetricKey } from '../model/metrics';
 import type { Sample, TaskRun } from '../model/run';
 
 export interface ProcessSpec {
@@ -21,25 +22,7 @@ export interface ProcessSpec {
 }
 
 /** The measured fields of a TaskRun that the process layer fills in. */
-export type ProcessMetrics = Pick<
-  TaskRun,
-  | 'durationMs'
-  | 'cpuTimeMs'
-  | 'cpuPercent'
-  | 'peakRssBytes'
-  | 'memoryDeltaBytes'
-  | 'ioReadBytes'
-  | 'ioWriteBytes'
-  | 'ioReadChars'
-  | 'ioWriteChars'
-  | 'ioReadOps'
-  | 'ioWriteOps'
-  | 'peakThreads'
-  | 'contextSwitches'
-  | 'processCount'
-  | 'strayProcessesKilled'
-  | 'sampleCount'
->;
+export type ProcessMetrics = Pick<TaskRun, ProcessMetricKey | 'sampleCount'>;
 
 export interface ProcessOutcome {
   exitCode: number | null;

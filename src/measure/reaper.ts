@@ -14,6 +14,7 @@
  * including processes that lived between two samples. It also kills the whole tree on cancel or
  * when the runner dies.
  */
+import type { ProcIo } from './procfs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -78,15 +79,7 @@ export function newResultFile(): string {
 }
 
 /** Deltas of /proc/self/io over the tree's life: the reaper's own reads are subtracted. */
-export interface ReaperIo {
-  rchar: number;
-  wchar: number;
-  syscr: number;
-  syscw: number;
-  readBytes: number;
-  writeBytes: number;
-  cancelledWriteBytes: number;
-}
+export type ReaperIo = ProcIo;
 
 export interface ReaperResult {
   /** Pid of the main process (the command). */

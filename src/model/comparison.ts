@@ -1,12 +1,39 @@
 /** The result of comparing runs of one workflow (computed in src/report/compare.ts). */
+import { formatBytes, NA } from './format';
+import { metricDef, metricKeysIn, type MetricDef, type MetricKeyIn } from './metrics';
 
-export type CompareMetric = 'durationMs' | 'cpuTimeMs' | 'peakRssBytes' | 'ioBytes';
-export const COMPARE_METRICS: readonly CompareMetric[] = [
-  'durationMs',
-  'cpuTimeMs',
-  'peakRssBytes',
-  'ioBytes',
-];
+export type CompareMetric = MetricKeyIn<'compare'> | 'ioBytes';
+
+/** What a comparison needs to know of a metric. */
+export type CompareMetricDef = Pick<MetricDef, 'label' | 'kind' | 'better' | 'format'> & {
+  noiseFloor: number;
+};
+
+/** Compared besides the table's metrics: bytes read plus written, no TaskRun field of its own. */
+const IO_BYTES: CompareMetricDef = {
+  label: 'I/O bytes',
+  kind: 'bytes',
+  better: 'lower',
+  format: (v) => formatBytes(v),
+  noiseFloor: 1024 * 1024,
+};
+
+/** The `compare` metrics of the table, in table order, then I/O bytes. */
+export const COMPARE_METRICS: readonly CompareMetric[] = [...metricKeysIn('compare'), 'ioBytes'];
+
+export function compareMetricDef(m: CompareMetric): CompareMetricDef {
+  if (m === 'ioBytes') return IO_BYTES;
+  const def = metricDef(m);
+  return { ...def, noiseFloor: def.noiseFloor ?? 0 };
+}
+
+/** A compared value; `signed` puts `+` before increases (deltas). */
+export function formatCompareValue(m: CompareMetric, v: number | null, signed = false): string {
+  if (v === null) return NA;
+  const def = compareMetricDef(m);
+  if (def.kind === 'bytes') return formatBytes(v, { signed });
+  return `${signed && v > 0 ? '+' : ''}${def.format(v)}`;
+}
 
 export interface MetricDelta {
   metric: CompareMetric;

@@ -3,6 +3,8 @@
  * not measure it: never a fake 0. `collector.sources` says how each metric was measured.
  */
 
+import { nullMetrics, type TaskMetricValues } from './metrics';
+
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 export type TaskStatus =
   'pending' | 'running' | 'completed' | 'failed' | 'skipped' | 'cancelled' | 'retried';
@@ -19,7 +21,8 @@ export interface HttpTiming {
   totalMs: number;
 }
 
-export interface TaskRun {
+/** A TaskRun's fields besides its metrics (those come from the metrics table, src/model/metrics.ts). */
+export interface TaskRunBase {
   nodeId: string;
   type: string;
   status: TaskStatus;
@@ -42,29 +45,15 @@ export interface TaskRun {
   readyAtMs: number | null;
   startMs: number | null;
   endMs: number | null;
-  waitMs: number | null;
-  durationMs: number | null;
-  cpuTimeMs: number | null;
-  cpuPercent: number | null;
-  peakRssBytes: number | null;
-  memoryDeltaBytes: number | null;
-  ioReadBytes: number | null;
-  ioWriteBytes: number | null;
-  ioReadChars: number | null;
-  ioWriteChars: number | null;
-  ioReadOps: number | null;
-  ioWriteOps: number | null;
-  peakThreads: number | null;
-  contextSwitches: number | null;
-  /** Processes of the node's tree seen or reaped, and strays killed when the main process exited. */
-  processCount: number | null;
-  strayProcessesKilled: number | null;
   sampleCount: number;
   custom: Record<string, number>;
   http: HttpTiming | null;
   /** Parallel slot the task ran in (0-based), for lanes in traces and timelines. */
   slot: number | null;
 }
+
+/** One execution (attempt) of a node: the fields above and every metric of the table. */
+export type TaskRun = TaskRunBase & TaskMetricValues;
 
 /** How one metric was obtained on this run. */
 export interface MetricSource {
@@ -137,22 +126,8 @@ export function emptyTaskRun(nodeId: string, type: string, extra: Partial<TaskRu
     readyAtMs: null,
     startMs: null,
     endMs: null,
-    waitMs: null,
-    durationMs: null,
-    cpuTimeMs: null,
-    cpuPercent: null,
-    peakRssBytes: null,
-    memoryDeltaBytes: null,
-    ioReadBytes: null,
-    ioWriteBytes: null,
-    ioReadChars: null,
-    ioWriteChars: null,
-    ioReadOps: null,
-    ioWriteOps: null,
-    peakThreads: null,
-    contextSwitches: null,
-    processCount: null,
-    strayProcessesKilled: null,
+    // Every metric of the table, in table order: run.json keeps its field order.
+    ...nullMetrics(),
     sampleCount: 0,
     custom: {},
     http: null,

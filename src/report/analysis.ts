@@ -8,8 +8,14 @@
  * and the rules are unit-tested without any I/O. Every metric may be `null` (not measured); the
  * analysis never turns a null into 0.
  */
+import {
+  isProcessMetric,
+  metricKeysIn,
+  type MetricKeyIn,
+  type ProcessMetricKey,
+} from '../model/metrics';
 import type { RunRecord, Sample, TaskRun } from '../model/run';
-import { formatBytes, formatCount, formatMs, formatPercent, formatRatio } from './format';
+import { formatBytes, formatCount, formatMs, formatPercent, formatRatio } from '../model/format';
 import { buildInsights, type Insight } from './insights';
 import {
   BOTTLENECK_RULES,
@@ -151,20 +157,10 @@ export interface RunAnalysis {
   insights: Insight[];
 }
 
-/** The per-task metrics the report shows and that may be null. */
-export const NULLABLE_METRICS = [
-  'durationMs',
-  'cpuTimeMs',
-  'cpuPercent',
-  'peakRssBytes',
-  'memoryDeltaBytes',
-  'ioReadBytes',
-  'ioWriteBytes',
-  'ioReadOps',
-  'ioWriteOps',
-  'peakThreads',
-  'contextSwitches',
-] as const satisfies readonly (keyof TaskRun)[];
+/** The per-task metrics the report shows and that may be null: those the process layer measures. */
+export const NULLABLE_METRICS = metricKeysIn('table').filter(
+  (k): k is Extract<MetricKeyIn<'table'>, ProcessMetricKey> => isProcessMetric(k),
+);
 export type NullableMetric = (typeof NULLABLE_METRICS)[number];
 
 /** The last TaskRun of each node (its final attempt), by node id. */

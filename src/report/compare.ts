@@ -6,6 +6,7 @@
 import type { RunRecord, TaskRun } from '../model/run';
 import {
   COMPARE_METRICS,
+  compareMetricDef,
   type CompareMetric,
   type MetricDelta,
   type NodeComparison,
@@ -15,12 +16,9 @@ import {
 /** A change counts when it is larger than this share of the baseline... */
 export const REGRESSION_RATIO = 0.1;
 /** ...and larger than the noise floor of the metric, so 2 ms → 3 ms is not "+50%". */
-export const NOISE_FLOOR = {
-  durationMs: 20,
-  cpuTimeMs: 20,
-  peakRssBytes: 4 * 1024 * 1024,
-  ioBytes: 1024 * 1024,
-} as const;
+export const NOISE_FLOOR: Readonly<Record<CompareMetric, number>> = Object.fromEntries(
+  COMPARE_METRICS.map((m) => [m, compareMetricDef(m).noiseFloor]),
+) as Record<CompareMetric, number>;
 
 export function finalTasks(run: RunRecord): Map<string, TaskRun> {
   const out = new Map<string, TaskRun>();

@@ -3,23 +3,19 @@
  * one table per metric. Every string that comes from a workflow or a run is escaped.
  */
 import type { RunRecord } from '../model/run';
-import type { CompareMetric, MetricDelta, RunComparison } from '../model/comparison';
-import { formatBytes, formatMs, formatPercent, NA } from './format';
+import {
+  COMPARE_METRICS,
+  compareMetricDef,
+  formatCompareValue,
+  type CompareMetric,
+  type MetricDelta,
+  type RunComparison,
+} from '../model/comparison';
+import { formatMs, formatPercent, NA } from '../model/format';
 import { escapeMarkdown as e } from './markdown';
 
-const LABEL: Record<CompareMetric, string> = {
-  durationMs: 'Duration',
-  cpuTimeMs: 'CPU time',
-  peakRssBytes: 'Peak memory',
-  ioBytes: 'I/O bytes',
-};
-
-function value(metric: CompareMetric, v: number | null, signed = false): string {
-  if (v === null) return NA;
-  if (metric === 'durationMs' || metric === 'cpuTimeMs')
-    return (signed && v > 0 ? '+' : '') + formatMs(v);
-  return formatBytes(v, { signed });
-}
+const label = (m: CompareMetric): string => compareMetricDef(m).label;
+const value = formatCompareValue;
 
 function ratio(d: MetricDelta): string {
   if (d.ratio === null) return NA;
@@ -61,7 +57,7 @@ export function renderComparison(comparison: RunComparison, runs: readonly RunRe
       for (const it of items) {
         const pct =
           it.ratio === null ? NA : `${it.ratio > 0 ? '+' : ''}${formatPercent(it.ratio * 100)}`;
-        lines.push(`- \`${e(it.nodeId)}\`: ${LABEL[it.metric]} ${pct}`);
+        lines.push(`- \`${e(it.nodeId)}\`: ${label(it.metric)} ${pct}`);
       }
       lines.push('');
     }
@@ -69,8 +65,8 @@ export function renderComparison(comparison: RunComparison, runs: readonly RunRe
   flagList('Regressions', comparison.regressions);
   flagList('Improvements', comparison.improvements);
 
-  for (const metric of Object.keys(LABEL) as CompareMetric[]) {
-    lines.push(`## ${LABEL[metric]}`, '');
+  for (const metric of COMPARE_METRICS) {
+    lines.push(`## ${label(metric)}`, '');
     lines.push(
       '| Node | Type | Baseline | Candidate | Change | Verdict |',
       '| --- | --- | ---: | ---: | ---: | --- |',

@@ -3,6 +3,7 @@
  * and a Chrome Trace Event Format file that Perfetto and chrome://tracing open (bars per node
  * attempt, counter tracks for CPU and memory). Pure functions of (RunRecord, Sample[]).
  */
+import { metricKeysIn, TASK_METRIC_KEYS } from '../model/metrics';
 import type { RunRecord, Sample, TaskRun } from '../model/run';
 import { maxOfAll, taskEndMs } from './rules';
 
@@ -49,22 +50,8 @@ export const CSV_COLUMNS: readonly [string, (t: TaskRun) => CsvValue][] = [
   ['readyAtMs', (t) => t.readyAtMs],
   ['startMs', (t) => t.startMs],
   ['endMs', (t) => t.endMs],
-  ['waitMs', (t) => t.waitMs],
-  ['durationMs', (t) => t.durationMs],
-  ['cpuTimeMs', (t) => t.cpuTimeMs],
-  ['cpuPercent', (t) => t.cpuPercent],
-  ['peakRssBytes', (t) => t.peakRssBytes],
-  ['memoryDeltaBytes', (t) => t.memoryDeltaBytes],
-  ['ioReadBytes', (t) => t.ioReadBytes],
-  ['ioWriteBytes', (t) => t.ioWriteBytes],
-  ['ioReadChars', (t) => t.ioReadChars],
-  ['ioWriteChars', (t) => t.ioWriteChars],
-  ['ioReadOps', (t) => t.ioReadOps],
-  ['ioWriteOps', (t) => t.ioWriteOps],
-  ['peakThreads', (t) => t.peakThreads],
-  ['contextSwitches', (t) => t.contextSwitches],
-  ['processCount', (t) => t.processCount],
-  ['strayProcessesKilled', (t) => t.strayProcessesKilled],
+  // Every metric of the table, in table order.
+  ...TASK_METRIC_KEYS.map((k): [string, (t: TaskRun) => CsvValue] => [k, (t) => t[k]]),
   ['sampleCount', (t) => t.sampleCount],
   ['slot', (t) => t.slot],
   ['http.status', (t) => t.http?.status],
@@ -320,6 +307,9 @@ export function toChromeTrace(run: RunRecord, samples: readonly Sample[] = []): 
   };
 }
 
+/** The metrics each trace slice carries as arguments, in table order. */
+export const TRACE_ARG_METRICS = metricKeysIn('trace');
+
 const STATUS_COLOUR: Partial<Record<TaskRun['status'], string>> = {
   failed: 'terrible',
   retried: 'bad',
@@ -334,20 +324,8 @@ function taskArgs(t: TaskRun): TraceArgs {
     status: t.status,
     attempt: t.attempt,
     attempts: t.attempts,
-    waitMs: t.waitMs,
-    durationMs: t.durationMs,
-    cpuTimeMs: t.cpuTimeMs,
-    cpuPercent: t.cpuPercent,
-    peakRssBytes: t.peakRssBytes,
-    memoryDeltaBytes: t.memoryDeltaBytes,
-    ioReadBytes: t.ioReadBytes,
-    ioWriteBytes: t.ioWriteBytes,
-    ioReadOps: t.ioReadOps,
-    ioWriteOps: t.ioWriteOps,
-    peakThreads: t.peakThreads,
-    contextSwitches: t.contextSwitches,
-    processCount: t.processCount,
   };
+  for (const k of TRACE_ARG_METRICS) args[k] = t[k];
   if (t.parentId !== null) args['parentId'] = t.parentId;
   if (t.slot !== null) args['slot'] = t.slot;
   if (t.reason !== null) args['reason'] = t.reason;

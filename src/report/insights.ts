@@ -6,7 +6,7 @@
  */
 import type { RunRecord, TaskRun } from '../model/run';
 import type { NodeInfo, RunAnalysis } from './analysis';
-import { formatBytes, formatCount, formatMs, formatPercent, formatRatio } from './format';
+import { formatBytes, formatCount, formatMs, formatPercent, formatRatio } from '../model/format';
 import {
   CPU_BOUND_PERCENT,
   CRITICAL_NODE_SHARE_OF_WALL,

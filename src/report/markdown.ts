@@ -8,6 +8,7 @@
  * metric keys, file names) goes through escapeMarkdown: a node named `a|b` must not split a table
  * cell, and one named `<img src=x onerror=…>` must not become HTML in the Markdown preview.
  */
+import { columnText, REPORT_TASK_COLUMNS } from './metricColumns';
 import type { RunRecord, Sample, TaskRun } from '../model/run';
 import { inProcessLeafRuns } from './insights';
 import {
@@ -26,10 +27,9 @@ import {
   formatFactor,
   formatMs,
   formatNumber,
-  formatPercent,
   formatRatio,
   NA,
-} from './format';
+} from '../model/format';
 
 const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
@@ -108,10 +108,6 @@ const CRITICAL_MARK = '◆';
 function nodeLabel(n: NodeInfo): string {
   const indent = n.depth > 0 ? `${INDENT.repeat(n.depth - 1)}${INDENT}↳ ` : '';
   return `${indent}${e(shortName(n))}${n.onCriticalPath ? ` ${CRITICAL_MARK}` : ''}`;
-}
-
-function pair(a: string, b: string): string {
-  return a === NA && b === NA ? NA : `${a} / ${b}`;
 }
 
 export function renderReport(run: RunRecord, samples: readonly Sample[] = []): string {
@@ -389,16 +385,7 @@ function taskTable(a: RunAnalysis): string[] {
         e(t.type),
         e(t.status),
         attempts,
-        formatMs(t.waitMs),
-        formatMs(t.durationMs),
-        formatMs(t.cpuTimeMs),
-        formatPercent(t.cpuPercent),
-        formatBytes(t.peakRssBytes),
-        formatBytes(t.memoryDeltaBytes, { signed: true }),
-        pair(formatBytes(t.ioReadBytes), formatBytes(t.ioWriteBytes)),
-        pair(formatCount(t.ioReadOps), formatCount(t.ioWriteOps)),
-        formatCount(t.peakThreads),
-        formatCount(t.contextSwitches),
+        ...REPORT_TASK_COLUMNS.map((c) => columnText(c, t)),
       ]);
       if (t.reason && t.status !== 'completed') {
         const attempt = n.attempts.length > 1 ? ` (attempt ${t.attempt})` : '';
@@ -409,24 +396,9 @@ function taskTable(a: RunAnalysis): string[] {
   append(
     lines,
     table(
-      [
-        'Node',
-        'Type',
-        'Status',
-        'Attempt',
-        'Wait',
-        'Duration',
-        'CPU time',
-        'CPU %',
-        'Peak RSS',
-        'Δ memory',
-        'Read / write',
-        'Read / write ops',
-        'Threads',
-        'Ctx switches',
-      ],
+      ['Node', 'Type', 'Status', 'Attempt', ...REPORT_TASK_COLUMNS.map((c) => c.heading)],
       rows,
-      ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ['l', 'l', 'l', 'r', ...REPORT_TASK_COLUMNS.map((): 'r' => 'r')],
     ),
     '',
     `Nested workflow nodes are indented under their \`workflow\` node (↳); ${CRITICAL_MARK} marks the critical path; earlier attempts of retried nodes have their own rows. CPU % is per cent of one core (over 100% means several cores). ${NA} means not measured, never zero.`,

@@ -3,7 +3,7 @@
  * states them and tests probe just above and just below), and small facts about a TaskRun.
  */
 import type { TaskRun } from '../model/run';
-import { formatBytes, formatCount, formatMs, formatRatio } from './format';
+import { formatBytes, formatCount, formatMs, formatRatio } from '../model/format';
 
 const MiB = 1024 * 1024;
 

@@ -1,7 +1,7 @@
 /** What the terminal shows while a run goes on: one line per finished task, then a summary. */
 import type { RunnerEvent } from '../protocol/runner';
 import type { TaskRun } from '../model/run';
-import { formatBytes, formatMs, formatPercent } from './format';
+import { formatBytes, formatMs, formatPercent } from '../model/format';
 
 const MARK: Record<string, string> = {
   completed: '✓',

@@ -9,8 +9,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { monoMs } from '../model/clock';
-import type { ProcessMetrics, ProcessOutcome, ProcessSpec, RunningProcess } from '../measure/processTypes';
-import type { MetricsCollector, TrackHandle, TreeStats } from '../measure/metricsCollector';
+import type {
+  ProcessMetrics,
+  ProcessOutcome,
+  ProcessSpec,
+  RunningProcess,
+} from '../measure/processTypes';
+import {
+  emptyTreeStats,
+  type MetricsCollector,
+  type TrackHandle,
+  type TreeStats,
+} from '../measure/metricsCollector';
 import { ioMetricsOf, maxOf, memoryDeltaOf, sampledMetrics } from '../measure/pidusageFallback';
 import { descendantsOf } from '../measure/procfs';
 import {
@@ -30,20 +40,8 @@ const REAPER_UNRESPONSIVE_MS = DEFAULT_GRACE_MS + 3000;
 /** After the root exits, how long output pipes may stay open (held by an escaped process). */
 const PIPE_DRAIN_MS = 2000;
 
-const noSamples: TreeStats = {
-  sampleCount: 0,
-  peakRssBytes: null,
-  maxHwmBytes: null,
-  firstRssBytes: null,
-  lastRssBytes: null,
-  peakThreads: null,
-  processCount: null,
-  lastCpuMs: null,
-  lastIo: null,
-};
-
 function nullMetrics(): ProcessMetrics {
-  return { ...sampledMetrics(noSamples, null), processCount: null };
+  return { ...sampledMetrics(emptyTreeStats(), null), processCount: null };
 }
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
@@ -186,7 +184,7 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
   // Sampling stops when the root exits: its pid may be reused from then on.
   let finalStats: TreeStats | null = null;
   const stopTracking = (): TreeStats => {
-    finalStats ??= tracking ? tracking.finish() : noSamples;
+    finalStats ??= tracking ? tracking.finish() : emptyTreeStats();
     return finalStats;
   };
 

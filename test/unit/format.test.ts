@@ -9,7 +9,7 @@ import {
   formatPercent,
   formatRatio,
   NA,
-} from '../../src/report/format';
+} from '../../src/model/format';
 
 test('null, undefined and non-finite values print n/a, never 0', () => {
   for (const f of [

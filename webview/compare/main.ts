@@ -18,7 +18,7 @@ import { compareRunsChart } from '../../src/report/charts/compareRuns';
 import { compareTrendChart, runLabel } from '../../src/report/charts/compareTrend';
 import type { ChartSpec } from '../../src/report/charts/chartSpec';
 import type { ChartTheme } from '../../src/report/charts/theme';
-import { formatMs, formatRatio } from '../../src/report/format';
+import { formatMs, formatRatio } from '../../src/model/format';
 import { ChartBoard } from '../shared/chartBoard';
 import { clear, h, replace } from '../shared/dom';
 import { announceRendered, onWidthChange } from '../shared/rendered';

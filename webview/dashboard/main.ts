@@ -31,7 +31,7 @@ import {
 } from '../../src/report/charts/customMetrics';
 import { headlineFigures, statusLine } from '../../src/report/charts/summary';
 import { sortRows } from '../../src/report/charts/dashboardModel';
-import { formatNumber } from '../../src/report/format';
+import { formatNumber } from '../../src/model/format';
 import { palette, type ChartTheme } from '../../src/report/charts/theme';
 import { ChartBoard } from '../shared/chartBoard';
 import { clear, h, replace } from '../shared/dom';

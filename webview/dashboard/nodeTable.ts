@@ -1,24 +1,30 @@
 /** The table of every node under the resource chart: every metric, sortable, exact on hover. */
-import type { NodeMetric, NodeRow, SortKey } from '../../src/report/charts/dashboardModel';
+import {
+  TABLE_METRICS,
+  type NodeMetric,
+  type NodeRow,
+  type SortKey,
+} from '../../src/report/charts/dashboardModel';
+import { metricDef } from '../../src/model/metrics';
 import { SORT_LABELS } from '../../src/report/charts/resources';
-import { formatBytes, formatCount, formatMs, formatPercent } from '../../src/report/format';
+import { formatCount } from '../../src/model/format';
 import { exactMs } from '../../src/report/charts/units';
 import { DataTable, type Column } from '../shared/table';
 
 const NA_CLASS = (v: number | null): string | null => (v === null ? 'na' : null);
 
-function metricColumn(
-  key: NodeMetric,
-  label: string,
-  fmt: (v: number | null) => string,
-  exact: (v: number | null) => string = fmt,
-): Column<NodeRow> {
+const exactBytes = (v: number | null): string => (v === null ? 'n/a' : `${formatCount(v)} bytes`);
+
+/** A sortable column of one table metric: its short label and format, exact value on hover. */
+export function metricColumn(key: NodeMetric): Column<NodeRow> {
+  const m = metricDef(key);
+  const exact = m.kind === 'time' ? exactMs : m.kind === 'bytes' ? exactBytes : m.format;
   return {
     key,
-    label,
+    label: m.short,
     title: `Sort by ${SORT_LABELS[key]}`,
     numeric: true,
-    text: (r) => fmt(r.metrics[key]),
+    text: (r) => m.format(r.metrics[key]),
     exact: (r) => exact(r.metrics[key]),
     cellClass: (r) => NA_CLASS(r.metrics[key]),
   };
@@ -28,8 +34,6 @@ export function nodeTable(
   onSort: (key: SortKey) => void,
   onNode: (nodeId: string) => void,
 ): DataTable<NodeRow> {
-  const bytes = (v: number | null): string => formatBytes(v);
-  const exactBytes = (v: number | null): string => (v === null ? 'n/a' : `${formatCount(v)} bytes`);
   const columns: Column<NodeRow>[] = [
     { key: 'nodeId', label: 'Node', text: (r) => r.nodeId },
     { key: 'type', label: 'Type', text: (r) => r.type },
@@ -46,23 +50,7 @@ export function nodeTable(
       numeric: true,
       text: (r) => String(r.attempts.length),
     },
-    metricColumn('waitMs', 'Queued', formatMs, exactMs),
-    metricColumn('durationMs', 'Duration', formatMs, exactMs),
-    metricColumn('cpuTimeMs', 'CPU time', formatMs, exactMs),
-    metricColumn('cpuPercent', 'CPU %', (v) => formatPercent(v)),
-    metricColumn('peakRssBytes', 'Peak memory', bytes, exactBytes),
-    metricColumn(
-      'memoryDeltaBytes',
-      'Memory Δ',
-      (v) => formatBytes(v, { signed: true }),
-      exactBytes,
-    ),
-    metricColumn('ioReadBytes', 'Read', bytes, exactBytes),
-    metricColumn('ioWriteBytes', 'Written', bytes, exactBytes),
-    metricColumn('ioReadOps', 'Read calls', formatCount),
-    metricColumn('ioWriteOps', 'Write calls', formatCount),
-    metricColumn('peakThreads', 'Threads', formatCount),
-    metricColumn('contextSwitches', 'Ctx switches', formatCount),
+    ...TABLE_METRICS.map(metricColumn),
   ];
   return new DataTable<NodeRow>({
     columns,

@@ -3,7 +3,7 @@
  * or a run is escaped; the only active parts are command links the view allows.
  */
 import { finalTaskByNode } from '../../report/analysis';
-import { formatBytes, formatMs, formatPercent } from '../../report/format';
+import { formatBytes, formatMs, formatPercent } from '../../model/format';
 import type { RunRecord } from '../../model/run';
 import { escapeHtml } from '../../report/webviewHtml';
 

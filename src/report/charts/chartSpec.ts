@@ -15,7 +15,7 @@ import type {
 } from 'echarts/components' with { 'resolution-mode': 'import' };
 import type { ComposeOption } from 'echarts/core' with { 'resolution-mode': 'import' };
 import type { CustomSeriesRenderItem } from 'echarts' with { 'resolution-mode': 'import' };
-import { formatCount } from '../format';
+import { formatCount } from '../../model/format';
 import { withAlpha, isHighContrast, type ChartTheme } from './theme';
 
 export type ChartOption = ComposeOption<

@@ -8,8 +8,15 @@ import type { CustomSeriesRenderItem, CustomSeriesRenderItemReturn } from 'echar
   'resolution-mode': 'import',
 };
 import type { CompareSnapshot } from '../../protocol/compare';
-import type { CompareMetric, MetricDelta, NodeComparison } from '../../model/comparison';
-import { formatBytes, formatMs, formatRatio, NA } from '../format';
+import {
+  COMPARE_METRICS,
+  compareMetricDef,
+  formatCompareValue,
+  type CompareMetric,
+  type MetricDelta,
+  type NodeComparison,
+} from '../../model/comparison';
+import { formatRatio, NA } from '../../model/format';
 import {
   axisStyle,
   baseOption,
@@ -26,20 +33,11 @@ import { textOn, withAlpha, type ChartTheme } from './theme';
 import { niceScale } from './units';
 import { nodeLabel, richText, tooltipLines } from './text';
 
-export const METRIC_LABELS: Readonly<Record<CompareMetric, string>> = {
-  durationMs: 'Duration',
-  cpuTimeMs: 'CPU time',
-  peakRssBytes: 'Peak memory',
-  ioBytes: 'I/O bytes',
-};
+export const METRIC_LABELS: Readonly<Record<CompareMetric, string>> = Object.fromEntries(
+  COMPARE_METRICS.map((m) => [m, compareMetricDef(m).label]),
+) as Record<CompareMetric, string>;
 
-export function formatMetric(m: CompareMetric, v: number | null, signed = false): string {
-  if (v === null) return NA;
-  const sign = signed && v > 0 ? '+' : '';
-  return m === 'peakRssBytes' || m === 'ioBytes'
-    ? formatBytes(v, { signed })
-    : `${sign}${formatMs(v)}`;
-}
+export const formatMetric = formatCompareValue;
 
 export function verdictColor(theme: ChartTheme, v: MetricDelta['verdict']): string {
   if (v === 'regression') return theme.red;

@@ -3,7 +3,7 @@
  * that take longest on average, oldest run on the left. Failed or cancelled runs are marked.
  */
 import type { CompareSnapshot } from '../../protocol/compare';
-import { NA } from '../format';
+import { NA } from '../../model/format';
 import {
   axisStyle,
   baseOption,

@@ -4,7 +4,7 @@
  * of the workflow (DashboardSnapshot.customHistory, oldest first).
  */
 import type { CustomTrendPoint } from '../../protocol/dashboard';
-import { formatNumber, formatRatio } from '../format';
+import { formatNumber, formatRatio } from '../../model/format';
 import {
   axisStyle,
   baseOption,

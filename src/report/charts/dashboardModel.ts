@@ -4,28 +4,18 @@
  * and live progress. Pure: a snapshot and a clock in, a model out.
  */
 import type { DashboardSnapshot } from '../../protocol/dashboard';
+import { metricKeysIn, type MetricKeyIn } from '../../model/metrics';
 import type { RunRecord, Sample, TaskRun, TaskStatus } from '../../model/run';
 import { analyzeRun, taskEndMs, type RunAnalysis } from '../analysis';
 import { compareText } from './text';
 
 /** The measured values a chart or table shows for a node: its final attempt's. */
-export const NODE_METRICS = [
-  'durationMs',
-  'waitMs',
-  'cpuTimeMs',
-  'cpuPercent',
-  'peakRssBytes',
-  'memoryDeltaBytes',
-  'ioReadBytes',
-  'ioWriteBytes',
-  'ioReadChars',
-  'ioWriteChars',
-  'ioReadOps',
-  'ioWriteOps',
-  'peakThreads',
-  'contextSwitches',
-] as const satisfies readonly (keyof TaskRun)[];
-export type NodeMetric = (typeof NODE_METRICS)[number];
+export const NODE_METRICS = metricKeysIn('node');
+export type NodeMetric = MetricKeyIn<'node'>;
+/** The metrics the node table and heatmap show, in table order. */
+export const TABLE_METRICS: readonly NodeMetric[] = metricKeysIn('table').filter(
+  (k): k is Extract<MetricKeyIn<'table'>, NodeMetric> => (NODE_METRICS as string[]).includes(k),
+);
 
 export interface NodeRow {
   nodeId: string;

@@ -7,7 +7,8 @@
 import type { CustomSeriesRenderItem, CustomSeriesRenderItemReturn } from 'echarts' with {
   'resolution-mode': 'import',
 };
-import { formatBytes, formatCount, formatPercent } from '../format';
+import { formatPercent } from '../../model/format';
+import { metricDef, type MetricKind } from '../../model/metrics';
 import {
   axisStyle,
   baseOption,
@@ -20,7 +21,7 @@ import {
   groupRoot,
 } from './chartSpec';
 import type { DashboardModel, NodeMetric, NodeRow } from './dashboardModel';
-import { hasStarted, sortRows } from './dashboardModel';
+import { hasStarted, sortRows, TABLE_METRICS } from './dashboardModel';
 import { mix, textOn, withAlpha, type ChartTheme } from './theme';
 import { nodeLabel, tooltipLines } from './text';
 import { nodeTitle } from './tooltipText';
@@ -37,30 +38,34 @@ interface Column {
   short: (v: number) => string;
 }
 
-export const HEATMAP_COLUMNS: readonly Column[] = [
-  { metric: 'durationMs', label: 'Duration', exact: exactMs, short: axisMs },
-  { metric: 'waitMs', label: 'Queued', exact: exactMs, short: axisMs },
-  { metric: 'cpuTimeMs', label: 'CPU time', exact: exactMs, short: axisMs },
-  {
-    metric: 'cpuPercent',
-    label: 'CPU %',
-    exact: (v) => `${formatPercent(v)} of one core`,
-    short: (v) => formatPercent(v, 0),
-  },
-  { metric: 'peakRssBytes', label: 'Peak memory', exact: (v) => formatBytes(v), short: axisBytes },
-  {
-    metric: 'memoryDeltaBytes',
-    label: 'Memory change',
-    exact: (v) => formatBytes(v, { signed: true }),
-    short: axisBytes,
-  },
-  { metric: 'ioReadBytes', label: 'Read', exact: (v) => formatBytes(v), short: axisBytes },
-  { metric: 'ioWriteBytes', label: 'Written', exact: (v) => formatBytes(v), short: axisBytes },
-  { metric: 'ioReadOps', label: 'Read calls', exact: formatCount, short: axisCount },
-  { metric: 'ioWriteOps', label: 'Write calls', exact: formatCount, short: axisCount },
-  { metric: 'peakThreads', label: 'Threads', exact: formatCount, short: axisCount },
-  { metric: 'contextSwitches', label: 'Context switches', exact: formatCount, short: axisCount },
+/** The metrics of the node table, duration first: the rows are ranked by it. */
+export const HEATMAP_METRICS: readonly NodeMetric[] = [
+  'durationMs',
+  ...TABLE_METRICS.filter((k) => k !== 'durationMs'),
 ];
+
+/** Compact cell text by kind; the exact value (tooltip) is the table's formatter. */
+const SHORT: Readonly<Record<MetricKind, (v: number) => string>> = {
+  time: axisMs,
+  bytes: axisBytes,
+  percent: (v) => formatPercent(v, 0),
+  count: axisCount,
+};
+
+export const HEATMAP_COLUMNS: readonly Column[] = HEATMAP_METRICS.map((metric) => {
+  const m = metricDef(metric);
+  return {
+    metric,
+    label: m.label,
+    exact:
+      m.kind === 'time'
+        ? exactMs
+        : m.kind === 'percent'
+          ? (v: number) => `${m.format(v)} of one core`
+          : (v: number) => m.format(v),
+    short: SHORT[m.kind],
+  };
+});
 
 export const HEATMAP_MAX_ROWS = 40;
 const ROW_PX = 22;

@@ -3,7 +3,7 @@
  * bar (reads leftwards, writes rightwards) on its own scale. Nodes are ranked by bytes moved,
  * then by calls; large runs show the busiest.
  */
-import { formatBytes, formatCount } from '../format';
+import { formatBytes, formatCount } from '../../model/format';
 import { ioBytes, ioOps } from '../rules';
 import { count, labelWidth, type ChartSize, type ChartSpec } from './chartSpec';
 import { hasStarted, type DashboardModel, type NodeRow } from './dashboardModel';

@@ -5,7 +5,7 @@
  */
 import type { Sample } from '../../model/run';
 import { taskEndMs } from '../analysis';
-import { formatBytes, formatPercent, NA } from '../format';
+import { formatBytes, formatPercent, NA } from '../../model/format';
 import {
   axisStyle,
   baseOption,

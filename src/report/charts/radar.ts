@@ -3,7 +3,7 @@
  * Each axis is normalised on its own (the group with the largest mean reaches the rim), so
  * milliseconds, per cent and bytes can share one picture; the tooltip gives the raw means.
  */
-import { formatBytes, formatMs, formatNumber, formatPercent, NA } from '../format';
+import { formatBytes, formatMs, formatNumber, formatPercent, NA } from '../../model/format';
 import { baseOption, count, type ChartSize, type ChartSpec } from './chartSpec';
 import { hasStarted, type DashboardModel, type NodeRow } from './dashboardModel';
 import { palette, withAlpha, isHighContrast, type ChartTheme } from './theme';

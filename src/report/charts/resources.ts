@@ -3,9 +3,17 @@
  * the node's life, side by side, rows in the order the user sorts by. Large runs show the first
  * rows in that order; the table under the chart holds every node.
  */
-import { formatBytes, formatMs, formatPercent } from '../format';
+import { formatBytes, formatMs, formatPercent } from '../../model/format';
 import { count, labelWidth, type ChartSize, type ChartSpec } from './chartSpec';
-import { hasStarted, sortRows, type DashboardModel, type SortKey } from './dashboardModel';
+import {
+  hasStarted,
+  NODE_METRICS,
+  sortRows,
+  type DashboardModel,
+  type NodeMetric,
+  type SortKey,
+} from './dashboardModel';
+import { metricDef } from '../../model/metrics';
 import { hbarHeight, hbarOption } from './hbarPanels';
 import type { ChartTheme } from './theme';
 import { nodeLabel } from './text';
@@ -27,20 +35,10 @@ export const SORT_LABELS: Readonly<Record<SortKey, string>> = {
   type: 'type',
   status: 'status',
   attempts: 'attempts',
-  durationMs: 'duration',
-  waitMs: 'queued',
-  cpuTimeMs: 'CPU time',
-  cpuPercent: 'CPU %',
-  peakRssBytes: 'peak memory',
-  memoryDeltaBytes: 'memory change',
-  ioReadBytes: 'bytes read',
-  ioWriteBytes: 'bytes written',
-  ioReadChars: 'characters read',
-  ioWriteChars: 'characters written',
-  ioReadOps: 'read calls',
-  ioWriteOps: 'write calls',
-  peakThreads: 'threads',
-  contextSwitches: 'context switches',
+  ...(Object.fromEntries(NODE_METRICS.map((k) => [k, metricDef(k).phrase])) as Record<
+    NodeMetric,
+    string
+  >),
 };
 
 export function resourceChart(

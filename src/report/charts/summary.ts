@@ -2,7 +2,7 @@
  * The dashboard header in words: the live status line (done and left) and the run's headline
  * figures, each with its exact value and definition for the hover.
  */
-import { formatBytes, formatFactor, formatMs, formatRatio, NA } from '../format';
+import { formatBytes, formatFactor, formatMs, formatRatio, NA } from '../../model/format';
 import type { DashboardModel } from './dashboardModel';
 import { exactMs } from './units';
 

@@ -8,7 +8,7 @@ import type { CustomSeriesRenderItem, CustomSeriesRenderItemReturn } from 'echar
   'resolution-mode': 'import',
 };
 import type { TaskRun } from '../../model/run';
-import { formatMs, formatPercent } from '../format';
+import { formatMs, formatPercent } from '../../model/format';
 import { taskEndMs } from '../analysis';
 import {
   axisStyle,

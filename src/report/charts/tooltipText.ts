@@ -3,7 +3,7 @@
  * everywhere: status, timing to the exact millisecond, CPU, memory, I/O. Escaped for rich text.
  */
 import type { TaskRun } from '../../model/run';
-import { formatBytes, formatCount, formatMs, formatPercent, NA } from '../format';
+import { formatBytes, formatCount, formatMs, formatPercent, NA } from '../../model/format';
 import type { NodeRow } from './dashboardModel';
 import { exactMs } from './units';
 import { tooltipLines } from './text';

@@ -3,7 +3,7 @@
  * measured value (milliseconds to the microsecond as recorded) next to the readable one, and
  * axes get short ticks.
  */
-import { formatBytes, formatCount, formatMs, NA } from '../format';
+import { formatBytes, formatCount, formatMs, NA } from '../../model/format';
 
 /** `1.234 s (1,234.567 ms)`: readable and exact, never rounded to whole seconds. */
 export function exactMs(ms: number | null | undefined): string {
