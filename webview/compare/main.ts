@@ -25,7 +25,11 @@ import { announceRendered, onWidthChange } from '../shared/rendered';
 import { DataTable, type Column } from '../shared/table';
 import { readTheme, watchTheme } from '../shared/theme';
 import { embeddedSnapshot, hostApi, onHostMessage } from '../shared/vscodeApi';
-import { isCompareSnapshot, isHostMessage, isUiState } from './protocol';
+import {
+  isCompareSnapshot,
+  isCompareUiState as isUiState,
+  isHostToCompare as isHostMessage,
+} from '../../src/protocol/compareValidate';
 
 const startedAt = performance.now();
 const api = hostApi<CompareToHost, CompareUiState>(isUiState);

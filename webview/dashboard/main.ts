@@ -39,7 +39,11 @@ import { announceRendered, onWidthChange } from '../shared/rendered';
 import { readTheme, watchTheme } from '../shared/theme';
 import { embeddedSnapshot, hostApi, onHostMessage } from '../shared/vscodeApi';
 import { DataTable } from '../shared/table';
-import { isHostMessage, isSnapshot, isUiState } from './protocol';
+import {
+  isDashboardSnapshot as isSnapshot,
+  isDashboardUiState as isUiState,
+  isHostToDashboard as isHostMessage,
+} from '../../src/protocol/dashboardValidate';
 import { nodeTable } from './nodeTable';
 
 const startedAt = performance.now();
