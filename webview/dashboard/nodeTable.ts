@@ -3,7 +3,7 @@ import type { NodeMetric, NodeRow, SortKey } from '../../src/report/charts/dashb
 import { SORT_LABELS } from '../../src/report/charts/resources';
 import { formatBytes, formatCount, formatMs, formatPercent } from '../../src/report/format';
 import { exactMs } from '../../src/report/charts/units';
-import { DataTable, type Column } from '../shared/table';
+import { DataTable, nodeColumn, statusColumn, type Column } from '../shared/table';
 
 const NA_CLASS = (v: number | null): string | null => (v === null ? 'na' : null);
 
@@ -31,14 +31,9 @@ export function nodeTable(
   const bytes = (v: number | null): string => formatBytes(v);
   const exactBytes = (v: number | null): string => (v === null ? 'n/a' : `${formatCount(v)} bytes`);
   const columns: Column<NodeRow>[] = [
-    { key: 'nodeId', label: 'Node', text: (r) => r.nodeId },
+    nodeColumn(),
     { key: 'type', label: 'Type', text: (r) => r.type },
-    {
-      key: 'status',
-      label: 'Status',
-      text: (r) => r.status,
-      cellClass: (r) => `status status-${r.status}`,
-    },
+    statusColumn((r) => r.status),
     {
       key: 'attempts',
       label: 'Tries',
