@@ -1,7 +1,7 @@
 /** The compare page's header: what is compared, the wall-time verdict, figures, flagged nodes. */
 import type { CompareSnapshot } from '../../src/protocol/compare';
 import { METRIC_LABELS } from '../../src/report/charts/compareDeltas';
-import { formatMs, formatRatio } from '../../src/report/format';
+import { formatMs, formatRatio } from '../../src/report/charts/units';
 import { clear, h } from '../shared/dom';
 
 export interface CompareHeader {

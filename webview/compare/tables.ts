@@ -7,7 +7,7 @@ import {
 } from '../../src/model/comparison';
 import { deltaOf, formatMetric, METRIC_LABELS } from '../../src/report/charts/compareDeltas';
 import { runLabel } from '../../src/report/charts/compareTrend';
-import { formatMs, formatRatio } from '../../src/report/format';
+import { formatMs, formatRatio } from '../../src/report/charts/units';
 import { DataTable, nodeRowsTable, statusColumn, type Column } from '../shared/table';
 
 export type RunRow = CompareSnapshot['runs'][number] & { index: number };

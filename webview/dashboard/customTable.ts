@@ -1,7 +1,7 @@
 /** The table of the nodes' custom metrics (`_metrics`): this run against the previous one. */
 import type { CustomMetricRow } from '../../src/report/charts/customMetrics';
 import { formatChange } from '../../src/report/charts/customMetrics';
-import { formatNumber } from '../../src/report/format';
+import { formatNumber } from '../../src/report/charts/units';
 import { nodeRowsTable, type Column, type DataTable } from '../shared/table';
 
 const COLUMNS: Column<CustomMetricRow>[] = [

@@ -1,7 +1,7 @@
 /** The table of every node under the resource chart: every metric, sortable, exact on hover. */
 import type { NodeMetric, NodeRow, SortKey } from '../../src/report/charts/dashboardModel';
 import { SORT_LABELS } from '../../src/report/charts/resources';
-import { formatBytes, formatCount, formatMs, formatPercent } from '../../src/report/format';
+import { formatBytes, formatCount, formatMs, formatPercent } from '../../src/report/charts/units';
 import { exactMs } from '../../src/report/charts/units';
 import { DataTable, nodeColumn, statusColumn, type Column } from '../shared/table';
 

@@ -2,7 +2,7 @@
  * A sortable table built with textContent only. Large tables draw the first rows and a
  * "Show all" button, so a 2,000-node run does not stall the first paint.
  */
-import { formatCount } from '../../src/report/format';
+import { formatCount } from '../../src/report/charts/units';
 import { clear, h } from './dom';
 
 export interface Column<R> {

@@ -5,6 +5,16 @@
  */
 import { formatBytes, formatCount, formatMs, NA } from '../format';
 
+// The webviews format their tables and headers like the charts, and may import only this folder.
+export {
+  formatBytes,
+  formatCount,
+  formatMs,
+  formatNumber,
+  formatPercent,
+  formatRatio,
+} from '../format';
+
 /** `1.234 s (1,234.567 ms)`: readable and exact, never rounded to whole seconds. */
 export function exactMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return NA;
