@@ -9,7 +9,7 @@ import { metricDef } from '../../src/model/metrics';
 import { SORT_LABELS } from '../../src/report/charts/resources';
 import { formatCount } from '../../src/model/format';
 import { exactMs } from '../../src/report/charts/units';
-import { DataTable, type Column } from '../shared/table';
+import { DataTable, nodeColumn, statusColumn, type Column } from '../shared/table';
 
 const NA_CLASS = (v: number | null): string | null => (v === null ? 'na' : null);
 
@@ -35,14 +35,9 @@ export function nodeTable(
   onNode: (nodeId: string) => void,
 ): DataTable<NodeRow> {
   const columns: Column<NodeRow>[] = [
-    { key: 'nodeId', label: 'Node', text: (r) => r.nodeId },
+    nodeColumn(),
     { key: 'type', label: 'Type', text: (r) => r.type },
-    {
-      key: 'status',
-      label: 'Status',
-      text: (r) => r.status,
-      cellClass: (r) => `status status-${r.status}`,
-    },
+    statusColumn((r) => r.status),
     {
       key: 'attempts',
       label: 'Tries',

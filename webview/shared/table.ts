@@ -119,3 +119,29 @@ export class DataTable<R> {
     }
   }
 }
+
+/** A run's or node's status, coloured by the shared `status-<status>` classes. */
+export function statusColumn<R>(status: (r: R) => string): Column<R> {
+  return {
+    key: 'status',
+    label: 'Status',
+    text: status,
+    cellClass: (r) => `status status-${status(r)}`,
+  };
+}
+
+/** The first column of a table of nodes: the id, a button revealing the node (see nodeOf). */
+export function nodeColumn<R extends { nodeId: string }>(): Column<R> {
+  return { key: 'nodeId', label: 'Node', text: (r) => r.nodeId };
+}
+
+/** A table with one row per node: `columns` follow the node's id, which reveals the node. */
+export function nodeRowsTable<R extends { nodeId: string }>(
+  opts: Omit<TableOptions<R>, 'nodeOf' | 'onNode'> & { onNode(nodeId: string): void },
+): DataTable<R> {
+  return new DataTable<R>({
+    ...opts,
+    columns: [nodeColumn<R>(), ...opts.columns],
+    nodeOf: (r) => r.nodeId,
+  });
+}

@@ -71,3 +71,8 @@ export function watchTheme(changed: () => void): void {
   });
   window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', fire);
 }
+
+/** Hands the page the new theme whenever it may have changed, so it rebuilds its charts. */
+export function followTheme(changed: (theme: ChartTheme) => void): void {
+  watchTheme(() => changed(readTheme()));
+}

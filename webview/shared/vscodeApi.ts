@@ -74,7 +74,3 @@ export function embeddedSnapshot(): unknown {
     return null;
   }
 }
-
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null;
-}

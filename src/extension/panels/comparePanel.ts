@@ -4,6 +4,8 @@
  */
 import * as vscode from 'vscode';
 import type { CompareToHost, CompareUiState, HostToCompare } from '../../protocol/compare';
+import { parseCompareToHost } from '../../protocol/compareValidate';
+import { describeMessage } from '../../protocol/validate';
 import { compareSnapshot } from '../../report/compareSnapshot';
 import type { DashboardPanels } from './dashboardPanel';
 import { revealNode } from './revealNode';
@@ -53,7 +55,19 @@ export class ComparePanels implements vscode.Disposable {
     panel.webview.html = htmlFor(panel.webview, ext, 'compare', 'Compare Runs');
     this.panels.set(key, panel);
     let file: string | null = null;
-    const sub = panel.webview.onDidReceiveMessage(async (m: CompareToHost) => {
+    // A webview posting malformed messages would flood the log: the first one is enough.
+    let loggedInvalid = false;
+    const sub = panel.webview.onDidReceiveMessage(async (raw: unknown) => {
+      const m: CompareToHost | null = parseCompareToHost(raw);
+      if (!m) {
+        if (!loggedInvalid) {
+          this.dashboards.log.warn(
+            `compare ${key}: ignored an invalid message from the webview (${describeMessage(raw)})`,
+          );
+        }
+        loggedInvalid = true;
+        return;
+      }
       switch (m.type) {
         case 'ready': {
           try {

@@ -11,6 +11,8 @@ import type {
   DashboardUiState,
   HostToDashboard,
 } from '../../protocol/dashboard';
+import { parseDashboardToHost } from '../../protocol/dashboardValidate';
+import { describeMessage } from '../../protocol/validate';
 import type { RunStore } from '../../store/runStore';
 import type { RunRecord, Sample, TaskRun } from '../../model/run';
 import { CUSTOM_HISTORY_RUNS, customTrendPoints, planOf } from '../../report/panelSnapshots';
@@ -118,6 +120,8 @@ class DashboardPanel {
   private pendingFocus: string | null = null;
   private ready = false;
   private file: string | null = null;
+  /** A webview posting malformed messages would flood the log: the first one is enough. */
+  private loggedInvalid = false;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -125,7 +129,7 @@ class DashboardPanel {
     private readonly manager: DashboardPanels,
   ) {
     this.subscriptions.push(
-      panel.webview.onDidReceiveMessage((m: DashboardToHost) => void this.onMessage(m)),
+      panel.webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
       manager.controller.onDidEvent(({ run, event }) => {
         if (run.runId !== this.runId) return;
         switch (event.type) {
@@ -157,6 +161,17 @@ class DashboardPanel {
 
   private post(message: HostToDashboard): void {
     void this.panel.webview.postMessage(message);
+  }
+
+  private receive(raw: unknown): void {
+    const m = parseDashboardToHost(raw);
+    if (m) void this.onMessage(m);
+    else if (!this.loggedInvalid) {
+      this.loggedInvalid = true;
+      this.manager.log.warn(
+        `dashboard ${this.runId}: ignored an invalid message from the webview (${describeMessage(raw)})`,
+      );
+    }
   }
 
   private async onMessage(m: DashboardToHost): Promise<void> {

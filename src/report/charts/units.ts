@@ -1,5 +1,5 @@
 /**
- * Axis and tooltip number formats for the charts, on top of ../format: tooltips show the exact
+ * Axis and tooltip number formats for the charts, on top of src/model/format: tooltips show the exact
  * measured value (milliseconds to the microsecond as recorded) next to the readable one, and
  * axes get short ticks.
  */
