@@ -35,7 +35,7 @@ function writeAsNobody(variant: string, file: string, data: string): string {
 const variants = [
   {
     name: 'sync',
-    write: (f: string, d: string | Uint8Array) => Promise.resolve(writeFileAtomic(f, d)),
+    write: async (f: string, d: string | Uint8Array) => writeFileAtomic(f, d),
   },
   { name: 'async', write: writeFileAtomicAsync },
 ];
