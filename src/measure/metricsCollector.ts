@@ -13,6 +13,7 @@
  *  - `pidusage` (macOS, Windows): the root process only, see pidusageFallback.ts.
  */
 import type { SampleSink } from './processTypes';
+import { emptyTreeStats, type TrackHandle, type TreeStats } from './treeStats';
 import { monoMs } from '../model/clock';
 import type { CollectorInfo, MetricSource, Sample } from '../model/run';
 import { maxIo, zeroIo, type ProcIo } from './procfs';
@@ -62,46 +63,6 @@ export interface MetricsCollectorOptions {
 export interface TrackOptions {
   /** The root pid is wp-reaper: sample its descendants, not the reaper itself. */
   rootIsReaper: boolean;
-}
-
-/** What sampling saw of one tree over its life. Null where nothing was seen. */
-export interface TreeStats {
-  sampleCount: number;
-  /** Highest summed RSS of the tree's processes in any one sample. */
-  peakRssBytes: number | null;
-  /** Largest VmHWM (kernel high-water mark) of any single process seen. */
-  maxHwmBytes: number | null;
-  /** Summed RSS at the first and the last sample. */
-  firstRssBytes: number | null;
-  lastRssBytes: number | null;
-  /** Highest summed thread count in any one sample. */
-  peakThreads: number | null;
-  /** Distinct processes (pid + start time) seen; null when the sampler cannot see the tree. */
-  processCount: number | null;
-  /** The tree's CPU time up to the last sample, ms: a lower bound of its total. */
-  lastCpuMs: number | null;
-  /** The tree's I/O up to the last sample: lower bounds; null where unreadable. */
-  lastIo: ProcIo | null;
-}
-
-export interface TrackHandle {
-  /** Stops sampling this tree and returns what was seen. */
-  finish(): TreeStats;
-}
-
-/** Statistics of a tree nothing has been seen of yet. */
-export function emptyTreeStats(): TreeStats {
-  return {
-    sampleCount: 0,
-    peakRssBytes: null,
-    maxHwmBytes: null,
-    firstRssBytes: null,
-    lastRssBytes: null,
-    peakThreads: null,
-    processCount: null,
-    lastCpuMs: null,
-    lastIo: null,
-  };
 }
 
 const round = (v: number, digits: 1 | 3): number => {

@@ -13,7 +13,7 @@ import pidusage from 'pidusage';
 import { unavailableIn } from '../model/metrics';
 import type { MetricSource } from '../model/run';
 import type { ProcessMetrics } from './processTypes';
-import type { TreeStats } from './metricsCollector';
+import type { TreeStats } from './treeStats';
 import type { ProcIo } from './procfs';
 
 /** What pidusage reports for one pid (the fields used here). */

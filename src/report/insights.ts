@@ -5,7 +5,9 @@
  * not measure. Each sentence names nodes as parts, so every renderer escapes them its own way.
  */
 import type { RunRecord, TaskRun } from '../model/run';
-import type { NodeInfo, RunAnalysis } from './analysis';
+import type { Insight, InsightKind, InsightPart, NodeInfo, RunAnalysis } from './analysisTypes';
+
+export type { Insight, InsightKind, InsightPart } from './analysisTypes';
 import { formatBytes, formatCount, formatMs, formatPercent, formatRatio } from '../model/format';
 import {
   CPU_BOUND_PERCENT,
@@ -29,33 +31,6 @@ import {
  * id (renderers format and escape it as an identifier), or text from the workflow or the run,
  * such as a failure reason (renderers must escape it).
  */
-export type InsightPart = string | { node: string } | { value: string };
-
-export type InsightKind =
-  | 'cancelled'
-  | 'failed'
-  | 'critical-path'
-  | 'critical-node'
-  | 'queueing'
-  | 'unused-slots'
-  | 'retried'
-  | 'off-cpu'
-  | 'http'
-  | 'skipped'
-  | 'memory'
-  | 'unavailable'
-  | 'overhead';
-
-export interface Insight {
-  kind: InsightKind;
-  /** critical: the run did not do its job; warning: costs wall time now; info: worth knowing. */
-  severity: 'critical' | 'warning' | 'info';
-  nodeIds: string[];
-  parts: InsightPart[];
-  /** The sentence as plain text, node ids in backticks (CLI, logs, tooltips). */
-  text: string;
-}
-
 /** An insight's sentence as plain text, node ids in backticks. */
 export function insightText(parts: readonly InsightPart[]): string {
   return parts

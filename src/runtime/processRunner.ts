@@ -15,12 +15,8 @@ import type {
   ProcessSpec,
   RunningProcess,
 } from '../measure/processTypes';
-import {
-  emptyTreeStats,
-  type MetricsCollector,
-  type TrackHandle,
-  type TreeStats,
-} from '../measure/metricsCollector';
+import type { MetricsCollector } from '../measure/metricsCollector';
+import { emptyTreeStats, type TrackHandle, type TreeStats } from '../measure/treeStats';
 import { ioMetricsOf, maxOf, memoryDeltaOf, sampledMetrics } from '../measure/pidusageFallback';
 import { descendantsOf } from '../measure/procfs';
 import {

@@ -19,7 +19,8 @@ import {
 } from '../../src/model/metrics';
 import { emptyTaskRun } from '../../src/model/run';
 import { COMPARE_METRICS, compareMetricDef } from '../../src/model/comparison';
-import { emptyTreeStats, MetricsCollector } from '../../src/measure/metricsCollector';
+import { MetricsCollector } from '../../src/measure/metricsCollector';
+import { emptyTreeStats } from '../../src/measure/treeStats';
 import { sampledMetrics } from '../../src/measure/pidusageFallback';
 import { NULLABLE_METRICS } from '../../src/report/analysis';
 import {

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { reaperMetrics } from '../../src/runtime/processRunner';
-import type { TreeStats } from '../../src/measure/metricsCollector';
+import type { TreeStats } from '../../src/measure/treeStats';
 import {
   monoNsToMonoMs,
   parseReaperResult,
