@@ -1,38 +1,14 @@
 /**
- * One node of a workflow file: its id, its type, the keys its type uses and their values, and
- * the keys its type requires. References to other nodes are checked later, in crossCheck.ts.
+ * One node of a workflow file: its id, its type, which of its keys its type uses, and the keys
+ * its type requires. Each value is read in nodeFields.ts; references to other nodes are
+ * checked later, in crossCheck.ts.
  */
-import { isWorkflowFile } from './discover';
 import { didYouMean } from './suggest';
-import { conditionValue } from './condition';
 import type { Draft } from './draft';
 import { KEY_ALIASES, KEY_TYPES, NODE_ID, NODE_KEYS, TYPE_ALIASES } from './keys';
-import {
-  booleanValue,
-  enumValue,
-  integerValue,
-  plainData,
-  stringList,
-  stringMap,
-  stringValue,
-  timeoutValue,
-} from './values';
+import { readField } from './nodeFields';
 import { describe, isMap, isScalar, type Entry, type Source } from './yamlSource';
-import { NODE_TYPES, type MergeMode, type NodeType, type SourceRange } from './types';
-
-const MERGE_MODES: readonly MergeMode[] = ['keyed', 'shallow', 'concat'];
-
-/** Names the runtime sets for every node; a workflow's own value would be overwritten. */
-const RUNTIME_ENV = [
-  'WORKFLOW_INPUTS',
-  'WORKFLOW_OUTPUT',
-  'WORKFLOW_NODE_ID',
-  'WORKFLOW_RUN_ID',
-  'WORKFLOW_ATTEMPT',
-];
-
-const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'];
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+import { NODE_TYPES, type NodeType, type SourceRange } from './types';
 
 export function readNode(src: Source, e: Entry): Draft {
   const draft: Draft = {
@@ -120,87 +96,6 @@ function nodeType(src: Source, e: Entry): NodeType | null {
   return null;
 }
 
-function readField(src: Source, d: Draft, e: Entry): void {
-  const f = d.fields;
-  switch (e.key) {
-    case 'run':
-      f.run = stringValue(src, e, { nonEmpty: true });
-      break;
-    case 'script':
-      f.script = stringValue(src, e, { nonEmpty: true });
-      break;
-    case 'code':
-      f.code = stringValue(src, e, { nonEmpty: true });
-      break;
-    case 'args':
-      f.args = stringList(src, e, { coerce: true, single: false })?.map((r) => r.id);
-      break;
-    case 'url':
-      f.url = urlValue(src, e);
-      break;
-    case 'method':
-      f.method = methodValue(src, e);
-      break;
-    case 'headers':
-      f.headers = stringMap(src, e, (name, at) => {
-        if (!HEADER_NAME.test(name)) src.error(at, `\`${name}\` is not a valid HTTP header name`);
-      });
-      break;
-    case 'body':
-      f.body = plainData(src, e);
-      break;
-    case 'on':
-      d.condition = conditionValue(src, e);
-      break;
-    case 'then':
-      d.then = stringList(src, e, { coerce: false, single: true }) ?? [];
-      break;
-    case 'else':
-      d.else = stringList(src, e, { coerce: false, single: true }) ?? [];
-      break;
-    case 'mode':
-      f.mode = enumValue(src, e, MERGE_MODES);
-      break;
-    case 'file': {
-      f.file = stringValue(src, e, { nonEmpty: true });
-      if (f.file !== undefined && !isWorkflowFile(f.file)) {
-        src.warn(
-          e.valueRange,
-          '`file` does not look like a workflow file (`*.workflow.yaml`, `.yml` or `.json`)',
-        );
-      }
-      break;
-    }
-    case 'needs':
-      d.needs = stringList(src, e, { coerce: false, single: true }) ?? [];
-      break;
-    case 'env':
-      f.env = stringMap(src, e, (name, at) => {
-        if (name === '' || name.includes('=') || name.includes('\0')) {
-          src.error(at, `\`${name}\` is not a valid environment variable name`);
-        } else if (RUNTIME_ENV.includes(name)) {
-          src.warn(at, `\`${name}\` is set by the runtime for every node; this value is ignored`);
-        }
-      });
-      break;
-    case 'cwd':
-      f.cwd = stringValue(src, e, { nonEmpty: true });
-      break;
-    case 'timeout':
-      f.timeoutMs = timeoutValue(src, e);
-      break;
-    case 'retries':
-      f.retries = integerValue(src, e, 0);
-      break;
-    case 'continueOnError':
-      f.continueOnError = booleanValue(src, e);
-      break;
-    case 'tags':
-      f.tags = stringList(src, e, { coerce: true, single: true })?.map((r) => r.id);
-      break;
-  }
-}
-
 /** Required keys, and the python/node rule of exactly one of `script` and `code`. */
 function requireFields(src: Source, d: Draft, byKey: Map<string, Entry>): void {
   const missing = (what: string): void =>
@@ -249,41 +144,4 @@ function before(a: SourceRange, b: SourceRange): boolean {
   return (
     a.start.line < b.start.line || (a.start.line === b.start.line && a.start.col < b.start.col)
   );
-}
-
-function urlValue(src: Source, e: Entry): string | undefined {
-  const raw = stringValue(src, e, { nonEmpty: true });
-  if (raw === undefined) return undefined;
-  let ok = false;
-  try {
-    const u = new URL(raw);
-    ok = u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    ok = false;
-  }
-  if (!ok) {
-    src.error(
-      e.valueRange,
-      `\`url\` must be an absolute http:// or https:// URL, found \`${raw}\``,
-    );
-    return undefined;
-  }
-  return raw;
-}
-
-function methodValue(src: Source, e: Entry): string | undefined {
-  const raw = stringValue(src, e, { nonEmpty: true });
-  if (raw === undefined) return undefined;
-  if (!/^[A-Za-z]+$/.test(raw)) {
-    src.error(e.valueRange, `\`${raw}\` is not an HTTP method (${HTTP_METHODS.join(', ')})`);
-    return undefined;
-  }
-  const method = raw.toUpperCase();
-  if (!HTTP_METHODS.includes(method)) {
-    src.warn(
-      e.valueRange,
-      `\`${raw}\` is not a standard HTTP method${didYouMean(method, HTTP_METHODS)}`,
-    );
-  }
-  return method;
 }
