@@ -244,21 +244,20 @@ class Parser {
   }
 
   private or(): Expr {
-    let left = this.and();
-    while (this.isOp('||')) {
-      this.next();
-      const right = this.and();
-      left = { kind: 'logic', op: '||', left, right, start: left.start, end: right.end };
-    }
-    return left;
+    return this.logic('||', () => this.and());
   }
 
   private and(): Expr {
-    let left = this.compare();
-    while (this.isOp('&&')) {
+    return this.logic('&&', () => this.compare());
+  }
+
+  /** Operands joined by `op`, grouped from the left: `a || b || c` is `(a || b) || c`. */
+  private logic(op: LogicOp, operand: () => Expr): Expr {
+    let left = operand();
+    while (this.isOp(op)) {
       this.next();
-      const right = this.compare();
-      left = { kind: 'logic', op: '&&', left, right, start: left.start, end: right.end };
+      const right = operand();
+      left = { kind: 'logic', op, left, right, start: left.start, end: right.end };
     }
     return left;
   }

@@ -1,7 +1,8 @@
 /**
  * Reading a parsed YAML document with positions: every value comes with the range it was
  * written at, so each problem points at the exact key or value at fault. The workflow rules
- * live in parse.ts; this module only knows YAML (maps, lists, scalars, aliases, `<<` merges).
+ * live in the modules parse.ts composes; this one only knows YAML (maps, lists, scalars,
+ * aliases, `<<` merges).
  */
 import {
   isAlias,
