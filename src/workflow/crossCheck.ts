@@ -6,7 +6,7 @@ import { pathsOf, type Expr } from './expression';
 import { ancestors, findCycles, formatCycle, type GraphNode } from './graph';
 import { didYouMean } from './suggest';
 import { conditionRange, type Condition } from './condition';
-import type { Dep, Draft } from './draft';
+import type { Draft } from './draft';
 import type { Ref } from './values';
 import type { Source } from './yamlSource';
 import type { SourceRange } from './types';
@@ -72,7 +72,9 @@ function reportCycle(src: Source, cycle: string[], byId: Map<string, Draft>): vo
   const first = cycle[0] as string;
   const last = byId.get(cycle[cycle.length - 1] as string) as Draft;
   const candidates = last.deps.filter((x) => x.id === first);
-  const closing = candidates.find((x) => !x.via) ?? (candidates[0] as Dep);
+  const closing = candidates.find((x) => !x.via) ?? candidates[0];
+  // The cycle came from these very edges: its last node always has one back to the first.
+  if (!closing) return;
   // Edges that come from a switch branch rather than `needs` are not visible where they point,
   // so say where they come from.
   const notes: string[] = [];

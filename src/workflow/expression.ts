@@ -454,7 +454,9 @@ function show(expr: Expr, value: unknown): string {
               ? `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
               : typeof value === 'number'
                 ? `the number ${value}`
-                : String(value);
+                : typeof value === 'boolean'
+                  ? String(value)
+                  : typeof value;
   return expr.kind === 'path' ? `\`${expr.text}\` is ${what}` : what;
 }
 
@@ -503,8 +505,8 @@ export function evaluate(ast: Expr, context: Readonly<Record<string, unknown>>):
                 : show(ast.left, l);
             throw new ExpressionError(`\`${ast.op}\` needs two numbers or two strings, but ${bad}`);
           }
-          const a = l as number | string;
-          const b = r as number | string;
+          const a = l;
+          const b = r;
           if (ast.op === '<') return a < b;
           if (ast.op === '<=') return a <= b;
           if (ast.op === '>') return a > b;

@@ -111,7 +111,7 @@ export class Source {
     const fallback = this.rangeOf(map, this.span(0, 0));
     for (const pair of map.items) {
       const keyNode = this.resolve(pair.key, fallback);
-      const keyRange = this.rangeOf(isAlias(pair.key) ? (pair.key as YamlNode) : keyNode, fallback);
+      const keyRange = this.rangeOf(isAlias(pair.key) ? pair.key : keyNode, fallback);
       if (keyNode === null && isAlias(pair.key)) continue; // reported by resolve
       if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
         this.error(keyRange, 'keys must be plain text');
@@ -124,7 +124,7 @@ export class Source {
       // The value as written here: for `key: *anchor`, the alias (problems inside the anchored
       // value still point into it).
       const valueRange = isAlias(pair.value)
-        ? this.rangeOf(pair.value as YamlNode, keyRange)
+        ? this.rangeOf(pair.value, keyRange)
         : this.valueRange(value, keyRange);
       const entry: Entry = { key, keyRange, value, valueRange };
       if (key === '<<' && keyNode.type === 'PLAIN') {

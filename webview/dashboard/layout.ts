@@ -25,7 +25,7 @@ export function dashboardView(
   board: ChartBoard,
   header: DashboardHeader,
   controls: DashboardControls,
-  on: { reveal(nodeId: string): void; headerSort(key: SortKey): void },
+  on: { reveal: (nodeId: string) => void; headerSort: (key: SortKey) => void },
 ): DashboardView {
   const nodes = nodeTable(on.headerSort, on.reveal);
   const custom = customMetricsTable(on.reveal);

@@ -9,9 +9,9 @@ export interface BootOptions<FromHost, Snapshot> {
   api: { readonly inVsCode: boolean; post(message: { type: 'ready' }): void };
   /** The page script's start: an embedded snapshot's time to drawn counts from it. */
   startedAt: number;
-  isHostMessage(m: unknown): m is FromHost;
-  onHostMessage(m: FromHost): void;
-  isSnapshot(v: unknown): v is Snapshot;
+  isHostMessage: (m: unknown) => m is FromHost;
+  onHostMessage: (m: FromHost) => void;
+  isSnapshot: (v: unknown) => v is Snapshot;
   showSnapshot(s: Snapshot, t0: number): void;
   noData(): void;
 }

@@ -78,7 +78,7 @@ export class ChartBoard {
       chart.resize();
     }
     const finished = new Promise<void>((resolve) => {
-      const c = chart as ECharts;
+      const c = chart;
       const done = (): void => {
         c.off('finished', done);
         clearTimeout(timer);
