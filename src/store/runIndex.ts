@@ -209,10 +209,8 @@ export class IndexFile {
     }
     try {
       const st = fs.fstatSync(fd);
-      const reuse = this.reusableCache(
-        st,
-        (cache) =>
-          bytesAt(fd, cache.offset - cache.tail.length, cache.tail.length).equals(cache.tail),
+      const reuse = this.reusableCache(st, (cache) =>
+        bytesAt(fd, cache.offset - cache.tail.length, cache.tail.length).equals(cache.tail),
       );
       const cache = reuse ?? freshCache(st);
       // Until this read succeeds, the cache may be half-updated: drop it.
@@ -350,7 +348,14 @@ export class IndexFile {
 }
 
 function freshCache(st: fs.Stats): ReadCache {
-  return { dev: st.dev, ino: st.ino, offset: 0, tail: Buffer.alloc(0), entries: new Map(), lines: 0 };
+  return {
+    dev: st.dev,
+    ino: st.ino,
+    offset: 0,
+    tail: Buffer.alloc(0),
+    entries: new Map(),
+    lines: 0,
+  };
 }
 
 async function bytesAtAsync(
