@@ -5,18 +5,17 @@
  */
 import * as vscode from 'vscode';
 import type {
-  CustomTrendPoint,
   DashboardSnapshot,
   DashboardToHost,
   DashboardUiState,
   HostToDashboard,
 } from '../../protocol/dashboard';
-import type { RunStore } from '../../store/runStore';
 import type { RunRecord, Sample, TaskRun } from '../../model/run';
-import { CUSTOM_HISTORY_RUNS, customTrendPoints, planOf } from '../../report/panelSnapshots';
+import { planOf } from '../../report/panelSnapshots';
+import { customHistory } from '../../query/customHistory';
 import type { RunController } from '../runController';
+import type { RunCatalog } from '../runCatalog';
 import { revealNode } from './revealNode';
-import { RunCache } from './runCache';
 import { htmlFor, webviewOptions } from './webviewAssets';
 
 export const DASHBOARD_VIEW_TYPE = 'workflowProfiler.dashboard';
@@ -34,16 +33,14 @@ export class DashboardPanels implements vscode.Disposable {
   private readonly renderedEmitter = new vscode.EventEmitter<PanelRendered>();
   /** Fires when a panel reports that every chart has drawn (tests and the benchmark wait on it). */
   readonly onDidRender = this.renderedEmitter.event;
-  readonly cache: RunCache;
 
   constructor(
     readonly extensionUri: vscode.Uri,
-    readonly store: () => RunStore,
+    /** The extension's one run catalog: panels load runs and history through it. */
+    readonly cache: RunCatalog,
     readonly controller: RunController,
     readonly log: vscode.LogOutputChannel,
-  ) {
-    this.cache = new RunCache(store);
-  }
+  ) {}
 
   register(): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
@@ -209,42 +206,21 @@ class DashboardPanel {
         samples: [...active.samples],
         plan: active.plan,
         live: true,
-        customHistory: await this.customHistory(active.record),
+        customHistory: await customHistory(this.manager.cache, active.record),
         sentAt: Date.now(),
       };
     }
     const run = finished ?? (await this.manager.cache.load(this.runId));
-    const stored = await this.manager.store().readSamples(run.id);
+    const stored = await this.manager.cache.readSamples(run.id);
     const samples = stored.length >= (liveSamples?.length ?? 0) ? stored : (liveSamples ?? []);
     return {
       run,
       samples,
       plan: planOf(run),
       live: false,
-      customHistory: await this.customHistory(run),
+      customHistory: await customHistory(this.manager.cache, run),
       sentAt: Date.now(),
     };
-  }
-
-  /** Custom metrics of the last runs of this workflow, oldest first, this run included. */
-  private async customHistory(current: RunRecord): Promise<CustomTrendPoint[]> {
-    const summaries = this.manager
-      .store()
-      .list()
-      .runs.filter((r) => r.workflow.file === current.workflow.file && r.status !== 'running')
-      .slice(0, CUSTOM_HISTORY_RUNS)
-      .reverse();
-    const runs: RunRecord[] = [];
-    for (const s of summaries) {
-      if (s.id === current.id) continue;
-      try {
-        runs.push(await this.manager.cache.load(s.id));
-      } catch {
-        // A run that cannot be read only leaves a gap in the trend.
-      }
-    }
-    runs.push(current);
-    return customTrendPoints(runs);
   }
 
   private scheduleFlush(): void {
