@@ -111,38 +111,48 @@ test('history: the previous run and the last N runs up to a run, by start time',
   assert.deepEqual(lastFinishedRuns(runs, '/w/none.workflow.yaml', 5), []);
 });
 
-test(`custom history: the last ${CUSTOM_HISTORY_RUNS} runs up to and including the run`, async (t) => {
+test(`custom history: ${CUSTOM_HISTORY_RUNS} runs, the run itself and the newest others`, async (t) => {
   const store = await tempStore(t);
   const total = CUSTOM_HISTORY_RUNS + 5;
   const flowA = Array.from({ length: total }, (_, i) => runOf(FLOW_A, i + 1));
-  write(store, [...flowA, runOf(FLOW_B, 100)]);
+  const runningA = runOf(FLOW_A, 500, { status: 'running', endedAt: null, wallMs: null });
+  write(store, [...flowA, runningA, runOf(FLOW_B, 100)]);
   const source = storeSource(store);
   const runIds = async (run: RunRecord): Promise<string[]> => [
     ...new Set((await customHistory(source, run)).map((p) => p.runId)),
   ];
+  const newestIds = (n: number): string[] => flowA.slice(total - n).map((r) => r.id);
 
   // The newest run: exactly CUSTOM_HISTORY_RUNS runs, oldest first, ending with it.
   const newest = flowA[total - 1] as RunRecord;
   const fromNewest = await runIds(newest);
   assert.equal(fromNewest.length, CUSTOM_HISTORY_RUNS);
-  assert.equal(fromNewest[fromNewest.length - 1], newest.id);
-  assert.equal(fromNewest[0], (flowA[total - CUSTOM_HISTORY_RUNS] as RunRecord).id);
+  assert.deepEqual(fromNewest, newestIds(CUSTOM_HISTORY_RUNS));
 
-  // An older run: still CUSTOM_HISTORY_RUNS, none newer than it, none of another workflow.
-  const older = flowA[total - 3] as RunRecord;
-  const fromOlder = await runIds(older);
-  assert.equal(fromOlder.length, CUSTOM_HISTORY_RUNS);
-  assert.equal(fromOlder[fromOlder.length - 1], older.id);
-  assert.ok(fromOlder.every((id) => id.startsWith('r-a-') && id <= older.id));
+  // An older run: still CUSTOM_HISTORY_RUNS: itself and the newest others of its workflow,
+  // never another workflow's run nor one still running.
+  for (const older of [flowA[total - 3], flowA[4]] as RunRecord[]) {
+    const got = await runIds(older);
+    assert.equal(got.length, CUSTOM_HISTORY_RUNS, older.id);
+    const others = flowA.map((r) => r.id).filter((id) => id !== older.id);
+    assert.deepEqual(got, [...others.slice(-(CUSTOM_HISTORY_RUNS - 1)), older.id].sort());
+  }
 
-  // An early run has only the runs before it.
-  assert.equal((await runIds(flowA[4] as RunRecord)).length, 5);
-
-  // A live run (newer than every stored one, not yet final) counts as the last point.
+  // A live run counts as the last point, after the newest others.
   const live = runOf(FLOW_A, 999, { id: 'r-live', status: 'running', endedAt: null });
   const fromLive = await runIds(live);
   assert.equal(fromLive.length, CUSTOM_HISTORY_RUNS);
-  assert.equal(fromLive[fromLive.length - 1], 'r-live');
+  assert.deepEqual(fromLive, [...newestIds(CUSTOM_HISTORY_RUNS - 1), 'r-live']);
+
+  // Fewer runs than that: all of them.
+  const small = await tempStore(t);
+  const three = [1, 2, 3].map((i) => runOf(FLOW_A, i));
+  write(small, three);
+  assert.equal(
+    new Set((await customHistory(storeSource(small), three[0] as RunRecord)).map((p) => p.runId))
+      .size,
+    3,
+  );
 });
 
 test('custom history skips a run that cannot be read', async (t) => {
