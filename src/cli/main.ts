@@ -7,15 +7,17 @@ import * as path from 'node:path';
 import { startRun } from '../runtime/runnerClient';
 import { RunStore } from '../store/runStore';
 import type { RunRecord } from '../model/run';
-import { renderReport } from '../report/markdown';
-import { toChromeTrace, toCsv, toJson } from '../report/export';
 import { formatMs } from '../model/format';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { progressPrinter, taskLine } from '../report/terminalProgress';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { distDir } from '../measure/assets';
-import { CUSTOM_HISTORY_RUNS, customTrendPoints, planOf } from '../report/panelSnapshots';
+import { planOf } from '../report/panelSnapshots';
 import { standaloneDashboardHtml } from '../report/webviewHtml';
+import { storeSource, type RunSource } from '../query/runSource';
+import { customHistory } from '../query/customHistory';
+import { exportText, writeExport } from '../query/exportRun';
+import { runReportText } from '../query/report';
 
 // A reader that goes away (`… | head`) must not crash the CLI or cancel a run: once stdout is
 // closed, further output is dropped.
@@ -136,9 +138,23 @@ async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
   return result.status === 'completed' ? 0 : 1;
 }
 
+/** The store as the queries read it; its warnings go to stderr. */
+function sourceFor(storeDir: string): RunSource {
+  return storeSource(new RunStore(storeDir, { warn: (m) => err(`warning: ${m}`) }));
+}
+
+/** The run named on the command line, or null after saying why not. */
+async function targetRun(source: RunSource, args: CliArgs): Promise<RunRecord | null> {
+  try {
+    return await source.load(args.target as string);
+  } catch (e) {
+    err(`workflow-profiler: ${(e as Error).message}`);
+    return null;
+  }
+}
+
 async function listCommand(args: CliArgs, storeDir: string): Promise<number> {
-  const store = new RunStore(storeDir, { warn: (m) => err(`warning: ${m}`) });
-  const { runs } = store.list();
+  const runs = await sourceFor(storeDir).list();
   if (args.json) {
     out(JSON.stringify(runs, null, 2));
     return 0;
@@ -159,14 +175,9 @@ async function listCommand(args: CliArgs, storeDir: string): Promise<number> {
 }
 
 async function runViewCommand(args: CliArgs, storeDir: string): Promise<number> {
-  const store = new RunStore(storeDir, { warn: (m) => err(`warning: ${m}`) });
-  let run: RunRecord;
-  try {
-    run = await store.load(args.target as string);
-  } catch (e) {
-    err(`workflow-profiler: ${(e as Error).message}`);
-    return 2;
-  }
+  const source = sourceFor(storeDir);
+  const run = await targetRun(source, args);
+  if (!run) return 2;
   if (args.command === 'show') {
     if (args.json) {
       out(JSON.stringify(run, null, 2));
@@ -180,27 +191,16 @@ async function runViewCommand(args: CliArgs, storeDir: string): Promise<number> 
     for (const t of run.tasks) out(taskLine(t));
     return 0;
   }
-  const samples = await store.readSamples(run.id);
   if (args.command === 'report') {
-    const reportFile = store.reportPath(run.id);
-    out(
-      run.status !== 'running' && fs.existsSync(reportFile)
-        ? fs.readFileSync(reportFile, 'utf8')
-        : renderReport(run, samples),
-    );
+    out(await runReportText(source, run));
     return 0;
   }
-  const text =
-    args.format === 'csv'
-      ? toCsv(run)
-      : args.format === 'chrome-trace'
-        ? JSON.stringify(toChromeTrace(run, samples))
-        : toJson(run);
+  const format = args.format ?? 'json';
   if (args.output) {
-    writeFileAtomic(path.resolve(args.output), text);
+    await writeExport(source, run, format, path.resolve(args.output));
     err(`wrote ${path.resolve(args.output)}`);
   } else {
-    out(text);
+    out(await exportText(source, run, format));
   }
   return 0;
 }
@@ -210,14 +210,9 @@ async function runViewCommand(args: CliArgs, storeDir: string): Promise<number> 
  * the custom metrics of the workflow's last runs for their trends.
  */
 async function dashboardCommand(args: CliArgs, storeDir: string): Promise<number> {
-  const store = new RunStore(storeDir, { warn: (m) => err(`warning: ${m}`) });
-  let run: RunRecord;
-  try {
-    run = await store.load(args.target as string);
-  } catch (e) {
-    err(`workflow-profiler: ${(e as Error).message}`);
-    return 2;
-  }
+  const source = sourceFor(storeDir);
+  const run = await targetRun(source, args);
+  if (!run) return 2;
   const bundleDir = path.join(distDir(), 'webview');
   const jsFile = path.join(bundleDir, 'dashboard.js');
   if (!fs.existsSync(jsFile)) {
@@ -227,22 +222,7 @@ async function dashboardCommand(args: CliArgs, storeDir: string): Promise<number
     return 1;
   }
   const cssFile = path.join(bundleDir, 'dashboard.css');
-  const samples = await store.readSamples(run.id);
-  // The same workflow file's recent finished runs, this one included, oldest first.
-  const recent = store
-    .list()
-    .runs.filter(
-      (r) => r.workflow.file === run.workflow.file && r.status !== 'running' && r.id !== run.id,
-    )
-    .slice(0, CUSTOM_HISTORY_RUNS - 1);
-  const history: RunRecord[] = [run];
-  for (const r of recent) {
-    try {
-      history.push(await store.load(r.id));
-    } catch {
-      // An unreadable run only leaves a gap in the trends.
-    }
-  }
+  const samples = await source.readSamples(run.id);
   const html = standaloneDashboardHtml(
     {
       run,
@@ -250,7 +230,7 @@ async function dashboardCommand(args: CliArgs, storeDir: string): Promise<number
       plan: planOf(run),
       // A file is a picture of one moment: nothing will update it.
       live: false,
-      customHistory: customTrendPoints(history),
+      customHistory: await customHistory(source, run),
       sentAt: Date.now(),
     },
     {

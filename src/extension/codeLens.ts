@@ -3,10 +3,12 @@
  * time it ran (`1.24 s · 312 MiB · 98% CPU`), with the numbers in a hover.
  */
 import * as vscode from 'vscode';
-import { parseWorkflowText } from '../workflow/parse';
 import type { RunRecord, TaskRun } from '../model/run';
-import type { RunStore } from '../store/runStore';
 import { hoverRows, lensTitleParts } from '../report/metricColumns';
+import { latestFinishedRun } from '../query/runHistory';
+import { COMMANDS } from './commandIds';
+import type { ParsedWorkflows } from './parsedWorkflows';
+import type { RunCatalog } from './runCatalog';
 import { readConfig } from './config';
 import { toRange } from './diagnostics';
 
@@ -24,10 +26,11 @@ export function nodeLensTitle(task: TaskRun | undefined): string {
 export class WorkflowCodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
-  /** Finished runs never change, so a loaded run is cached by id. */
-  private readonly cache = new Map<string, RunRecord>();
 
-  constructor(private readonly store: () => RunStore) {}
+  constructor(
+    private readonly runs: RunCatalog,
+    readonly parsed: ParsedWorkflows,
+  ) {}
 
   refresh(): void {
     this.changed.fire();
@@ -35,24 +38,24 @@ export class WorkflowCodeLensProvider implements vscode.CodeLensProvider, vscode
 
   async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     if (!readConfig(doc.uri).codeLensEnabled) return [];
-    const { workflow } = parseWorkflowText(doc.getText(), doc.uri.fsPath);
+    const { workflow } = this.parsed.of(doc);
     const top = new vscode.Range(0, 0, 0, 0);
     const lenses: vscode.CodeLens[] = [
       new vscode.CodeLens(top, {
         title: '$(play) Run',
-        command: 'workflowProfiler.run',
+        command: COMMANDS.run,
         arguments: [doc.uri],
         tooltip: 'Run this workflow and record timing and resource metrics',
       }),
       new vscode.CodeLens(top, {
         title: '$(pulse) Profile',
-        command: 'workflowProfiler.profile',
+        command: COMMANDS.profile,
         arguments: [doc.uri],
         tooltip: 'Run with the full sample time series and open the dashboard',
       }),
       new vscode.CodeLens(top, {
         title: '$(git-compare) Compare last runs',
-        command: 'workflowProfiler.compareRuns',
+        command: COMMANDS.compareRuns,
         arguments: [doc.uri],
         tooltip: 'Compare the last runs of this workflow',
       }),
@@ -68,7 +71,7 @@ export class WorkflowCodeLensProvider implements vscode.CodeLensProvider, vscode
           tooltip: last
             ? `From run ${last.id} (${last.status}, ${new Date(last.startedAt).toLocaleString()})`
             : 'No stored run of this workflow yet',
-          command: last ? 'workflowProfiler.openDashboard' : '',
+          command: last ? COMMANDS.openDashboard : '',
           arguments: last ? [last.id, node.id] : [],
         }),
       );
@@ -78,16 +81,10 @@ export class WorkflowCodeLensProvider implements vscode.CodeLensProvider, vscode
 
   /** The newest finished run of this file, or undefined. */
   async lastRun(file: string): Promise<RunRecord | undefined> {
-    const summary = this.store()
-      .list()
-      .runs.find((r) => r.workflow.file === file && r.status !== 'running');
+    const summary = latestFinishedRun(await this.runs.list(), file);
     if (!summary) return undefined;
-    const hit = this.cache.get(summary.id);
-    if (hit) return hit;
     try {
-      const run = await this.store().load(summary.id);
-      this.cache.set(run.id, run);
-      return run;
+      return await this.runs.load(summary.id);
     } catch {
       return undefined;
     }
@@ -112,7 +109,7 @@ export class WorkflowHoverProvider implements vscode.HoverProvider {
     doc: vscode.TextDocument,
     pos: vscode.Position,
   ): Promise<vscode.Hover | undefined> {
-    const { workflow } = parseWorkflowText(doc.getText(), doc.uri.fsPath);
+    const { workflow } = this.lenses.parsed.of(doc);
     const node = workflow?.nodes.find((n) => toRange(n.range).contains(pos));
     if (!node) return undefined;
     const run = await this.lenses.lastRun(doc.uri.fsPath);

@@ -2,26 +2,31 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunStore } from '../store/runStore';
 import type { RunRecord } from '../model/run';
-import { toChromeTrace, toCsv, toJson } from '../report/export';
-import { renderReport } from '../report/markdown';
 import { compareRuns } from '../report/compare';
 import { renderComparison } from '../report/compareMarkdown';
 import { writeFileAtomic } from '../store/atomicWrite';
+import { EXPORT_FORMATS, writeExport } from '../query/exportRun';
+import { runReport } from '../query/report';
+import { lastFinishedRuns } from '../query/runHistory';
+import { COMMANDS } from './commandIds';
+import { registerCommand, type CommandErrorSink, type CommandHandler } from './registerCommand';
+import type { RunCatalog } from './runCatalog';
 import type { RunCommandResult, RunController } from './runController';
 import { RunItem } from './runsTree';
 import { resolveWorkflowUri, uriFromArg } from './workflowUri';
 
 export interface CommandDeps {
   controller: RunController;
-  store: () => RunStore;
+  runs: RunCatalog;
+  /** Where failing commands are logged. */
+  log: CommandErrorSink;
   refresh: () => void;
   scratchDir: () => string;
   /** Opens the dashboard for a run; without panels this shows the report. */
-  openDashboard?: (run: RunRecord, nodeId?: string) => Promise<void>;
+  openDashboard?: (run: RunRecord, nodeId?: string) => void;
   /** Opens the compare panel; without it the comparison is shown as Markdown. */
-  openCompare?: (runIds: string[]) => Promise<void>;
+  openCompare?: (runIds: string[]) => void;
 }
 
 /** "Compare last runs" from a workflow compares this many of its newest finished runs. */
@@ -31,24 +36,20 @@ function runIdFromArg(arg: unknown): string | undefined {
   if (typeof arg === 'string' && arg.length > 0) return arg;
   if (arg instanceof RunItem) return arg.runId;
   if (typeof arg === 'object' && arg !== null && 'runId' in arg) {
-    const id = (arg as { runId: unknown }).runId;
+    const id = arg.runId;
     if (typeof id === 'string') return id;
   }
   return undefined;
 }
 
-async function pickRun(
-  store: RunStore,
-  placeHolder: string,
-  filter?: (file: string) => boolean,
-): Promise<string | undefined> {
-  const runs = store.list().runs.filter((r) => !filter || filter(r.workflow.file));
-  if (runs.length === 0) {
+async function pickRun(runs: RunCatalog, placeHolder: string): Promise<string | undefined> {
+  const all = await runs.list();
+  if (all.length === 0) {
     void vscode.window.showInformationMessage('No stored runs yet: run a workflow first.');
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
-    runs.map((r) => ({
+    all.map((r) => ({
       label: `${r.workflow.name}  ${new Date(r.startedAt).toLocaleString()}`,
       description: `${r.status} · ${r.id}`,
       id: r.id,
@@ -63,10 +64,10 @@ async function loadRun(
   arg: unknown,
   placeHolder: string,
 ): Promise<RunRecord | undefined> {
-  const id = runIdFromArg(arg) ?? (await pickRun(deps.store(), placeHolder));
+  const id = runIdFromArg(arg) ?? (await pickRun(deps.runs, placeHolder));
   if (!id) return undefined;
   try {
-    return await deps.store().load(id);
+    return await deps.runs.load(id);
   } catch (err) {
     void vscode.window.showErrorMessage(`Workflow Profiler: ${(err as Error).message}`);
     return undefined;
@@ -74,12 +75,12 @@ async function loadRun(
 }
 
 /** The report of a finished run is on disk; a running one's is rendered from what it has so far. */
-function reportUri(deps: CommandDeps, run: RunRecord): vscode.Uri {
-  const file = deps.store().reportPath(run.id);
-  if (run.status !== 'running' && fs.existsSync(file)) return vscode.Uri.file(file);
+async function reportUri(deps: CommandDeps, run: RunRecord): Promise<vscode.Uri> {
+  const report = await runReport(deps.runs, run);
+  if (report.kind === 'stored') return vscode.Uri.file(report.file);
   const scratch = path.join(deps.scratchDir(), `report-${run.id}.md`);
-  fs.mkdirSync(path.dirname(scratch), { recursive: true });
-  writeFileAtomic(scratch, renderReport(run, []));
+  await fs.promises.mkdir(path.dirname(scratch), { recursive: true });
+  writeFileAtomic(scratch, report.text);
   return vscode.Uri.file(scratch);
 }
 
@@ -98,8 +99,8 @@ function exportOptions(options: unknown): { format?: string; file?: vscode.Uri }
 }
 
 export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
-  const reg = (id: string, fn: (...args: unknown[]) => unknown): void => {
-    context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  const reg = (id: (typeof COMMANDS)[keyof typeof COMMANDS], fn: CommandHandler): void => {
+    context.subscriptions.push(registerCommand(id, fn, deps.log));
   };
 
   const runOrProfile =
@@ -109,10 +110,10 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       if (!uri) return undefined;
       return deps.controller.run(uri, { profile });
     };
-  reg('workflowProfiler.run', runOrProfile(false));
-  reg('workflowProfiler.profile', runOrProfile(true));
+  reg(COMMANDS.run, runOrProfile(false));
+  reg(COMMANDS.profile, runOrProfile(true));
 
-  reg('workflowProfiler.cancel', async (arg?: unknown) => {
+  reg(COMMANDS.cancel, async (arg?: unknown) => {
     const active = deps.controller.activeRuns();
     const uri = uriFromArg(arg);
     if (uri) return deps.controller.cancel(uri.fsPath);
@@ -128,26 +129,25 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     return picked ? deps.controller.cancel(picked.file) : false;
   });
 
-  reg('workflowProfiler.openReport', async (arg?: unknown) => {
+  reg(COMMANDS.openReport, async (arg?: unknown) => {
     const run = await loadRun(deps, arg, 'Open the report of which run?');
     if (!run) return undefined;
-    const uri = reportUri(deps, run);
+    const uri = await reportUri(deps, run);
     await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
     return uri;
   });
 
-  reg('workflowProfiler.openDashboard', async (arg?: unknown, nodeId?: unknown) => {
+  reg(COMMANDS.openDashboard, async (arg?: unknown, nodeId?: unknown) => {
     const run = await loadRun(deps, arg, 'Open the dashboard of which run?');
     if (!run) return;
     if (deps.openDashboard)
       return deps.openDashboard(run, typeof nodeId === 'string' ? nodeId : undefined);
-    const uri = reportUri(deps, run);
+    const uri = await reportUri(deps, run);
     await vscode.commands.executeCommand('markdown.showPreview', uri);
     return uri;
   });
 
-  reg('workflowProfiler.compareRuns', async (arg?: unknown, selection?: unknown) => {
-    const store = deps.store();
+  reg(COMMANDS.compareRuns, async (arg?: unknown, selection?: unknown) => {
     let ids: string[] = [];
     if (Array.isArray(selection) && selection.length >= 2) {
       ids = selection.map(runIdFromArg).filter((x): x is string => !!x);
@@ -155,18 +155,21 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       ids = arg.map(runIdFromArg).filter((x): x is string => !!x);
     } else {
       const uri = uriFromArg(arg);
-      const runs = store
-        .list()
-        .runs.filter((r) => r.status !== 'running' && (!uri || r.workflow.file === uri.fsPath));
-      // From a workflow (CodeLens, tree): its last runs, the newest against the others.
-      if (uri) ids = runs.slice(0, COMPARE_LAST_RUNS).map((r) => r.id);
+      const all = await deps.runs.list();
+      // From a workflow (CodeLens, tree): its last runs, newest first, the newest against the others.
+      if (uri)
+        ids = lastFinishedRuns(all, uri.fsPath, COMPARE_LAST_RUNS)
+          .map((r) => r.id)
+          .reverse();
       else {
         const picked = await vscode.window.showQuickPick(
-          runs.map((r) => ({
-            label: `${r.workflow.name}  ${new Date(r.startedAt).toLocaleString()}`,
-            description: `${r.status} · ${r.id}`,
-            id: r.id,
-          })),
+          all
+            .filter((r) => r.status !== 'running')
+            .map((r) => ({
+              label: `${r.workflow.name}  ${new Date(r.startedAt).toLocaleString()}`,
+              description: `${r.status} · ${r.id}`,
+              id: r.id,
+            })),
           { canPickMany: true, placeHolder: 'Pick two or more runs of one workflow to compare' },
         );
         ids = picked?.map((p) => p.id) ?? [];
@@ -178,7 +181,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       );
       return undefined;
     }
-    const runs = await Promise.all(ids.map((id) => store.load(id)));
+    const runs = await Promise.all(ids.map((id) => deps.runs.load(id)));
     const files = new Set(runs.map((r) => r.workflow.file));
     if (files.size > 1) {
       void vscode.window.showErrorMessage(
@@ -187,7 +190,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       return undefined;
     }
     const comparison = compareRuns(runs);
-    if (deps.openCompare) await deps.openCompare(runs.map((r) => r.id));
+    if (deps.openCompare) deps.openCompare(runs.map((r) => r.id));
     else {
       const file = path.join(deps.scratchDir(), `compare-${comparison.candidateId}.md`);
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -197,26 +200,12 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     return comparison;
   });
 
-  reg('workflowProfiler.exportRun', async (arg?: unknown, options?: unknown) => {
+  reg(COMMANDS.exportRun, async (arg?: unknown, options?: unknown) => {
     const run = await loadRun(deps, arg, 'Export which run?');
     if (!run) return undefined;
     // Other extensions and tests may name the format and the file and skip both prompts.
     const given = exportOptions(options);
-    const formats = [
-      {
-        label: 'JSON',
-        description: 'the run record as stored',
-        ext: 'json',
-        id: 'json' as const,
-      },
-      { label: 'CSV', description: 'one row per task', ext: 'csv', id: 'csv' as const },
-      {
-        label: 'Chrome / Perfetto trace',
-        description: 'open in ui.perfetto.dev or chrome://tracing',
-        ext: 'trace.json',
-        id: 'chrome-trace' as const,
-      },
-    ];
+    const formats = EXPORT_FORMATS.map((f) => ({ ...f }));
     const format = given.format
       ? formats.find((f) => f.id === given.format)
       : await vscode.window.showQuickPick(formats, { placeHolder: 'Export format' });
@@ -232,25 +221,18 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
         ),
       }));
     if (!target) return undefined;
-    const samples = await deps.store().readSamples(run.id);
-    const text =
-      format.id === 'csv'
-        ? toCsv(run)
-        : format.id === 'chrome-trace'
-          ? JSON.stringify(toChromeTrace(run, samples))
-          : toJson(run);
-    writeFileAtomic(target.fsPath, text);
+    await writeExport(deps.runs, run, format.id, target.fsPath);
     void vscode.window.showInformationMessage(`Exported run ${run.id} to ${target.fsPath}`);
     return target;
   });
 
-  reg('workflowProfiler.deleteRun', async (arg?: unknown, selection?: unknown) => {
+  reg(COMMANDS.deleteRun, async (arg?: unknown, selection?: unknown) => {
     const ids =
       Array.isArray(selection) && selection.length > 0
         ? selection.map(runIdFromArg).filter((x): x is string => !!x)
         : [runIdFromArg(arg)].filter((x): x is string => !!x);
     if (ids.length === 0) {
-      const id = await pickRun(deps.store(), 'Delete which run?');
+      const id = await pickRun(deps.runs, 'Delete which run?');
       if (id) ids.push(id);
     }
     if (ids.length === 0) return false;
@@ -262,10 +244,10 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
       'Delete',
     );
     if (ok !== 'Delete') return false;
-    for (const id of ids) deps.store().delete(id);
+    deps.runs.delete(ids);
     deps.refresh();
     return true;
   });
 
-  reg('workflowProfiler.refresh', () => deps.refresh());
+  reg(COMMANDS.refresh, () => deps.refresh());
 }

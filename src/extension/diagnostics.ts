@@ -3,9 +3,9 @@
  * column the parser reports.
  */
 import * as vscode from 'vscode';
-import { parseWorkflowText } from '../workflow/parse';
 import { isWorkflowFile } from '../workflow/discover';
 import type { SourceRange, WorkflowProblem } from '../workflow/types';
+import type { ParsedWorkflows } from './parsedWorkflows';
 
 const DEBOUNCE_MS = 200;
 
@@ -23,11 +23,14 @@ export class WorkflowDiagnostics implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly subscriptions: vscode.Disposable[] = [];
 
-  constructor() {
+  constructor(private readonly parsed: ParsedWorkflows) {
     this.subscriptions.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.check(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.schedule(e.document)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.collection.delete(d.uri)),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        this.collection.delete(d.uri);
+        this.parsed.forget(d.uri);
+      }),
     );
     for (const d of vscode.workspace.textDocuments) this.check(d);
   }
@@ -56,7 +59,7 @@ export class WorkflowDiagnostics implements vscode.Disposable {
 
   check(doc: vscode.TextDocument): WorkflowProblem[] {
     if (!isWorkflowDocument(doc)) return [];
-    const { problems } = parseWorkflowText(doc.getText(), doc.uri.fsPath);
+    const { problems } = this.parsed.of(doc);
     this.collection.set(
       doc.uri,
       problems.filter((p) => p.file === doc.uri.fsPath).map(toDiagnostic),

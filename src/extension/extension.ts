@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { RunStore } from '../store/runStore';
 import { WorkflowCodeLensProvider, WorkflowHoverProvider } from './codeLens';
 import { registerCommands } from './commands';
+import { ParsedWorkflows } from './parsedWorkflows';
+import { RunCatalog } from './runCatalog';
 import { WorkflowDiagnostics } from './diagnostics';
 import { NodeOutput } from './nodeOutput';
 import { RunController } from './runController';
@@ -40,15 +42,18 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const getStore = (): RunStore =>
     (store ??= new RunStore(storeDir(), { warn: (m) => log.warn(m) }));
 
-  const diagnostics = new WorkflowDiagnostics();
+  // One parse per document version and one cached run list, shared by every view.
+  const parsed = new ParsedWorkflows();
+  const runs = new RunCatalog(getStore);
+  const diagnostics = new WorkflowDiagnostics(parsed);
   const output = new NodeOutput();
   const controller = new RunController(storeDir, log, output, diagnostics);
-  const runsTree = new RunsTreeProvider(getStore, (m) => log.warn(m));
-  const workflowsTree = new WorkflowsTreeProvider();
-  const lenses = new WorkflowCodeLensProvider(getStore);
-  const dashboards = new DashboardPanels(context.extensionUri, getStore, controller, log);
+  const runsTree = new RunsTreeProvider(runs);
+  const workflowsTree = new WorkflowsTreeProvider(parsed);
+  const lenses = new WorkflowCodeLensProvider(runs, parsed);
+  const dashboards = new DashboardPanels(context.extensionUri, runs, controller, log);
   const compares = new ComparePanels(dashboards);
-  const glance = new RunGlanceViewProvider(getStore, controller);
+  const glance = new RunGlanceViewProvider(runs, controller);
   const runsView = vscode.window.createTreeView('workflowProfiler.runs', {
     treeDataProvider: runsTree,
     canSelectMany: true,
@@ -58,18 +63,22 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     if (item) glance.select(item.runId);
   });
 
-  const refresh = (): void => {
-    runsTree.refresh();
-    workflowsTree.refresh();
-    lenses.refresh();
-  };
-  controller.onDidChange(() => {
+  // Views that show stored runs redraw when the catalog says the store changed; a run starting,
+  // finishing a node or ending changes it, so the controller only invalidates the list.
+  runs.onDidChange(() => {
     runsTree.refresh();
     lenses.refresh();
   });
+  const refresh = (): void => {
+    runs.invalidate(true);
+    workflowsTree.refresh();
+  };
+  controller.onDidChange(() => runs.invalidate());
 
   context.subscriptions.push(
     log,
+    runs,
+    runs.watch(storeDir()),
     diagnostics,
     output,
     controller,
@@ -97,7 +106,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   );
   registerCommands(context, {
     controller,
-    store: getStore,
+    runs,
+    log,
     refresh,
     scratchDir: () => path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'scratch'),
     openDashboard: (run, nodeId) => dashboards.open(run.id, nodeId),

@@ -11,6 +11,7 @@ import type { RunRecord, RunStatus, Sample, TaskRun } from '../model/run';
 import { formatMs } from '../model/format';
 import { readConfig } from './config';
 import { NodeOutput } from './nodeOutput';
+import { COMMANDS } from './commandIds';
 import type { WorkflowDiagnostics } from './diagnostics';
 
 export interface RunCommandResult {
@@ -209,8 +210,7 @@ export class RunController implements vscode.Disposable {
         run.plan = event.plan;
         this.log.info(`run ${event.runId} started: ${event.runDir}`);
         // Profiling shows the dashboard from the start: it is live while the run goes.
-        if (run.profile)
-          void vscode.commands.executeCommand('workflowProfiler.openDashboard', event.runId);
+        if (run.profile) void vscode.commands.executeCommand(COMMANDS.openDashboard, event.runId);
         this.changed.fire();
         break;
       case 'task-started':
@@ -248,12 +248,12 @@ export class RunController implements vscode.Disposable {
     this.events.fire({ run, event });
   }
 
-  private async finish(
+  private finish(
     uri: vscode.Uri,
     run: ActiveRun,
     result: RunResult,
     options: RunOptions,
-  ): Promise<RunCommandResult> {
+  ): RunCommandResult {
     const out: RunCommandResult = {
       runId: result.runId,
       runDir: result.runDir,
@@ -279,7 +279,7 @@ export class RunController implements vscode.Disposable {
     );
     if (options.silent || !result.runId) return out;
     if (options.profile && result.status !== 'failed') {
-      void vscode.commands.executeCommand('workflowProfiler.openDashboard', result.runId);
+      void vscode.commands.executeCommand(COMMANDS.openDashboard, result.runId);
     }
     const text = `${run.name} ${result.status}${wall !== null ? ` in ${formatMs(wall)}` : ''}.`;
     const buttons = ['Open Dashboard', 'Open Report'];
@@ -289,9 +289,9 @@ export class RunController implements vscode.Disposable {
         : vscode.window.showWarningMessage;
     void show(text, ...buttons).then((choice) => {
       if (choice === 'Open Dashboard')
-        void vscode.commands.executeCommand('workflowProfiler.openDashboard', result.runId);
+        void vscode.commands.executeCommand(COMMANDS.openDashboard, result.runId);
       if (choice === 'Open Report')
-        void vscode.commands.executeCommand('workflowProfiler.openReport', result.runId);
+        void vscode.commands.executeCommand(COMMANDS.openReport, result.runId);
     });
     return out;
   }
@@ -319,7 +319,7 @@ export class RunController implements vscode.Disposable {
     this.statusBar.tooltip = `Workflow Profiler: ${r.name} is running (${r.running.size} node(s) now). Click to cancel it.`;
     this.statusBar.command = {
       title: 'Cancel',
-      command: 'workflowProfiler.cancel',
+      command: COMMANDS.cancel,
       arguments: [vscode.Uri.file(r.file)],
     };
     this.statusBar.show();

@@ -1,9 +1,11 @@
 /** The Runs view: history per workflow, newest first, with status icon, wall time and when. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunSummary, RunStore } from '../store/runStore';
+import type { RunSummary } from '../store/runStore';
 import type { RunStatus } from '../model/run';
 import { formatMs } from '../model/format';
+import { COMMANDS } from './commandIds';
+import type { RunCatalog } from './runCatalog';
 
 export type RunsNode = WorkflowGroup | RunItem;
 
@@ -43,10 +45,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(
-    private readonly store: () => RunStore,
-    private readonly warn: (message: string) => void,
-  ) {}
+  /** The store reports damaged folders itself (once each); the tree only shows what lists. */
+  constructor(private readonly runs: RunCatalog) {}
 
   refresh(): void {
     this.changed.fire(undefined);
@@ -84,17 +84,16 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     item.tooltip = tip;
     item.command = {
       title: 'Open Dashboard',
-      command: 'workflowProfiler.openDashboard',
+      command: COMMANDS.openDashboard,
       arguments: [r.id],
     };
     return item;
   }
 
-  getChildren(node?: RunsNode): RunsNode[] {
+  async getChildren(node?: RunsNode): Promise<RunsNode[]> {
     if (node instanceof RunItem) return [];
     if (node instanceof WorkflowGroup) return node.runs.map((r) => new RunItem(r));
-    const { runs, warnings } = this.store().list();
-    for (const w of warnings) this.warn(w);
+    const runs = await this.runs.list();
     const groups = new Map<string, RunSummary[]>();
     for (const r of runs) {
       const key = r.workflow.file || r.workflow.name;

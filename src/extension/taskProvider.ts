@@ -44,16 +44,18 @@ export class WorkflowTaskProvider implements vscode.TaskProvider {
       scope,
       name ?? `${def.profile ? 'profile' : 'run'} ${def.file}`,
       'Workflow Profiler',
-      new vscode.CustomExecution(async (resolved) => {
+      new vscode.CustomExecution((resolved) => {
         const d = resolved as WorkflowTaskDefinition;
         const base =
           typeof scope === 'object'
             ? scope.uri.fsPath
             : (vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd());
-        return new WorkflowTaskTerminal(
-          this.controller,
-          vscode.Uri.file(path.resolve(base, d.file)),
-          d.profile === true,
+        return Promise.resolve(
+          new WorkflowTaskTerminal(
+            this.controller,
+            vscode.Uri.file(path.resolve(base, d.file)),
+            d.profile === true,
+          ),
         );
       }),
     );

@@ -15,7 +15,7 @@ export function uriFromArg(arg: unknown): vscode.Uri | undefined {
   if (arg instanceof vscode.Uri) return arg;
   if (typeof arg === 'string') return vscode.Uri.file(arg);
   if (typeof arg === 'object' && arg !== null && 'uri' in arg) {
-    const u = (arg as { uri: unknown }).uri;
+    const u = arg.uri;
     if (u instanceof vscode.Uri) return u;
   }
   return undefined;

@@ -1,9 +1,10 @@
 /** The Workflows view: workflow files found in the workspace, each with its nodes. */
 import * as vscode from 'vscode';
-import { parseWorkflowText } from '../workflow/parse';
+import { parseWorkflowText, type ParseOutcome } from '../workflow/parse';
 import type { NodeDef } from '../workflow/types';
 import { findWorkflowFiles, WORKFLOW_GLOB } from './workflowUri';
 import { toRange } from './diagnostics';
+import type { ParsedWorkflows } from './parsedWorkflows';
 
 export type WorkflowsNode = WorkflowFileItem | WorkflowNodeItem;
 
@@ -42,7 +43,7 @@ export class WorkflowsTreeProvider
   readonly onDidChangeTreeData = this.changed.event;
   private readonly watcher = vscode.workspace.createFileSystemWatcher(WORKFLOW_GLOB);
 
-  constructor() {
+  constructor(private readonly parsed: ParsedWorkflows) {
     this.watcher.onDidCreate(() => this.refresh());
     this.watcher.onDidDelete(() => this.refresh());
     this.watcher.onDidChange(() => this.refresh());
@@ -86,8 +87,7 @@ export class WorkflowsTreeProvider
     const files = await findWorkflowFiles();
     const items = await Promise.all(
       files.map(async (uri) => {
-        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-        const { workflow, problems } = parseWorkflowText(text, uri.fsPath);
+        const { workflow, problems } = await this.parse(uri);
         const name = workflow?.name ?? vscode.workspace.asRelativePath(uri);
         return new WorkflowFileItem(
           uri,
@@ -98,6 +98,15 @@ export class WorkflowsTreeProvider
       }),
     );
     return items.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** An open document's current text (its shared parse), else the file on disk. */
+  private async parse(uri: vscode.Uri): Promise<ParseOutcome> {
+    const key = uri.toString();
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === key);
+    if (open) return this.parsed.of(open);
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    return parseWorkflowText(text, uri.fsPath);
   }
 
   dispose(): void {

@@ -205,57 +205,101 @@ export class IndexFile {
     try {
       fd = fs.openSync(this.file, 'r');
     } catch (err) {
-      this.cache = null;
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
-      return { kind: 'corrupt', why: (err as Error).message };
+      return this.openFailed(err);
     }
     try {
       const st = fs.fstatSync(fd);
-      let cache = this.cache;
-      if (
-        !cache ||
-        cache.dev !== st.dev ||
-        cache.ino !== st.ino ||
-        st.size < cache.offset ||
-        !bytesAt(fd, cache.offset - cache.tail.length, cache.tail.length).equals(cache.tail)
-      ) {
-        cache = {
-          dev: st.dev,
-          ino: st.ino,
-          offset: 0,
-          tail: Buffer.alloc(0),
-          entries: new Map(),
-          lines: 0,
-        };
-      }
+      const reuse = this.reusableCache(st, (cache) =>
+        bytesAt(fd, cache.offset - cache.tail.length, cache.tail.length).equals(cache.tail),
+      );
+      const cache = reuse ?? freshCache(st);
       // Until this read succeeds, the cache may be half-updated: drop it.
       this.cache = null;
       const buf = bytesAt(fd, cache.offset, st.size - cache.offset);
-      const end = buf.lastIndexOf(0x0a);
-      if (end >= 0) {
-        const lines = buf.toString('utf8', 0, end).split('\n');
-        for (const line of lines) {
-          if (line.trim() === '') continue;
-          cache.lines++;
-          const parsed = parseLine(line);
-          if ('error' in parsed) {
-            return { kind: 'corrupt', why: `line ${cache.lines}: ${parsed.error}` };
-          }
-          if ('tombstone' in parsed) cache.entries.delete(parsed.tombstone);
-          else cache.entries.set(parsed.entry.id, parsed.entry);
-        }
-        cache.offset += end + 1;
-        cache.tail = bytesAt(
-          fd,
-          Math.max(0, cache.offset - TAIL_CHECK_BYTES),
-          Math.min(cache.offset, TAIL_CHECK_BYTES),
-        );
-      }
-      this.cache = cache;
-      return { kind: 'ok', entries: cache.entries, lines: cache.lines };
+      return this.parseInto(cache, buf, (from, length) => bytesAt(fd, from, length));
     } finally {
       fs.closeSync(fd);
     }
+  }
+
+  /** read() without blocking: the same result, through a file handle. */
+  async readAsync(): Promise<IndexRead> {
+    let fh: fs.promises.FileHandle;
+    try {
+      fh = await fs.promises.open(this.file, 'r');
+    } catch (err) {
+      return this.openFailed(err);
+    }
+    try {
+      const st = await fh.stat();
+      let cache = this.reusableCache(st, () => true);
+      if (cache) {
+        const tail = await bytesAtAsync(fh, cache.offset - cache.tail.length, cache.tail.length);
+        if (!tail.equals(cache.tail)) cache = null;
+      }
+      cache ??= freshCache(st);
+      this.cache = null;
+      const buf = await bytesAtAsync(fh, cache.offset, st.size - cache.offset);
+      const end = buf.lastIndexOf(0x0a);
+      const newOffset = cache.offset + end + 1;
+      const tail =
+        end >= 0
+          ? await bytesAtAsync(
+              fh,
+              Math.max(0, newOffset - TAIL_CHECK_BYTES),
+              Math.min(newOffset, TAIL_CHECK_BYTES),
+            )
+          : cache.tail;
+      return this.parseInto(cache, buf, () => tail);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  private openFailed(err: unknown): IndexRead {
+    this.cache = null;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return { kind: 'corrupt', why: (err as Error).message };
+  }
+
+  /** The cache, if it still describes the start of this file (same inode, not shrunk, same tail). */
+  private reusableCache(
+    st: fs.Stats,
+    tailMatches: (cache: ReadCache) => boolean,
+  ): ReadCache | null {
+    const cache = this.cache;
+    if (!cache || cache.dev !== st.dev || cache.ino !== st.ino || st.size < cache.offset)
+      return null;
+    return tailMatches(cache) ? cache : null;
+  }
+
+  /** Parses the complete lines of `buf` (the bytes after `cache.offset`) into the cache. */
+  private parseInto(
+    cache: ReadCache,
+    buf: Buffer,
+    tailAt: (from: number, length: number) => Buffer,
+  ): IndexRead {
+    const end = buf.lastIndexOf(0x0a);
+    if (end >= 0) {
+      const lines = buf.toString('utf8', 0, end).split('\n');
+      for (const line of lines) {
+        if (line.trim() === '') continue;
+        cache.lines++;
+        const parsed = parseLine(line);
+        if ('error' in parsed) {
+          return { kind: 'corrupt', why: `line ${cache.lines}: ${parsed.error}` };
+        }
+        if ('tombstone' in parsed) cache.entries.delete(parsed.tombstone);
+        else cache.entries.set(parsed.entry.id, parsed.entry);
+      }
+      cache.offset += end + 1;
+      cache.tail = tailAt(
+        Math.max(0, cache.offset - TAIL_CHECK_BYTES),
+        Math.min(cache.offset, TAIL_CHECK_BYTES),
+      );
+    }
+    this.cache = cache;
+    return { kind: 'ok', entries: cache.entries, lines: cache.lines };
   }
 
   /** Appends entries (and tombstones) in one write. Throws on I/O errors. */
@@ -301,6 +345,32 @@ export class IndexFile {
       // leave the cache empty
     }
   }
+}
+
+function freshCache(st: fs.Stats): ReadCache {
+  return {
+    dev: st.dev,
+    ino: st.ino,
+    offset: 0,
+    tail: Buffer.alloc(0),
+    entries: new Map(),
+    lines: 0,
+  };
+}
+
+async function bytesAtAsync(
+  fh: fs.promises.FileHandle,
+  position: number,
+  length: number,
+): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(Math.max(0, length));
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
+    if (bytesRead <= 0) break;
+    got += bytesRead;
+  }
+  return buf.subarray(0, got);
 }
 
 /** Reads exactly `length` bytes at `position` (fewer if the file is shorter). */

@@ -26,6 +26,7 @@ import {
   sameFingerprint,
   type FileFingerprint,
   type IndexEntry,
+  type IndexRead,
 } from './runIndex';
 import { checkRunRecord } from './runRecordCheck';
 import { runnerState } from './runnerLiveness';
@@ -47,6 +48,12 @@ export interface RunSummary {
   /** Number of TaskRuns per status (every status present, 0 when none). */
   taskCounts: Record<TaskStatus, number>;
   runDir: string;
+}
+
+/** Every run, newest first, and what was skipped while listing. */
+export interface RunList {
+  runs: RunSummary[];
+  warnings: string[];
 }
 
 export interface TaskManagerOptions {
@@ -172,24 +179,61 @@ export class RunStore {
    * written, or possibly orphaned by a dead runner. Warnings are returned every time and also
    * passed to `warn` (once per message).
    */
-  list(): { runs: RunSummary[]; warnings: string[] } {
+  list(): RunList {
+    const dirs = this.runFolders();
+    if (dirs === null) return { runs: [], warnings: [] };
+    const read = this.index.read();
+    const fps = new Map(
+      dirs.map((id) => [id, statFingerprint(path.join(this.storeDir, id, RUN_FILE))]),
+    );
+    const records = new Map<string, ReadResult>();
+    for (const id of toRead(read, fps)) records.set(id, this.readRecordSync(id));
+    return this.assembleList(read, fps, records);
+  }
+
+  /**
+   * list() for callers that must not block (the editor): the folder scan, the stats, the index
+   * and any run.json reads are asynchronous. Repairs (a dead runner's run marked interrupted, an
+   * index append) stay synchronous: they are rare and small.
+   */
+  async listAsync(): Promise<RunList> {
+    const dirs = await this.runFoldersAsync();
+    if (dirs === null) return { runs: [], warnings: [] };
+    const read = await this.index.readAsync();
+    const fps = new Map(
+      await Promise.all(
+        dirs.map(
+          async (id) =>
+            [id, await statFingerprintAsync(path.join(this.storeDir, id, RUN_FILE))] as const,
+        ),
+      ),
+    );
+    const records = new Map(
+      await Promise.all(
+        toRead(read, fps).map(async (id) => [id, await this.readRecordAsync(id)] as const),
+      ),
+    );
+    return this.assembleList(read, fps, records);
+  }
+
+  /** The shared half of list() and listAsync(): from what was read to the summaries. */
+  private assembleList(
+    read: IndexRead,
+    fps: ReadonlyMap<string, FileFingerprint | null>,
+    records: ReadonlyMap<string, ReadResult>,
+  ): RunList {
     const warnings: string[] = [];
     const warn = (message: string): void => {
       warnings.push(message);
       this.warnOnce(message);
     };
-    const dirs = this.runFolders();
-    if (dirs === null) return { runs: [], warnings };
-
-    const read = this.index.read();
     const rebuilding = read.kind !== 'ok';
     const indexed: ReadonlyMap<string, IndexEntry> = read.kind === 'ok' ? read.entries : new Map();
     const live = new Map<string, IndexEntry>();
     const fresh: IndexEntry[] = [];
 
-    for (const id of dirs) {
+    for (const [id, fp] of fps) {
       const known = indexed.get(id);
-      const fp = statFingerprint(path.join(this.storeDir, id, RUN_FILE));
       if (!fp) {
         // A folder without run.json is not a run (or one being created right now) unless the
         // index knew it as one.
@@ -200,7 +244,7 @@ export class RunStore {
         live.set(id, known);
         continue;
       }
-      const got = this.readRecordSync(id);
+      const got = records.get(id) ?? this.readRecordSync(id);
       if ('error' in got) {
         warn(`run folder "${id}" skipped: ${got.error}`);
         continue;
@@ -392,6 +436,17 @@ export class RunStore {
     return entries.filter((d) => d.isDirectory() && SAFE_ID.test(d.name)).map((d) => d.name);
   }
 
+  private async runFoldersAsync(): Promise<string[] | null> {
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(this.storeDir, { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    return entries.filter((d) => d.isDirectory() && SAFE_ID.test(d.name)).map((d) => d.name);
+  }
+
   private writeRecord(record: RunRecord, indexIt: boolean): FileFingerprint | null {
     const file = path.join(this.runDir(record.id), RUN_FILE);
     writeFileAtomic(file, JSON.stringify(record, null, 2) + '\n');
@@ -413,6 +468,25 @@ export class RunStore {
         text = fs.readFileSync(fd, 'utf8');
       } finally {
         fs.closeSync(fd);
+      }
+    } catch (err) {
+      return { error: `${RUN_FILE} cannot be read: ${(err as Error).message}` };
+    }
+    const parsed = parseRecord(text, id);
+    return 'error' in parsed ? parsed : { record: parsed.record, fp };
+  }
+
+  private async readRecordAsync(id: string): Promise<ReadResult> {
+    const file = path.join(this.storeDir, id, RUN_FILE);
+    let text: string;
+    let fp: FileFingerprint | null;
+    try {
+      const fh = await fs.promises.open(file, 'r');
+      try {
+        fp = fingerprintOf(await fh.stat());
+        text = await fh.readFile('utf8');
+      } finally {
+        await fh.close();
       }
     } catch (err) {
       return { error: `${RUN_FILE} cannot be read: ${(err as Error).message}` };
@@ -538,6 +612,30 @@ function fileSafe(nodeId: string): string {
 function statFingerprint(file: string): FileFingerprint | null {
   const st = fs.statSync(file, { throwIfNoEntry: false });
   return st && st.isFile() ? fingerprintOf(st) : null;
+}
+
+async function statFingerprintAsync(file: string): Promise<FileFingerprint | null> {
+  try {
+    const st = await fs.promises.stat(file);
+    return st.isFile() ? fingerprintOf(st) : null;
+  } catch (err) {
+    // As statSync with throwIfNoEntry: false: only a missing entry means "no file".
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw err;
+  }
+}
+
+/** The runs whose run.json must be read: new to the index, or changed since it was written. */
+function toRead(read: IndexRead, fps: ReadonlyMap<string, FileFingerprint | null>): string[] {
+  const indexed = read.kind === 'ok' ? read.entries : new Map<string, IndexEntry>();
+  const ids: string[] = [];
+  for (const [id, fp] of fps) {
+    if (!fp) continue;
+    const known = indexed.get(id);
+    if (!known || !sameFingerprint(known.fp, fp)) ids.push(id);
+  }
+  return ids;
 }
 
 function isFile(file: string): boolean {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { compareSnapshot } from '../../src/report/compareSnapshot';
-import { escapeHtml, glanceHtml } from '../../src/extension/panels/glanceHtml';
+import { glanceHtml, glanceModel } from '../../src/extension/panels/glanceHtml';
 import { makeRun, ran } from '../helpers/makeRun';
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -24,25 +24,45 @@ test('compareSnapshot orders runs oldest first and gives each node its duration 
   assert.ok(s.comparison.regressions.some((r) => r.nodeId === 'a' && r.metric === 'durationMs'));
 });
 
-test('glanceHtml escapes every string from the run and has no script', () => {
+test('the glance page holds no run strings: they arrive as data and are drawn as text', () => {
   const run = makeRun([ran(XSS, 0, 1234)], {
     workflow: { name: XSS, file: `/w/${XSS}.workflow.yaml`, hash: 'h' },
   });
-  for (const html of [
-    glanceHtml(run, null, 'n0nce'),
-    glanceHtml(run, { done: 0, total: 3, elapsedMs: 10, running: [XSS] }, 'n0nce'),
+  const html = glanceHtml('n0nce');
+  assert.match(html, /default-src 'none'; style-src 'nonce-n0nce'; script-src 'nonce-n0nce';/);
+  // The only script is the page's own, allowed by its nonce; it never parses strings as HTML.
+  assert.equal(html.match(/<script/gi)?.length, 1);
+  assert.match(html, /<script nonce="n0nce">/);
+  assert.ok(!/innerHTML|outerHTML|insertAdjacentHTML|document\.write/.test(html));
+  assert.ok(!html.includes(XSS));
+  for (const model of [
+    glanceModel(run, null),
+    glanceModel(run, { done: 0, total: 3, elapsedMs: 10, running: [XSS] }),
   ]) {
-    assert.ok(!html.includes(XSS), 'the raw name must not appear');
-    assert.ok(html.includes(escapeHtml(XSS)));
-    assert.ok(!/<script/i.test(html));
-    assert.match(html, /default-src 'none'; style-src 'nonce-n0nce';/);
+    assert.ok(model);
+    // Raw in the model: the page sets it with textContent, so it stays text.
+    assert.equal(model.name, XSS);
+    assert.equal(model.slowest[0]?.nodeId, XSS);
+    for (const a of model.actions) {
+      assert.match(a.href, /^command:workflowProfiler\.(openDashboard|openReport|cancel)\?/);
+      assert.ok(!a.href.includes('<'), 'command arguments are URI-encoded');
+    }
   }
 });
 
-test('glanceHtml: live progress counts done and left; empty state without a run', () => {
+test('glanceModel: live progress counts done and left; empty state without a run', () => {
   const run = makeRun([ran('a', 0, 10)]);
-  const html = glanceHtml(run, { done: 2, total: 5, elapsedMs: 1500, running: ['b'] }, 'x');
-  assert.match(html, /2 of 5 nodes done, 3 left/);
-  assert.match(html, /running: b/);
-  assert.match(glanceHtml(null, null, 'x'), /Select a run/);
+  const model = glanceModel(run, { done: 2, total: 5, elapsedMs: 1500, running: ['b'] });
+  assert.match(model?.summary ?? '', /2 of 5 nodes done, 3 left/);
+  assert.match(model?.running ?? '', /running: b/);
+  assert.deepEqual(model?.progress, { done: 2, total: 5 });
+  assert.equal(glanceModel(null, null), null);
+  assert.match(glanceHtml('x'), /Select a run/);
+  const finished = glanceModel(run, null);
+  assert.equal(finished?.status, 'completed');
+  assert.equal(finished?.summary, '1 completed');
+  assert.deepEqual(
+    finished?.actions.map((a) => a.label),
+    ['Dashboard', 'Report'],
+  );
 });

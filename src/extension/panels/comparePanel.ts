@@ -3,6 +3,7 @@
  * comparison (pure, src/report/compare.ts) and sends it whole; a serializer restores it.
  */
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
 import type { CompareToHost, CompareUiState, HostToCompare } from '../../protocol/compare';
 import { parseCompareToHost } from '../../protocol/compareValidate';
 import { describeMessage } from '../../protocol/validate';
@@ -20,18 +21,19 @@ export class ComparePanels implements vscode.Disposable {
 
   register(): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state: unknown) => {
+      deserializeWebviewPanel: (panel, state: unknown) => {
         const ids = runIdsOf(state);
         if (ids.length < 2) {
           panel.dispose();
-          return;
+          return Promise.resolve();
         }
         this.attach(panel, ids);
+        return Promise.resolve();
       },
     });
   }
 
-  async open(runIds: string[]): Promise<void> {
+  open(runIds: string[]): void {
     const key = [...runIds].sort().join(',');
     const existing = this.panels.get(key);
     if (existing) {
@@ -89,7 +91,7 @@ export class ComparePanels implements vscode.Disposable {
           if (file) await revealNode(file, m.nodeId);
           break;
         case 'openDashboard':
-          await vscode.commands.executeCommand('workflowProfiler.openDashboard', m.runId);
+          await vscode.commands.executeCommand(COMMANDS.openDashboard, m.runId);
           break;
         case 'rendered':
           this.dashboards.log.info(`compare ${key}: drawn in ${m.ms.toFixed(0)} ms`);

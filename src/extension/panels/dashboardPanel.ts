@@ -4,8 +4,8 @@
  * re-sent whole whenever the webview (re)loads and says it is ready.
  */
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commandIds';
 import type {
-  CustomTrendPoint,
   DashboardSnapshot,
   DashboardToHost,
   DashboardUiState,
@@ -13,12 +13,12 @@ import type {
 } from '../../protocol/dashboard';
 import { parseDashboardToHost } from '../../protocol/dashboardValidate';
 import { describeMessage } from '../../protocol/validate';
-import type { RunStore } from '../../store/runStore';
 import type { RunRecord, Sample, TaskRun } from '../../model/run';
-import { CUSTOM_HISTORY_RUNS, customTrendPoints, planOf } from '../../report/panelSnapshots';
+import { planOf } from '../../report/panelSnapshots';
+import { customHistory } from '../../query/customHistory';
 import type { RunController } from '../runController';
+import type { RunCatalog } from '../runCatalog';
 import { revealNode } from './revealNode';
-import { RunCache } from './runCache';
 import { htmlFor, webviewOptions } from './webviewAssets';
 
 export const DASHBOARD_VIEW_TYPE = 'workflowProfiler.dashboard';
@@ -36,32 +36,31 @@ export class DashboardPanels implements vscode.Disposable {
   private readonly renderedEmitter = new vscode.EventEmitter<PanelRendered>();
   /** Fires when a panel reports that every chart has drawn (tests and the benchmark wait on it). */
   readonly onDidRender = this.renderedEmitter.event;
-  readonly cache: RunCache;
 
   constructor(
     readonly extensionUri: vscode.Uri,
-    readonly store: () => RunStore,
+    /** The extension's one run catalog: panels load runs and history through it. */
+    readonly cache: RunCatalog,
     readonly controller: RunController,
     readonly log: vscode.LogOutputChannel,
-  ) {
-    this.cache = new RunCache(store);
-  }
+  ) {}
 
   register(): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state: unknown) => {
+      deserializeWebviewPanel: (panel, state: unknown) => {
         const runId = uiStateRunId(state);
         if (!runId) {
           panel.dispose();
-          return;
+          return Promise.resolve();
         }
         this.attach(panel, runId);
+        return Promise.resolve();
       },
     });
   }
 
   /** Opens (or reveals) the dashboard of a run, optionally focused on one node. */
-  async open(runId: string, nodeId?: string): Promise<void> {
+  open(runId: string, nodeId?: string): void {
     const existing = this.panels.get(runId);
     if (existing) {
       existing.panel.reveal(undefined, true);
@@ -189,7 +188,7 @@ class DashboardPanel {
         if (this.file) await revealNode(this.file, m.nodeId);
         break;
       case 'openReport':
-        await vscode.commands.executeCommand('workflowProfiler.openReport', this.runId);
+        await vscode.commands.executeCommand(COMMANDS.openReport, this.runId);
         break;
       case 'rendered':
         this.manager.log.info(
@@ -224,42 +223,21 @@ class DashboardPanel {
         samples: [...active.samples],
         plan: active.plan,
         live: true,
-        customHistory: await this.customHistory(active.record),
+        customHistory: await customHistory(this.manager.cache, active.record),
         sentAt: Date.now(),
       };
     }
     const run = finished ?? (await this.manager.cache.load(this.runId));
-    const stored = await this.manager.store().readSamples(run.id);
+    const stored = await this.manager.cache.readSamples(run.id);
     const samples = stored.length >= (liveSamples?.length ?? 0) ? stored : (liveSamples ?? []);
     return {
       run,
       samples,
       plan: planOf(run),
       live: false,
-      customHistory: await this.customHistory(run),
+      customHistory: await customHistory(this.manager.cache, run),
       sentAt: Date.now(),
     };
-  }
-
-  /** Custom metrics of the last runs of this workflow, oldest first, this run included. */
-  private async customHistory(current: RunRecord): Promise<CustomTrendPoint[]> {
-    const summaries = this.manager
-      .store()
-      .list()
-      .runs.filter((r) => r.workflow.file === current.workflow.file && r.status !== 'running')
-      .slice(0, CUSTOM_HISTORY_RUNS)
-      .reverse();
-    const runs: RunRecord[] = [];
-    for (const s of summaries) {
-      if (s.id === current.id) continue;
-      try {
-        runs.push(await this.manager.cache.load(s.id));
-      } catch {
-        // A run that cannot be read only leaves a gap in the trend.
-      }
-    }
-    runs.push(current);
-    return customTrendPoints(runs);
   }
 
   private scheduleFlush(): void {
