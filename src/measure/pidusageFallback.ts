@@ -9,6 +9,7 @@
  * whenever no exact totals exist (this fallback, Linux without the reaper, or a reaper that was
  * killed before it could write its result).
  */
+import { maxOf } from '../model/numbers';
 import pidusage from 'pidusage';
 import { unavailableIn } from '../model/metrics';
 import type { MetricSource } from '../model/run';
@@ -124,12 +125,6 @@ export function pidusageSources(platform: NodeJS.Platform, intervalMs: number): 
     { metric: 'samples', source: `CPU % from the root's CPU time deltas, ${every}` },
     ...PIDUSAGE_UNAVAILABLE.map((metric) => ({ metric, source: 'not measurable with pidusage' })),
   ];
-}
-
-export function maxOf(...values: (number | null)[]): number | null {
-  let best: number | null = null;
-  for (const v of values) if (v !== null && (best === null || v > best)) best = v;
-  return best;
 }
 
 /** Last minus first sample of the summed RSS: how much the tree grew while observed. */

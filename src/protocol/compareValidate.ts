@@ -3,7 +3,7 @@
  * and what setState gave back; the host checks what the webview posts.
  */
 import type { CompareSnapshot, CompareToHost, CompareUiState, HostToCompare } from './compare';
-import { hasExactKeys, isDurationMs, isNonEmptyString, isObject, isStringArray } from './validate';
+import { hasExactKeys, isDurationMs, isObject, isStringArray, stringMessage } from './validate';
 
 export function isCompareSnapshot(v: unknown): v is CompareSnapshot {
   if (!isObject(v) || !isObject(v['comparison']) || !isObject(v['durationTrend'])) return false;
@@ -25,18 +25,10 @@ export function parseCompareToHost(raw: unknown): CompareToHost | null {
   switch (raw['type']) {
     case 'ready':
       return hasExactKeys(raw, ['type']) ? { type: 'ready' } : null;
-    case 'revealNode': {
-      const nodeId = raw['nodeId'];
-      return hasExactKeys(raw, ['type', 'nodeId']) && isNonEmptyString(nodeId)
-        ? { type: 'revealNode', nodeId }
-        : null;
-    }
-    case 'openDashboard': {
-      const runId = raw['runId'];
-      return hasExactKeys(raw, ['type', 'runId']) && isNonEmptyString(runId)
-        ? { type: 'openDashboard', runId }
-        : null;
-    }
+    case 'revealNode':
+      return stringMessage(raw, 'revealNode', 'nodeId');
+    case 'openDashboard':
+      return stringMessage(raw, 'openDashboard', 'runId');
     case 'rendered': {
       const { ms, charts } = raw;
       return hasExactKeys(raw, ['type', 'ms', 'charts']) &&

@@ -8,7 +8,14 @@ import type {
   DashboardUiState,
   HostToDashboard,
 } from './dashboard';
-import { hasExactKeys, isDurationMs, isNonEmptyString, isObject, isStringArray } from './validate';
+import {
+  hasExactKeys,
+  isDurationMs,
+  isNonEmptyString,
+  isObject,
+  isStringArray,
+  stringMessage,
+} from './validate';
 
 export function isDashboardSnapshot(v: unknown): v is DashboardSnapshot {
   if (!isObject(v) || !isObject(v['run'])) return false;
@@ -55,12 +62,8 @@ export function parseDashboardToHost(raw: unknown): DashboardToHost | null {
       return hasExactKeys(raw, ['type']) ? { type: 'ready' } : null;
     case 'openReport':
       return hasExactKeys(raw, ['type']) ? { type: 'openReport' } : null;
-    case 'revealNode': {
-      const nodeId = raw['nodeId'];
-      return hasExactKeys(raw, ['type', 'nodeId']) && isNonEmptyString(nodeId)
-        ? { type: 'revealNode', nodeId }
-        : null;
-    }
+    case 'revealNode':
+      return stringMessage(raw, 'revealNode', 'nodeId');
     case 'rendered': {
       const { runId, ms, charts } = raw;
       return hasExactKeys(raw, ['type', 'runId', 'ms', 'charts']) &&

@@ -35,3 +35,14 @@ export function describeMessage(raw: unknown): string {
     ? `type ${JSON.stringify(type.slice(0, 40))}`
     : 'an object without a string type';
 }
+
+/** `{ type, <key>: a non-empty string }` and nothing else, rebuilt; null otherwise. */
+export function stringMessage<T extends string, K extends string>(
+  raw: Record<string, unknown>,
+  type: T,
+  key: K,
+): ({ type: T } & Record<K, string>) | null {
+  const value = raw[key];
+  if (!hasExactKeys(raw, ['type', key]) || !isNonEmptyString(value)) return null;
+  return { type, [key]: value } as { type: T } & Record<K, string>;
+}

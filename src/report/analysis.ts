@@ -8,6 +8,7 @@
  * and the rules are unit-tested without any I/O. Every metric may be `null` (not measured); the
  * analysis never turns a null into 0.
  */
+import { maxOf } from '../model/numbers';
 import type { RunRecord, Sample, TaskRun } from '../model/run';
 import { formatBytes, formatCount, formatMs, formatPercent, formatRatio } from '../model/format';
 import { buildInsights } from './insights';
@@ -19,7 +20,6 @@ import type {
   RunAnalysis,
 } from './analysisTypes';
 import { NULLABLE_METRICS } from './analysisTypes';
-export { NULLABLE_METRICS, type NullableMetric } from './analysisTypes';
 import {
   BOTTLENECK_RULES,
   CPU_BOUND_MIN_DURATION_MS,
@@ -44,14 +44,8 @@ import {
 
 // One import point for callers: the rules and the insight types live in their own modules.
 export * from './rules';
-export { insightText, type Insight, type InsightKind, type InsightPart } from './insights';
-export type {
-  Bottleneck,
-  BottleneckGroup,
-  CriticalPath,
-  NodeInfo,
-  RunAnalysis,
-} from './analysisTypes';
+export { insightText } from './insights';
+export * from './analysisTypes';
 
 /** The last TaskRun of each node (its final attempt), by node id. */
 export function finalTaskByNode(run: RunRecord): Map<string, TaskRun> {
@@ -532,7 +526,7 @@ function findBottlenecks(a: RunAnalysis): BottleneckGroup[] {
         ),
       );
     }
-    const rss = maxOf(n.attempts.map((x) => x.peakRssBytes));
+    const rss = maxOf(...n.attempts.map((x) => x.peakRssBytes));
     if (rss !== null) {
       const share = memRef !== null && memRef > 0 ? rss / memRef : null;
       const big = rss >= MEMORY_HEAVY_BYTES;
@@ -575,12 +569,6 @@ function findBottlenecks(a: RunAnalysis): BottleneckGroup[] {
   // Largest first within each rule, so the worst offender leads.
   for (const list of Object.values(groups)) list.sort((x, y) => y.value - x.value);
   return BOTTLENECK_RULES.map((r) => ({ ...r, nodes: groups[r.rule] }));
-}
-
-function maxOf(values: (number | null)[]): number | null {
-  let best: number | null = null;
-  for (const v of values) if (v !== null && (best === null || v > best)) best = v;
-  return best;
 }
 
 function nullMetrics(nodes: Map<string, NodeInfo>): RunAnalysis['nullMetrics'] {

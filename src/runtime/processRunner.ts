@@ -17,7 +17,8 @@ import type {
 } from '../measure/processTypes';
 import type { MetricsCollector } from '../measure/metricsCollector';
 import { emptyTreeStats, type TrackHandle, type TreeStats } from '../measure/treeStats';
-import { ioMetricsOf, maxOf, memoryDeltaOf, sampledMetrics } from '../measure/pidusageFallback';
+import { ioMetricsOf, memoryDeltaOf, sampledMetrics } from '../measure/pidusageFallback';
+import { maxOf } from '../model/numbers';
 import { descendantsOf } from '../measure/procfs';
 import {
   DEFAULT_GRACE_MS,

@@ -31,24 +31,18 @@ import {
 import { checkRunRecord } from './runRecordCheck';
 import { runnerState } from './runnerLiveness';
 import { openSamplesWriter, SampleReader, type SamplesWriter } from './samplesFile';
-import type { RunRecord, RunStatus, Sample, TaskStatus } from '../model/run';
+import type { RunRecord, Sample } from '../model/run';
 
 export type { SamplesWriter } from './samplesFile';
 
 /** A run's samples as a stream; after iterating, `skipped` counts the malformed lines. */
 export type SampleStream = AsyncIterable<Sample> & { readonly skipped: number };
 
-export interface RunSummary {
-  id: string;
-  status: RunStatus;
-  workflow: { name: string; file: string; hash: string };
-  startedAt: string;
-  endedAt: string | null;
-  wallMs: number | null;
-  /** Number of TaskRuns per status (every status present, 0 when none). */
-  taskCounts: Record<TaskStatus, number>;
-  runDir: string;
-}
+/** A run as listed: the index's columns (taskCounts has every status, 0 when none) and its folder. */
+export type RunSummary = Pick<
+  IndexEntry,
+  'id' | 'status' | 'workflow' | 'startedAt' | 'endedAt' | 'wallMs' | 'taskCounts'
+> & { runDir: string };
 
 /** Every run, newest first, and what was skipped while listing. */
 export interface RunList {
@@ -425,26 +419,19 @@ export class RunStore {
 
   /** Names of candidate run folders, or null when the store does not exist yet. */
   private runFolders(): string[] | null {
-    let entries: fs.Dirent[];
     try {
-      entries = fs.readdirSync(this.storeDir, { withFileTypes: true });
+      return runFolderNames(fs.readdirSync(this.storeDir, { withFileTypes: true }));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
+      return noStoreYet(err);
     }
-    // Files (the index, its temporaries) and hidden folders (deletions) are not runs.
-    return entries.filter((d) => d.isDirectory() && SAFE_ID.test(d.name)).map((d) => d.name);
   }
 
   private async runFoldersAsync(): Promise<string[] | null> {
-    let entries: fs.Dirent[];
     try {
-      entries = await fs.promises.readdir(this.storeDir, { withFileTypes: true });
+      return runFolderNames(await fs.promises.readdir(this.storeDir, { withFileTypes: true }));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
+      return noStoreYet(err);
     }
-    return entries.filter((d) => d.isDirectory() && SAFE_ID.test(d.name)).map((d) => d.name);
   }
 
   private writeRecord(record: RunRecord, indexIt: boolean): FileFingerprint | null {
@@ -456,43 +443,38 @@ export class RunStore {
     return fp;
   }
 
+  // Both readers take the fingerprint of the very file they read (fstat of the open file), so a
+  // concurrent rewrite cannot pair a new fingerprint with old data.
   private readRecordSync(id: string): ReadResult {
-    const file = path.join(this.storeDir, id, RUN_FILE);
-    let text: string;
-    let fp: FileFingerprint | null;
+    let read: { text: string; fp: FileFingerprint | null };
     try {
-      const fd = fs.openSync(file, 'r');
+      const fd = fs.openSync(path.join(this.storeDir, id, RUN_FILE), 'r');
       try {
-        // Fingerprint of the very file read, so a concurrent rewrite cannot pair new fp, old data.
-        fp = fingerprintOf(fs.fstatSync(fd));
-        text = fs.readFileSync(fd, 'utf8');
+        const fp = fingerprintOf(fs.fstatSync(fd));
+        read = { fp, text: fs.readFileSync(fd, 'utf8') };
       } finally {
         fs.closeSync(fd);
       }
     } catch (err) {
-      return { error: `${RUN_FILE} cannot be read: ${(err as Error).message}` };
+      return unreadable(err);
     }
-    const parsed = parseRecord(text, id);
-    return 'error' in parsed ? parsed : { record: parsed.record, fp };
+    return recordOf(read, id);
   }
 
   private async readRecordAsync(id: string): Promise<ReadResult> {
-    const file = path.join(this.storeDir, id, RUN_FILE);
-    let text: string;
-    let fp: FileFingerprint | null;
+    let read: { text: string; fp: FileFingerprint | null };
     try {
-      const fh = await fs.promises.open(file, 'r');
+      const fh = await fs.promises.open(path.join(this.storeDir, id, RUN_FILE), 'r');
       try {
-        fp = fingerprintOf(await fh.stat());
-        text = await fh.readFile('utf8');
+        const fp = fingerprintOf(await fh.stat());
+        read = { fp, text: await fh.readFile('utf8') };
       } finally {
         await fh.close();
       }
     } catch (err) {
-      return { error: `${RUN_FILE} cannot be read: ${(err as Error).message}` };
+      return unreadable(err);
     }
-    const parsed = parseRecord(text, id);
-    return 'error' in parsed ? parsed : { record: parsed.record, fp };
+    return recordOf(read, id);
   }
 
   /**
@@ -644,4 +626,24 @@ function isFile(file: string): boolean {
 
 function mtimeOf(file: string): number {
   return fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+}
+
+/** Folder names that can be runs: files (the index, its temporaries) and hidden folders are not. */
+function runFolderNames(entries: fs.Dirent[]): string[] {
+  return entries.filter((d) => d.isDirectory() && SAFE_ID.test(d.name)).map((d) => d.name);
+}
+
+/** A store folder that does not exist yet holds no runs; any other error is real. */
+function noStoreYet(err: unknown): null {
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+  throw err;
+}
+
+function unreadable(err: unknown): ReadResult {
+  return { error: `${RUN_FILE} cannot be read: ${(err as Error).message}` };
+}
+
+function recordOf(read: { text: string; fp: FileFingerprint | null }, id: string): ReadResult {
+  const parsed = parseRecord(read.text, id);
+  return 'error' in parsed ? parsed : { record: parsed.record, fp: read.fp };
 }
