@@ -26,12 +26,7 @@ export function webviewHtml(o: WebviewHtmlOptions): string {
   const style = o.styleUri
     ? `\n<link rel="stylesheet" href="${escapeHtml(o.styleUri)}" nonce="${escapeHtml(o.nonce)}">`
     : '';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+  return `${documentStart(escapeHtml(csp))}
 <title>${escapeHtml(o.title)}</title>${style}
 </head>
 <body data-panel="${o.kind}">
@@ -79,12 +74,7 @@ function standaloneHtml(
     .toString('base64')
     .replace(/[^A-Za-z0-9]/g, '');
   const csp = `default-src 'none'; img-src data:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; font-src data:;`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+  return `${documentStart(csp)}
 <meta name="color-scheme" content="light dark">
 <title>${escapeHtml(title)}</title>
 <style nonce="${nonce}">
@@ -101,6 +91,19 @@ ${inlineScript(assets.js)}
 </body>
 </html>
 `;
+}
+
+/**
+ * Both pages' opening, up to the viewport: `csp` goes into its attribute as given (the panel's
+ * is escaped, the standalone page's holds only its own nonce).
+ */
+function documentStart(csp: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">`;
 }
 
 export function escapeHtml(s: string): string {

@@ -174,38 +174,3 @@ export function groupRoot(render: CustomSeriesRenderItem): CustomSeriesRenderIte
 export function count(n: number): string {
   return formatCount(n);
 }
-
-/**
- * The y axis of a chart with one row per node: ids as categories (clicks report them), labels
- * truncated to the grid's left margin, and faint alternating bands to follow a row across.
- */
-export function nodeCategoryAxis(
-  theme: ChartTheme,
-  ids: readonly string[],
-  labels: readonly string[],
-  fontSize: number,
-  labelWidth: number,
-): Record<string, unknown> {
-  const ax = axisStyle(theme);
-  return {
-    type: 'category' as const,
-    data: [...ids],
-    inverse: true,
-    triggerEvent: true,
-    axisTick: { show: false },
-    axisLine: { lineStyle: { color: theme.lines } },
-    axisLabel: {
-      ...ax.axisLabel,
-      color: theme.foreground,
-      fontSize,
-      interval: 0,
-      width: labelWidth,
-      overflow: 'truncate' as const,
-      formatter: (_v: string, i: number) => labels[i] ?? '',
-    },
-    splitArea: {
-      show: true,
-      areaStyle: { color: ['transparent', withAlpha(theme.foreground, 0.03)] },
-    },
-  };
-}

@@ -17,21 +17,15 @@ import {
   type NodeComparison,
 } from '../../model/comparison';
 import { formatRatio, NA } from '../../model/format';
-import {
-  axisStyle,
-  baseOption,
-  count,
-  labelWidth,
-  textWidth,
-  type ChartSize,
-  type ChartSpec,
-  FIXED_GRID,
-  groupRoot,
-  nodeCategoryAxis,
-} from './chartSpec';
+import { nodeCategoryAxis, nodeLabelColumn, scaleAxis } from './axes';
+import type { ChartSize, ChartSpec } from './chartSpec';
+import { baseOption, count, textWidth, FIXED_GRID } from './chartSpec';
 import { textOn, withAlpha, type ChartTheme } from './theme';
 import { niceScale } from './units';
-import { nodeLabel, richText, tooltipLines } from './text';
+import { richText, tooltipLines } from './text';
+import { nodeAtRows } from './rowHits';
+import { rowSeries } from './rowSeries';
+import { itemTooltip } from './tooltips';
 
 export const METRIC_LABELS: Readonly<Record<CompareMetric, string>> = Object.fromEntries(
   COMPARE_METRICS.map((m) => [m, compareMetricDef(m).label]),
@@ -99,8 +93,8 @@ export function compareDeltaChart(
   const rows = ranked.slice(0, opts.maxRows ?? COMPARE_MAX_ROWS);
   const deltas = rows.map((n) => deltaOf(n, m));
   const fs = theme.fontSize;
-  const labels = rows.map((n) => nodeLabel(n.nodeId));
-  const left = labelWidth(labels, fs, 200);
+  const ids = rows.map((n) => n.nodeId);
+  const { labels, width: left } = nodeLabelColumn(ids, theme);
   const baselineRuns = s.comparison.baselineIds.length;
   // Percent change; whiskers at ±2σ of the baseline, relative to it.
   const pct = deltas.map((d) => (d && d.ratio !== null ? d.ratio * 100 : null));
@@ -116,7 +110,6 @@ export function compareDeltaChart(
   // Room for the labels beside the longest bar, on a round symmetric scale.
   const scale = niceScale(-extent * 1.15, extent * 1.15, 4);
   extent = Math.max(-scale.min, scale.max);
-  const ax = axisStyle(theme);
 
   const render: CustomSeriesRenderItem = (params, api): CustomSeriesRenderItemReturn => {
     const i = params.dataIndex;
@@ -202,52 +195,25 @@ export function compareDeltaChart(
     return { type: 'group', children };
   };
 
-  const base = baseOption(theme);
   const option = {
-    ...base,
+    ...baseOption(theme),
     grid: { ...FIXED_GRID, left, right: 16, top: 28, bottom: 8 },
-    tooltip: {
-      ...(base.tooltip as object),
-      trigger: 'item' as const,
-      formatter: (p: unknown): string => {
-        const i = (p as { dataIndex?: number }).dataIndex ?? -1;
-        const n = rows[i];
-        const d = deltas[i];
-        return n && d ? deltaTooltip(n, d, baselineRuns) : n ? richText(`${n.nodeId}: n/a`) : '';
-      },
-    },
+    tooltip: itemTooltip(theme, (hit) => {
+      const i = hit.dataIndex ?? -1;
+      const n = rows[i];
+      const d = deltas[i];
+      return n && d ? deltaTooltip(n, d, baselineRuns) : n ? richText(`${n.nodeId}: n/a`) : '';
+    }),
     xAxis: {
       type: 'value' as const,
       position: 'top' as const,
       min: -extent,
       max: extent,
       interval: scale.interval,
-      ...ax,
-      axisLabel: {
-        ...ax.axisLabel,
-        formatter: (v: number) => `${v > 0 ? '+' : ''}${v}%`,
-        hideOverlap: true,
-        alignMinLabel: 'left' as const,
-        alignMaxLabel: 'right' as const,
-      },
-      splitLine: { show: true, ...ax.splitLine },
+      ...scaleAxis(theme, { formatter: (v: number) => `${v > 0 ? '+' : ''}${v}%` }),
     },
-    yAxis: nodeCategoryAxis(
-      theme,
-      rows.map((n) => n.nodeId),
-      labels,
-      fs,
-      left - 10,
-    ),
-    series: [
-      {
-        type: 'custom' as const,
-        renderItem: groupRoot(render),
-        encode: { x: 1, y: 0 },
-        data: rows.map((_, i) => [i, 0]),
-        clip: false,
-      },
-    ],
+    yAxis: nodeCategoryAxis(theme, ids, labels, left - 10),
+    series: [rowSeries(render, rows.length)],
   };
   const notes: string[] = [];
   if (ranked.length > rows.length)
@@ -270,9 +236,6 @@ export function compareDeltaChart(
       { label: 'within noise', color: verdictColor(theme, 'same'), shape: 'bar' },
     ],
     empty: rows.length === 0,
-    nodeAt: (hit) => {
-      if (hit.componentType === 'yAxis' && typeof hit.value === 'string') return hit.value;
-      return hit.componentType === 'series' ? (rows[hit.dataIndex ?? -1]?.nodeId ?? null) : null;
-    },
+    nodeAt: nodeAtRows(ids),
   };
 }

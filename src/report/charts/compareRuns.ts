@@ -7,22 +7,22 @@ import type { CustomSeriesRenderItem, CustomSeriesRenderItemReturn } from 'echar
   'resolution-mode': 'import',
 };
 import type { CompareSnapshot } from '../../protocol/compare';
+import { nodeCategoryAxis, nodeLabelColumn, scaleAxis } from './axes';
 import {
-  axisStyle,
   baseOption,
   count,
-  labelWidth,
   type ChartSize,
   type ChartSpec,
   type LegendEntry,
   FIXED_GRID,
-  groupRoot,
-  nodeCategoryAxis,
 } from './chartSpec';
 import { mix, withAlpha, type ChartTheme } from './theme';
-import { nodeLabel, tooltipLines } from './text';
+import { tooltipLines } from './text';
 import { trendNodes, runLabel } from './compareTrend';
 import { axisMs, exactMs } from './units';
+import { nodeAtRows } from './rowHits';
+import { rowSeries } from './rowSeries';
+import { itemTooltip } from './tooltips';
 
 export interface CompareRunsOptions extends ChartSize {
   maxNodes?: number;
@@ -41,9 +41,7 @@ export function compareRunsChart(
   const runCount = Math.min(s.runs.length, opts.maxRuns ?? SIDE_BY_SIDE_MAX_RUNS);
   const first = s.runs.length - runCount;
   const runs = s.runs.slice(first);
-  const fs = theme.fontSize;
-  const labels = nodes.map((n) => nodeLabel(n));
-  const left = labelWidth(labels, fs, 200);
+  const { labels, width: left } = nodeLabelColumn(nodes, theme);
   const rowPx = Math.max(20, Math.min(36, 6 + runCount * 6));
   const color = (k: number): string =>
     k === runCount - 1
@@ -55,7 +53,6 @@ export function compareRunsChart(
   let max = 1;
   for (const id of nodes)
     for (const v of (s.durationTrend[id] ?? []).slice(first)) max = Math.max(max, v ?? 0);
-  const ax = axisStyle(theme);
 
   const render: CustomSeriesRenderItem = (params, api): CustomSeriesRenderItemReturn => {
     const i = params.dataIndex;
@@ -96,53 +93,30 @@ export function compareRunsChart(
     return { type: 'group', children };
   };
 
-  const base = baseOption(theme);
   const option = {
-    ...base,
+    ...baseOption(theme),
     grid: { ...FIXED_GRID, left, right: 16, top: 26, bottom: 8 },
-    tooltip: {
-      ...(base.tooltip as object),
-      trigger: 'item' as const,
-      formatter: (p: unknown): string => {
-        const id = nodes[(p as { dataIndex?: number }).dataIndex ?? -1];
-        if (id === undefined) return '';
-        const values = (s.durationTrend[id] ?? []).slice(first);
-        return tooltipLines(
-          `${id} · duration`,
-          runs.map((r, k): [string, string] => [
-            `${runLabel(r.startedAt, first + k)}${k === runCount - 1 ? ' (candidate)' : ''}`,
-            values[k] === null || values[k] === undefined
-              ? 'did not run'
-              : exactMs(values[k] as number),
-          ]),
-        );
-      },
-    },
+    tooltip: itemTooltip(theme, (hit) => {
+      const id = nodes[hit.dataIndex ?? -1];
+      if (id === undefined) return '';
+      const values = (s.durationTrend[id] ?? []).slice(first);
+      return tooltipLines(
+        `${id} · duration`,
+        runs.map((r, k): [string, string] => [
+          `${runLabel(r.startedAt, first + k)}${k === runCount - 1 ? ' (candidate)' : ''}`,
+          values[k] === null || values[k] === undefined ? 'did not run' : exactMs(values[k]),
+        ]),
+      );
+    }),
     xAxis: {
       type: 'value' as const,
       position: 'top' as const,
       min: 0,
       max,
-      ...ax,
-      axisLabel: {
-        ...ax.axisLabel,
-        formatter: axisMs,
-        hideOverlap: true,
-        alignMinLabel: 'left' as const,
-        alignMaxLabel: 'right' as const,
-      },
-      splitLine: { show: true, ...ax.splitLine },
+      ...scaleAxis(theme, { formatter: axisMs }),
     },
-    yAxis: nodeCategoryAxis(theme, nodes, labels, fs, left - 10),
-    series: [
-      {
-        type: 'custom' as const,
-        renderItem: groupRoot(render),
-        encode: { x: 1, y: 0 },
-        data: nodes.map((_, i) => [i, 0]),
-        clip: false,
-      },
-    ],
+    yAxis: nodeCategoryAxis(theme, nodes, labels, left - 10),
+    series: [rowSeries(render, nodes.length)],
   };
   const legend: LegendEntry[] = runs.map((r, k) => ({
     label: `${runLabel(r.startedAt, first + k)}${k === runCount - 1 ? ' (candidate)' : ''}`,
@@ -162,9 +136,6 @@ export function compareRunsChart(
     notes,
     legend,
     empty: nodes.length === 0,
-    nodeAt: (hit) => {
-      if (hit.componentType === 'yAxis' && typeof hit.value === 'string') return hit.value;
-      return hit.componentType === 'series' ? (nodes[hit.dataIndex ?? -1] ?? null) : null;
-    },
+    nodeAt: nodeAtRows(nodes),
   };
 }

@@ -4,17 +4,13 @@
  */
 import type { CompareSnapshot } from '../../protocol/compare';
 import { NA } from '../../model/format';
-import {
-  axisStyle,
-  baseOption,
-  count,
-  type ChartSize,
-  type ChartSpec,
-  FIXED_GRID,
-} from './chartSpec';
+import { runsAxis, valueAxis } from './axes';
+import { baseOption, count, type ChartSize, type ChartSpec, FIXED_GRID } from './chartSpec';
+import { scrollLegend } from './legend';
 import { palette, withAlpha, type ChartTheme } from './theme';
 import { compareText, richText } from './text';
 import { axisMs, exactMs } from './units';
+import { axisTooltip } from './tooltips';
 
 export interface CompareTrendOptions extends ChartSize {
   maxNodes?: number;
@@ -50,69 +46,29 @@ export function compareTrendChart(
 ): ChartSpec {
   const nodes = trendNodes(s, opts.maxNodes ?? TREND_MAX_NODES);
   const colors = palette(theme);
-  const ax = axisStyle(theme);
-  const base = baseOption(theme);
   const labels = s.runs.map((r, i) => runLabel(r.startedAt, i));
   const bad = (status: string): boolean => status !== 'completed';
   const names = [WALL_SERIES, ...nodes.map((n) => richText(n))];
   const option = {
-    ...base,
-    legend: {
-      type: 'scroll' as const,
-      top: 0,
-      left: 'center',
-      data: names,
-      textStyle: { color: theme.foreground, fontSize: theme.fontSize },
-      pageTextStyle: { color: theme.muted },
-      pageIconColor: theme.foreground,
-      pageIconInactiveColor: theme.muted,
-    },
-    tooltip: {
-      ...(base.tooltip as object),
-      trigger: 'axis' as const,
-      axisPointer: { type: 'line' as const, lineStyle: { color: theme.lines } },
-      formatter: (params: unknown): string => {
-        const list = (Array.isArray(params) ? params : [params]) as {
-          dataIndex?: number;
-          seriesName?: string;
-          value?: unknown;
-          marker?: string;
-        }[];
-        const i = list[0]?.dataIndex ?? -1;
-        const run = s.runs[i];
-        if (!run) return '';
-        const lines = [
-          richText(`run ${run.id}`),
-          `${run.startedAt} · ${run.status}${i === s.runs.length - 1 ? ' · candidate' : ''}`,
-        ];
-        for (const p of list) {
-          const v = typeof p.value === 'number' ? p.value : null;
-          lines.push(`${p.marker ?? ''}${p.seriesName ?? ''}: ${v === null ? NA : exactMs(v)}`);
-        }
-        return lines.join('\n');
-      },
-    },
+    ...baseOption(theme),
+    legend: scrollLegend(theme, names),
+    tooltip: axisTooltip(theme, (list) => {
+      const i = list[0]?.dataIndex ?? -1;
+      const run = s.runs[i];
+      if (!run) return '';
+      const lines = [
+        richText(`run ${run.id}`),
+        `${run.startedAt} · ${run.status}${i === s.runs.length - 1 ? ' · candidate' : ''}`,
+      ];
+      for (const p of list) {
+        const v = typeof p.value === 'number' ? p.value : null;
+        lines.push(`${p.marker ?? ''}${p.seriesName ?? ''}: ${v === null ? NA : exactMs(v)}`);
+      }
+      return lines.join('\n');
+    }),
     grid: { ...FIXED_GRID, left: 70, right: 24, top: 40, bottom: 40 },
-    xAxis: {
-      type: 'category' as const,
-      data: labels,
-      boundaryGap: false,
-      ...ax,
-      axisLabel: {
-        ...ax.axisLabel,
-        hideOverlap: true,
-        alignMinLabel: 'left' as const,
-        alignMaxLabel: 'right' as const,
-      },
-      splitLine: { show: false },
-    },
-    yAxis: {
-      type: 'value' as const,
-      min: 0,
-      ...ax,
-      axisLabel: { ...ax.axisLabel, formatter: axisMs },
-      splitLine: { show: true, ...ax.splitLine },
-    },
+    xAxis: runsAxis(theme, labels, true),
+    yAxis: { type: 'value' as const, min: 0, ...valueAxis(theme, axisMs) },
     series: [
       {
         type: 'line' as const,

@@ -5,18 +5,13 @@
  */
 import type { CustomTrendPoint } from '../../protocol/dashboard';
 import { formatNumber, formatRatio } from '../../model/format';
-import {
-  axisStyle,
-  baseOption,
-  count,
-  type ChartSize,
-  type ChartSpec,
-  FIXED_GRID,
-} from './chartSpec';
+import { axisTitle, runsAxis, valueAxis } from './axes';
+import { baseOption, count, type ChartSize, type ChartSpec, FIXED_GRID } from './chartSpec';
 import type { DashboardModel } from './dashboardModel';
 import { withAlpha, type ChartTheme } from './theme';
 import { middleEllipsis, richText, tooltipLines } from './text';
 import { axisCount } from './units';
+import { itemTooltip } from './tooltips';
 
 export interface CustomMetricRow {
   nodeId: string;
@@ -128,8 +123,6 @@ export function customTrendChart(
   const cellW = opts.width / cols;
   const rowsN = Math.ceil(cells.length / cols);
   const current = runs.findIndex((r) => r.runId === model.run.id);
-  const ax = axisStyle(theme);
-  const base = baseOption(theme);
   const grids = cells.map((_, i) => ({
     ...FIXED_GRID,
     left: (i % cols) * cellW + 52,
@@ -138,51 +131,43 @@ export function customTrendChart(
     height: CELL_H - 52,
   }));
   const option = {
-    ...base,
-    tooltip: {
-      ...(base.tooltip as object),
-      trigger: 'item' as const,
-      formatter: (p: unknown): string => {
-        const hit = p as { seriesIndex?: number; dataIndex?: number };
-        const c = cells[hit.seriesIndex ?? -1];
-        const r = runs[hit.dataIndex ?? -1];
-        if (!c || !r) return '';
-        const v = c.values[hit.dataIndex ?? -1] ?? null;
-        return tooltipLines(`${c.nodeId} · ${c.metric}`, [
-          ['run', `${r.runId}${r.runId === model.run.id ? ' (this run)' : ''}`],
-          ['started', r.startedAt],
-          ['value', formatNumber(v)],
-        ]);
-      },
-    },
+    ...baseOption(theme),
+    tooltip: itemTooltip(theme, (hit) => {
+      const c = cells[hit.seriesIndex ?? -1];
+      const r = runs[hit.dataIndex ?? -1];
+      if (!c || !r) return '';
+      const v = c.values[hit.dataIndex ?? -1] ?? null;
+      return tooltipLines(`${c.nodeId} · ${c.metric}`, [
+        ['run', `${r.runId}${r.runId === model.run.id ? ' (this run)' : ''}`],
+        ['started', r.startedAt],
+        ['value', formatNumber(v)],
+      ]);
+    }),
     grid: grids,
     xAxis: cells.map((_, i) => ({
-      type: 'category' as const,
+      ...runsAxis(
+        theme,
+        runs.map((_, k) => String(k + 1)),
+        false,
+      ),
       gridIndex: i,
-      data: runs.map((_, k) => String(k + 1)),
-      boundaryGap: false,
-      ...ax,
-      axisLabel: { ...ax.axisLabel, show: false },
-      axisTick: { show: false },
-      splitLine: { show: false },
     })),
     yAxis: cells.map((c, i) => ({
       type: 'value' as const,
       gridIndex: i,
       scale: true,
       splitNumber: 2,
-      name: richText(
-        middleEllipsis(
-          `${c.nodeId} · ${c.metric}`,
-          Math.floor((cellW - 40) / (theme.fontSize * 0.6)),
+      ...axisTitle(
+        theme,
+        richText(
+          middleEllipsis(
+            `${c.nodeId} · ${c.metric}`,
+            Math.floor((cellW - 40) / (theme.fontSize * 0.6)),
+          ),
         ),
+        10,
       ),
-      nameLocation: 'end' as const,
-      nameGap: 10,
-      nameTextStyle: { color: theme.foreground, align: 'left' as const, fontSize: theme.fontSize },
-      ...ax,
-      axisLabel: { ...ax.axisLabel, formatter: axisCount },
-      splitLine: { show: true, ...ax.splitLine },
+      ...valueAxis(theme, axisCount),
     })),
     series: cells.map((c, i) => ({
       type: 'line' as const,

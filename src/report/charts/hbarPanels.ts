@@ -11,14 +11,18 @@ import {
   baseOption,
   textWidth,
   type ChartOption,
+  type ChartSpec,
   FIXED_GRID,
-  groupRoot,
 } from './chartSpec';
+import { nodeLabelColumn, rowBands, scaleAxis } from './axes';
 import type { NodeRow } from './dashboardModel';
-import { textOn, withAlpha, type ChartTheme } from './theme';
+import { nodeAtRows } from './rowHits';
+import { rowSeries } from './rowSeries';
+import { textOn, type ChartTheme } from './theme';
 import { nodeLabel, richText } from './text';
 import { niceScale } from './units';
 import { nodeTooltip } from './tooltipText';
+import { itemTooltip } from './tooltips';
 
 export interface HBarPanel {
   title: string;
@@ -49,6 +53,19 @@ export function hbarHeight(rows: number, rowPx: number): number {
   return HBAR_TOP + HBAR_BOTTOM + Math.max(1, rows) * rowPx;
 }
 
+/** Width of the label column: fits the longest node label, up to 200 px. */
+export function hbarLabelWidth(rows: readonly NodeRow[], theme: ChartTheme): number {
+  return nodeLabelColumn(
+    rows.map((r) => r.nodeId),
+    theme,
+  ).width;
+}
+
+/** `nodeAt` of the panels: the y axis names a node, and bar i in every panel is row i. */
+export function hbarNodeAt(rows: readonly NodeRow[]): ChartSpec['nodeAt'] {
+  return nodeAtRows(rows.map((r) => r.nodeId));
+}
+
 export function hbarOption(
   rows: readonly NodeRow[],
   panels: readonly HBarPanel[],
@@ -65,7 +82,6 @@ export function hbarOption(
   );
   const panelW = usable / panels.length;
   const labels = rows.map((r) => nodeLabel(r.nodeId, 0));
-  const base = baseOption(theme);
 
   const grids = panels.map((_, i) => ({
     ...FIXED_GRID,
@@ -105,17 +121,11 @@ export function hbarOption(
       nameLocation: 'middle' as const,
       nameGap: 26,
       nameTextStyle: { color: theme.foreground, fontSize: fs, fontWeight: 'bold' as const },
-      ...ax,
-      axisLabel: {
-        ...ax.axisLabel,
-        show: !blank,
-        hideOverlap: true,
-        // Edge ticks inside their panel, so neighbouring panels' ticks never touch.
-        alignMinLabel: 'left' as const,
-        alignMaxLabel: 'right' as const,
+      // Edge ticks inside their panel, so neighbouring panels' ticks never touch.
+      ...scaleAxis(theme, {
+        showLabels: !blank,
         formatter: (v: number) => p.axis(mirrored ? Math.abs(v) : v),
-      },
-      splitLine: { show: true, ...ax.splitLine },
+      }),
     };
   });
 
@@ -137,10 +147,7 @@ export function hbarOption(
       interval: 0,
       formatter: (_v: string, j: number) => labels[j] ?? '',
     },
-    splitArea: {
-      show: true,
-      areaStyle: { color: ['transparent', withAlpha(theme.foreground, 0.03)] },
-    },
+    splitArea: rowBands(theme, 0.03),
   }));
 
   const series = panels.map((p, i) => {
@@ -237,28 +244,19 @@ export function hbarOption(
       return { type: 'group', children: bar(v, c, v < 0 ? -1 : 1) };
     };
     return {
-      type: 'custom' as const,
       name: p.title,
       xAxisIndex: i,
       yAxisIndex: i,
-      renderItem: groupRoot(render),
-      encode: { x: 1, y: 0 },
-      data: rows.map((_, r) => [r, 0]),
-      clip: false,
+      ...rowSeries(render, rows.length),
     };
   });
 
   return {
-    ...base,
-    tooltip: {
-      ...(base.tooltip as object),
-      trigger: 'item',
-      formatter: (params: unknown): string => {
-        const hit = params as { dataIndex?: number };
-        const row = rows[hit.dataIndex ?? -1];
-        return row ? nodeTooltip(row, row.final) : '';
-      },
-    },
+    ...baseOption(theme),
+    tooltip: itemTooltip(theme, (hit) => {
+      const row = rows[hit.dataIndex ?? -1];
+      return row ? nodeTooltip(row, row.final) : '';
+    }),
     grid: grids,
     xAxis: xAxes,
     yAxis: yAxes,

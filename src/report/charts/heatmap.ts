@@ -9,11 +9,11 @@ import type { CustomSeriesRenderItem, CustomSeriesRenderItemReturn } from 'echar
 };
 import { formatPercent } from '../../model/format';
 import { metricDef, type MetricKind } from '../../model/metrics';
+import { nodeLabelColumn, nodeRowsAxis } from './axes';
 import {
   axisStyle,
   baseOption,
   count,
-  labelWidth,
   textWidth,
   type ChartSize,
   type ChartSpec,
@@ -23,7 +23,9 @@ import {
 import type { DashboardModel, NodeMetric, NodeRow } from './dashboardModel';
 import { hasStarted, sortRows, TABLE_METRICS } from './dashboardModel';
 import { mix, textOn, withAlpha, type ChartTheme } from './theme';
-import { nodeLabel, tooltipLines } from './text';
+import { tooltipLines } from './text';
+import { rowNodeAt } from './rowHits';
+import { itemTooltip } from './tooltips';
 import { nodeTitle } from './tooltipText';
 import { axisBytes, axisCount, axisMs, exactMs } from './units';
 
@@ -103,8 +105,8 @@ export function heatmapChart(
   // Ranges over every node, so a colour means the same whatever subset is drawn.
   const ranges = columnRanges(all);
   const fs = theme.fontSize;
-  const labels = rows.map((r) => nodeLabel(r.nodeId));
-  const left = labelWidth(labels, fs, 200);
+  const ids = rows.map((r) => r.nodeId);
+  const { labels, width: left } = nodeLabelColumn(ids, theme);
   const colW = Math.max(24, (opts.width - left - 12) / HEATMAP_COLUMNS.length);
   const data: [number, number][] = [];
   rows.forEach((_, r) => HEATMAP_COLUMNS.forEach((_, c) => data.push([c, r])));
@@ -177,31 +179,26 @@ export function heatmapChart(
     return { type: 'group', children };
   };
 
-  const base = baseOption(theme);
   const option = {
-    ...base,
+    ...baseOption(theme),
     grid: { ...FIXED_GRID, left, right: 12, top: TOP, bottom: 6 },
-    tooltip: {
-      ...(base.tooltip as object),
-      trigger: 'item' as const,
-      formatter: (p: unknown): string => {
-        const d = data[(p as { dataIndex?: number }).dataIndex ?? -1];
-        if (!d) return '';
-        const row = rows[d[1]] as NodeRow;
-        const col = HEATMAP_COLUMNS[d[0]] as Column;
-        const v = row.metrics[col.metric];
-        const range = ranges[d[0]] as [number, number];
-        return tooltipLines(nodeTitle(row), [
-          [col.label, v === null ? 'n/a (not measured)' : col.exact(v)],
-          ...(v === null
-            ? []
-            : ([
-                ['place on this column’s scale', `${Math.round(normalise(v, range) * 100)}%`],
-                ['column range', `${col.exact(range[0])} to ${col.exact(range[1])}`],
-              ] as [string, string][])),
-        ]);
-      },
-    },
+    tooltip: itemTooltip(theme, (hit) => {
+      const d = data[hit.dataIndex ?? -1];
+      if (!d) return '';
+      const row = rows[d[1]] as NodeRow;
+      const col = HEATMAP_COLUMNS[d[0]] as Column;
+      const v = row.metrics[col.metric];
+      const range = ranges[d[0]] as [number, number];
+      return tooltipLines(nodeTitle(row), [
+        [col.label, v === null ? 'n/a (not measured)' : col.exact(v)],
+        ...(v === null
+          ? []
+          : ([
+              ['place on this column’s scale', `${Math.round(normalise(v, range) * 100)}%`],
+              ['column range', `${col.exact(range[0])} to ${col.exact(range[1])}`],
+            ] as [string, string][])),
+      ]);
+    }),
     xAxis: {
       type: 'category' as const,
       position: 'top' as const,
@@ -219,21 +216,8 @@ export function heatmapChart(
       splitLine: { show: false },
     },
     yAxis: {
-      type: 'category' as const,
-      data: rows.map((r) => r.nodeId),
-      inverse: true,
-      triggerEvent: true,
-      axisTick: { show: false },
+      ...nodeRowsAxis(theme, ids, labels, left - 10, theme.foreground),
       axisLine: { show: false },
-      axisLabel: {
-        ...ax.axisLabel,
-        color: theme.foreground,
-        fontSize: fs,
-        interval: 0,
-        width: left - 10,
-        overflow: 'truncate' as const,
-        formatter: (_v: string, i: number) => labels[i] ?? '',
-      },
     },
     series: [
       {
@@ -267,11 +251,10 @@ export function heatmapChart(
       { label: 'n/a', color: withAlpha(theme.muted, 0.7), shape: 'outline' },
     ],
     empty: all.length === 0,
-    nodeAt: (hit) => {
-      if (hit.componentType === 'yAxis' && typeof hit.value === 'string') return hit.value;
-      if (hit.componentType !== 'series') return null;
-      const d = data[hit.dataIndex ?? -1];
-      return d ? (rows[d[1]]?.nodeId ?? null) : null;
-    },
+    nodeAt: (hit) =>
+      rowNodeAt(hit, (h) => {
+        const d = data[h.dataIndex ?? -1];
+        return d ? (rows[d[1]]?.nodeId ?? null) : null;
+      }),
   };
 }

@@ -5,11 +5,10 @@
  */
 import { formatBytes, formatCount } from '../../model/format';
 import { ioBytes, ioOps } from '../rules';
-import { count, labelWidth, type ChartSize, type ChartSpec } from './chartSpec';
-import { hasStarted, type DashboardModel, type NodeRow } from './dashboardModel';
-import { hbarHeight, hbarOption } from './hbarPanels';
+import { count, type ChartSize, type ChartSpec } from './chartSpec';
+import { hasStarted, type DashboardModel, type NodeMetric, type NodeRow } from './dashboardModel';
+import { hbarHeight, hbarLabelWidth, hbarNodeAt, hbarOption, type HBarPanel } from './hbarPanels';
 import type { ChartTheme } from './theme';
-import { nodeLabel } from './text';
 import { axisBytes, axisCount } from './units';
 
 export interface IoOptions extends ChartSize {
@@ -18,6 +17,32 @@ export interface IoOptions extends ChartSize {
 
 export const IO_MAX_ROWS = 20;
 const ROW_PX = 22;
+
+/** The two mirrored panels: what each reads and writes, and how its values print. */
+const IO_PANELS: readonly {
+  title: string;
+  read: NodeMetric;
+  write: NodeMetric;
+  format: (v: number) => string;
+  axis: (v: number) => string;
+  scale?: 'bytes';
+}[] = [
+  {
+    title: 'Bytes: ◀ read · written ▶',
+    read: 'ioReadBytes',
+    write: 'ioWriteBytes',
+    format: (v) => formatBytes(v),
+    axis: axisBytes,
+    scale: 'bytes',
+  },
+  {
+    title: 'System calls: ◀ read · write ▶',
+    read: 'ioReadOps',
+    write: 'ioWriteOps',
+    format: (v) => formatCount(v),
+    axis: axisCount,
+  },
+];
 
 export function ioChart(model: DashboardModel, theme: ChartTheme, opts: IoOptions): ChartSpec {
   const measured = model.rows.filter(
@@ -36,39 +61,22 @@ export function ioChart(model: DashboardModel, theme: ChartTheme, opts: IoOption
     .sort((a, b) => b.k[0] - a.k[0] || b.k[1] - a.k[1] || a.i - b.i)
     .map((x) => x.r);
   const rows = ranked.slice(0, opts.maxRows ?? IO_MAX_ROWS);
-  const left = labelWidth(
-    rows.map((r) => nodeLabel(r.nodeId)),
-    theme.fontSize,
-    200,
-  );
-  const option = hbarOption(
-    rows,
-    [
-      {
-        title: 'Bytes: ◀ read · written ▶',
-        values: rows.map((r): [number | null, number | null] => [
-          r.metrics.ioReadBytes,
-          r.metrics.ioWriteBytes,
-        ]),
-        format: (v) => formatBytes(v),
-        axis: axisBytes,
-        color: [theme.blue, theme.orange],
-        scale: 'bytes',
-      },
-      {
-        title: 'System calls: ◀ read · write ▶',
-        values: rows.map((r): [number | null, number | null] => [
-          r.metrics.ioReadOps,
-          r.metrics.ioWriteOps,
-        ]),
-        format: (v) => formatCount(v),
-        axis: axisCount,
-        color: [theme.blue, theme.orange],
-      },
-    ],
-    theme,
-    { width: opts.width, labelWidth: left, rowPx: ROW_PX },
-  );
+  const panels = IO_PANELS.map((p): HBarPanel => ({
+    title: p.title,
+    values: rows.map((r): [number | null, number | null] => [
+      r.metrics[p.read],
+      r.metrics[p.write],
+    ]),
+    format: p.format,
+    axis: p.axis,
+    color: [theme.blue, theme.orange],
+    ...(p.scale === undefined ? {} : { scale: p.scale }),
+  }));
+  const option = hbarOption(rows, panels, theme, {
+    width: opts.width,
+    labelWidth: hbarLabelWidth(rows, theme),
+    rowPx: ROW_PX,
+  });
   const notes: string[] = [];
   if (measured.length === 0)
     notes.push('No node measured any I/O (logic and HTTP nodes have none to measure).');
@@ -90,10 +98,6 @@ export function ioChart(model: DashboardModel, theme: ChartTheme, opts: IoOption
       { label: 'written', color: theme.orange, shape: 'bar' },
     ],
     empty: measured.length === 0,
-    nodeAt: (hit) => {
-      if (hit.componentType === 'yAxis' && typeof hit.value === 'string') return hit.value;
-      if (hit.componentType !== 'series') return null;
-      return rows[hit.dataIndex ?? -1]?.nodeId ?? null;
-    },
+    nodeAt: hbarNodeAt(rows),
   };
 }

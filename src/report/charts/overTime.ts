@@ -6,20 +6,16 @@
 import type { Sample } from '../../model/run';
 import { taskEndMs } from '../analysis';
 import { formatBytes, formatPercent, NA } from '../../model/format';
-import {
-  axisStyle,
-  baseOption,
-  count,
-  type ChartSize,
-  type ChartSpec,
-  FIXED_GRID,
-} from './chartSpec';
+import { axisTitle, scaleAxis, valueAxis } from './axes';
+import { baseOption, count, type ChartSize, type ChartSpec, FIXED_GRID } from './chartSpec';
+import { timeSlider } from './dataZoom';
 import type { DashboardModel } from './dashboardModel';
 import { heldSums, minMaxBuckets, type HeldTrack, type Point } from './downsample';
 import { palette, withAlpha, type ChartTheme } from './theme';
 import { compareText, richText } from './text';
 import { axisBytes, axisMs, axisPercent, exactMs, niceScale } from './units';
-import { sliderStyle } from './timeline';
+import { scrollLegend } from './legend';
+import { axisTooltip } from './tooltips';
 
 export interface OverTimeOptions extends ChartSize {
   maxNodes?: number;
@@ -44,7 +40,7 @@ export function groupSamples(samples: readonly Sample[]): Map<string, Map<number
   for (const s of samples) {
     if (!Number.isFinite(s.t)) continue;
     let attempts = byNode.get(s.nodeId);
-    if (!attempts) byNode.set(s.nodeId, (attempts = new Map()));
+    if (!attempts) byNode.set(s.nodeId, (attempts = new Map<number, Sample[]>()));
     const list = attempts.get(s.attempt);
     if (!list) attempts.set(s.attempt, [s]);
     else {
@@ -135,7 +131,9 @@ export function overTimeChart(
   const groups = groupSamples(model.samples);
   const weights = nodeWeights(groups);
   const shown = busiestNodes(weights, opts.maxNodes ?? OVER_TIME_MAX_NODES);
-  const series = new Map(shown.map((id) => [id, seriesOf(id, groups.get(id) ?? new Map())]));
+  const series = new Map(
+    shown.map((id) => [id, seriesOf(id, groups.get(id) ?? new Map<number, Sample[]>())]),
+  );
   // About one bucket per 3 px: each keeps its min and max, so peaks survive.
   const buckets = Math.max(50, Math.min(600, Math.floor(opts.width / 3)));
   const span = Math.max(1, model.spanMs);
@@ -149,7 +147,7 @@ export function overTimeChart(
     const e = taskEndMs(t);
     if (e === null) continue;
     let m = ends.get(t.nodeId);
-    if (!m) ends.set(t.nodeId, (m = new Map()));
+    if (!m) ends.set(t.nodeId, (m = new Map<number, number>()));
     m.set(t.attempt, e);
   }
   const tracks: HeldTrack[] = [];
@@ -166,8 +164,6 @@ export function overTimeChart(
   const totalCpu = minMaxBuckets(cpuSum, buckets, 0, span);
   const totalRss = minMaxBuckets(rssSum, buckets, 0, span);
 
-  const ax = axisStyle(theme);
-  const base = baseOption(theme);
   const gridH = 150;
   const top = 34;
   const gap = 34;
@@ -228,16 +224,12 @@ export function overTimeChart(
   const fmtCpu = (v: number | null): string => (v === null ? NA : formatPercent(v));
   const fmtRss = (v: number | null): string => (v === null ? NA : formatBytes(v));
   const option = {
-    ...base,
+    ...baseOption(theme),
     legend: {
-      type: 'scroll' as const,
-      top: 0,
-      left: 'center',
-      data: lineNames.map((n) => (n === TOTAL_SERIES ? n : richText(n))),
-      textStyle: { color: theme.foreground, fontSize: theme.fontSize },
-      pageTextStyle: { color: theme.muted },
-      pageIconColor: theme.foreground,
-      pageIconInactiveColor: theme.muted,
+      ...scrollLegend(
+        theme,
+        lineNames.map((n) => (n === TOTAL_SERIES ? n : richText(n))),
+      ),
       itemWidth: 16,
       itemHeight: 8,
     },
@@ -245,32 +237,19 @@ export function overTimeChart(
       link: [{ xAxisIndex: 'all' as const }],
       label: { backgroundColor: theme.tooltipBackground },
     },
-    tooltip: {
-      ...(base.tooltip as object),
-      trigger: 'axis' as const,
-      axisPointer: { type: 'line' as const, lineStyle: { color: theme.lines } },
-      formatter: (params: unknown): string => {
-        const list = (Array.isArray(params) ? params : [params]) as {
-          axisValue?: number;
-          seriesName?: string;
-          axisIndex?: number;
-          value?: unknown;
-          marker?: string;
-          seriesIndex?: number;
-        }[];
-        if (list.length === 0) return '';
-        const t = Number(list[0]?.axisValue ?? 0);
-        const lines = [`at ${exactMs(t)}`];
-        for (const p of list) {
-          const v = Array.isArray(p.value) ? (p.value[1] as number | null) : null;
-          const isCpu = (p.seriesIndex ?? 0) < lineNames.length;
-          lines.push(
-            `${p.marker ?? ''}${p.seriesName ?? ''} ${isCpu ? 'CPU' : 'memory'}: ${isCpu ? fmtCpu(v) : fmtRss(v)}`,
-          );
-        }
-        return lines.join('\n');
-      },
-    },
+    tooltip: axisTooltip(theme, (list) => {
+      if (list.length === 0) return '';
+      const t = Number(list[0]?.axisValue ?? 0);
+      const lines = [`at ${exactMs(t)}`];
+      for (const p of list) {
+        const v = Array.isArray(p.value) ? (p.value[1] as number | null) : null;
+        const isCpu = (p.seriesIndex ?? 0) < lineNames.length;
+        lines.push(
+          `${p.marker ?? ''}${p.seriesName ?? ''} ${isCpu ? 'CPU' : 'memory'}: ${isCpu ? fmtCpu(v) : fmtRss(v)}`,
+        );
+      }
+      return lines.join('\n');
+    }),
     grid: [
       { ...FIXED_GRID, left: 64, right: 16, top, height: gridH },
       { ...FIXED_GRID, left: 64, right: 16, top: top + gridH + gap, height: gridH },
@@ -280,16 +259,7 @@ export function overTimeChart(
       gridIndex: i,
       min: 0,
       max: span,
-      ...ax,
-      axisLabel: {
-        ...ax.axisLabel,
-        show: i === 1,
-        formatter: (v: number) => axisMs(v),
-        hideOverlap: true,
-        alignMinLabel: 'left' as const,
-        alignMaxLabel: 'right' as const,
-      },
-      splitLine: { show: true, ...ax.splitLine },
+      ...scaleAxis(theme, { showLabels: i === 1, formatter: (v: number) => axisMs(v) }),
     })),
     yAxis: [0, 1].map((i) => ({
       type: 'value' as const,
@@ -297,13 +267,8 @@ export function overTimeChart(
       min: 0,
       max: (i === 0 ? cpuScale : rssScale).max,
       interval: (i === 0 ? cpuScale : rssScale).interval,
-      name: i === 0 ? 'CPU (% of one core)' : 'Resident memory',
-      nameLocation: 'end' as const,
-      nameGap: 8,
-      nameTextStyle: { color: theme.foreground, align: 'left' as const, fontSize: theme.fontSize },
-      ...ax,
-      axisLabel: { ...ax.axisLabel, formatter: i === 0 ? axisPercent : axisBytes },
-      splitLine: { show: true, ...ax.splitLine },
+      ...axisTitle(theme, i === 0 ? 'CPU (% of one core)' : 'Resident memory', 8),
+      ...valueAxis(theme, i === 0 ? axisPercent : axisBytes),
     })),
     dataZoom: [
       {
@@ -313,17 +278,7 @@ export function overTimeChart(
         start: zoom[0],
         end: zoom[1],
       },
-      {
-        type: 'slider' as const,
-        xAxisIndex: [0, 1],
-        filterMode: 'none' as const,
-        start: zoom[0],
-        end: zoom[1],
-        height: 16,
-        bottom: 8,
-        labelFormatter: (v: number) => axisMs(v),
-        ...sliderStyle(theme),
-      },
+      timeSlider(theme, [0, 1], 'none', zoom),
     ],
     series: seriesDefs,
   };

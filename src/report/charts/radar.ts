@@ -7,7 +7,9 @@ import { formatBytes, formatMs, formatNumber, formatPercent, NA } from '../../mo
 import { baseOption, count, type ChartSize, type ChartSpec } from './chartSpec';
 import { hasStarted, type DashboardModel, type NodeRow } from './dashboardModel';
 import { palette, withAlpha, isHighContrast, type ChartTheme } from './theme';
+import { scrollLegend } from './legend';
 import { compareText, richText, tooltipLines } from './text';
+import { itemTooltip } from './tooltips';
 
 export type RadarGrouping = 'type' | 'tag';
 
@@ -109,20 +111,15 @@ export function radarChart(
   const hc = isHighContrast(theme);
   const shownAxes = axes.length >= 3 ? axes : RADAR_AXES.slice(0, 3);
   const height = Math.round(Math.min(420, Math.max(300, opts.width * 0.62)));
-  const base = baseOption(theme);
   const anyNa = groups.some((g) => g.normalised.some((v) => v === null));
   const option = {
-    ...base,
+    ...baseOption(theme),
     color: colors,
     legend: {
-      type: 'scroll' as const,
-      top: 0,
-      left: 'center',
-      textStyle: { color: theme.foreground, fontSize: theme.fontSize },
-      pageTextStyle: { color: theme.muted },
-      pageIconColor: theme.foreground,
-      pageIconInactiveColor: theme.muted,
-      data: groups.map((g) => richText(g.name)),
+      ...scrollLegend(
+        theme,
+        groups.map((g) => richText(g.name)),
+      ),
       itemWidth: 14,
       itemHeight: 10,
     },
@@ -139,27 +136,23 @@ export function radarChart(
         areaStyle: { color: ['transparent', withAlpha(theme.foreground, hc ? 0.08 : 0.03)] },
       },
     },
-    tooltip: {
-      ...(base.tooltip as object),
-      trigger: 'item' as const,
-      formatter: (p: unknown): string => {
-        const g = groups[(p as { dataIndex?: number }).dataIndex ?? -1];
-        if (!g) return '';
-        return tooltipLines(`${opts.groupBy === 'type' ? 'type' : 'tag'}: ${g.name}`, [
-          ['nodes', String(g.nodes)],
-          ...axes.map((a, i): [string, string] => {
-            const m = g.means[i] ?? null;
-            const share = g.normalised[i];
-            return [
-              `mean ${a.name}`,
-              m === null
-                ? NA
-                : `${a.format(m)}${share !== null && share !== undefined ? ` (${Math.round(share * 100)}% of the largest)` : ''}`,
-            ];
-          }),
-        ]);
-      },
-    },
+    tooltip: itemTooltip(theme, (hit) => {
+      const g = groups[hit.dataIndex ?? -1];
+      if (!g) return '';
+      return tooltipLines(`${opts.groupBy === 'type' ? 'type' : 'tag'}: ${g.name}`, [
+        ['nodes', String(g.nodes)],
+        ...axes.map((a, i): [string, string] => {
+          const m = g.means[i] ?? null;
+          const share = g.normalised[i];
+          return [
+            `mean ${a.name}`,
+            m === null
+              ? NA
+              : `${a.format(m)}${share !== null && share !== undefined ? ` (${Math.round(share * 100)}% of the largest)` : ''}`,
+          ];
+        }),
+      ]);
+    }),
     series: [
       {
         type: 'radar' as const,

@@ -4,7 +4,7 @@
  * rows in that order; the table under the chart holds every node.
  */
 import { formatBytes, formatMs, formatPercent } from '../../model/format';
-import { count, labelWidth, type ChartSize, type ChartSpec } from './chartSpec';
+import { count, type ChartSize, type ChartSpec } from './chartSpec';
 import {
   hasStarted,
   NODE_METRICS,
@@ -14,9 +14,8 @@ import {
   type SortKey,
 } from './dashboardModel';
 import { metricDef } from '../../model/metrics';
-import { hbarHeight, hbarOption } from './hbarPanels';
+import { hbarHeight, hbarLabelWidth, hbarNodeAt, hbarOption } from './hbarPanels';
 import type { ChartTheme } from './theme';
-import { nodeLabel } from './text';
 import { axisBytes, axisMs, axisPercent } from './units';
 
 export interface ResourceOptions extends ChartSize {
@@ -51,11 +50,6 @@ export function resourceChart(
   const sorted = sortRows(started, opts.sortBy, opts.descending);
   const max = opts.maxRows ?? RESOURCE_MAX_ROWS;
   const rows = sorted.slice(0, max);
-  const left = labelWidth(
-    rows.map((r) => nodeLabel(r.nodeId)),
-    theme.fontSize,
-    200,
-  );
   const option = hbarOption(
     rows,
     [
@@ -91,7 +85,7 @@ export function resourceChart(
       },
     ],
     theme,
-    { width: opts.width, labelWidth: left, rowPx: ROW_PX },
+    { width: opts.width, labelWidth: hbarLabelWidth(rows, theme), rowPx: ROW_PX },
   );
   const notes: string[] = [];
   if (started.length === 0) notes.push('No node has run yet.');
@@ -110,10 +104,6 @@ export function resourceChart(
     notes,
     legend: [],
     empty: started.length === 0,
-    nodeAt: (hit) => {
-      if (hit.componentType === 'yAxis' && typeof hit.value === 'string') return hit.value;
-      if (hit.componentType !== 'series') return null;
-      return rows[hit.dataIndex ?? -1]?.nodeId ?? null;
-    },
+    nodeAt: hbarNodeAt(rows),
   };
 }

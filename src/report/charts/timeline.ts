@@ -24,7 +24,11 @@ import {
   FIXED_GRID,
   groupRoot,
 } from './chartSpec';
+import { nodeRowsAxis, rowBands, scaleAxis } from './axes';
+import { sliderStyle, timeSlider } from './dataZoom';
 import type { DashboardModel, NodeRow } from './dashboardModel';
+import { rowNodeAt } from './rowHits';
+import { itemTooltip } from './tooltips';
 import { isHighContrast, statusColor, textOn, withAlpha, type ChartTheme } from './theme';
 import { nodeLabel, richText, tooltipLines } from './text';
 import { nodeTooltip, nodeTitle } from './tooltipText';
@@ -168,6 +172,7 @@ export function timelineChart(
   const visibleRows = Math.max(1, Math.min(rows.length, maxRows));
   const fs = theme.fontSize;
   const hc = isHighContrast(theme);
+  const ids = rows.map((r) => r.nodeId);
   const labels = rows.map((r) => nodeLabel(r.nodeId, r.depth));
   const left = labelWidth(labels, fs);
   const span = Math.max(1, model.spanMs);
@@ -334,72 +339,47 @@ export function timelineChart(
   const top = 8;
   const bottom = 58;
   const height = top + bottom + visibleRows * TIMELINE_ROW_PX;
-  const ax = axisStyle(theme);
   const zoom = opts.zoom ?? [0, 100];
+  // Critical-path rows in purple; rows that never ran muted.
+  const rowColor = (_v?: string | number, i?: number): string => {
+    const r = rows[i ?? -1];
+    if (!r) return theme.foreground;
+    if (r.onCriticalPath) return theme.purple;
+    return r.status === 'pending' || r.status === 'skipped' ? theme.muted : theme.foreground;
+  };
+  // An item's node, for the tooltip and clicks: only the bars series has items per node.
+  const itemAt = (hit: ChartHit): TimelineItem | null =>
+    hit.seriesIndex !== SERIES_BARS || hit.dataIndex === undefined
+      ? null
+      : (items[hit.dataIndex] ?? null);
 
-  const base = baseOption(theme);
   const option = {
-    ...base,
+    ...baseOption(theme),
     grid: { ...FIXED_GRID, left, right: scrolling ? 34 : 16, top, bottom },
-    tooltip: {
-      ...(base.tooltip as object),
-      trigger: 'item' as const,
-      formatter: (p: unknown): string => {
-        const hit = p as ChartHit;
-        if (hit.seriesIndex !== SERIES_BARS || hit.dataIndex === undefined) return '';
-        const it = items[hit.dataIndex];
-        if (!it) return '';
-        const row = rows[it.row] as NodeRow;
-        if (it.kind === 'wait' && it.task) {
-          return tooltipLines(nodeTitle(row), [
-            ['queued for a slot', exactMs(it.end - it.start)],
-            ['ready at', exactMs(it.start)],
-            ['started at', exactMs(it.end)],
-            ['attempt', `${it.task.attempt}`],
-          ]);
-        }
-        return nodeTooltip(row, it.task, model.nowMs);
-      },
-    },
+    tooltip: itemTooltip(theme, (hit) => {
+      const it = itemAt(hit);
+      if (!it) return '';
+      const row = rows[it.row] as NodeRow;
+      if (it.kind === 'wait' && it.task) {
+        return tooltipLines(nodeTitle(row), [
+          ['queued for a slot', exactMs(it.end - it.start)],
+          ['ready at', exactMs(it.start)],
+          ['started at', exactMs(it.end)],
+          ['attempt', `${it.task.attempt}`],
+        ]);
+      }
+      return nodeTooltip(row, it.task, model.nowMs);
+    }),
     xAxis: {
       type: 'value' as const,
       min: 0,
       max: span,
-      ...ax,
-      axisLabel: {
-        ...ax.axisLabel,
-        formatter: (v: number) => axisMs(v),
-        hideOverlap: true,
-        alignMinLabel: 'left' as const,
-        alignMaxLabel: 'right' as const,
-      },
-      splitLine: { show: true, ...ax.splitLine },
+      ...scaleAxis(theme, { formatter: (v: number) => axisMs(v) }),
     },
     yAxis: {
-      type: 'category' as const,
-      data: rows.map((r) => r.nodeId),
-      inverse: true,
-      triggerEvent: true,
-      axisTick: { show: false },
-      axisLine: ax.axisLine,
-      axisLabel: {
-        ...ax.axisLabel,
-        fontSize: fs,
-        interval: 0,
-        width: left - 10,
-        overflow: 'truncate' as const,
-        formatter: (_v: string, i: number) => labels[i] ?? '',
-        color: (_v?: string | number, i?: number): string => {
-          const r = rows[i ?? -1];
-          if (!r) return theme.foreground;
-          if (r.onCriticalPath) return theme.purple;
-          return r.status === 'pending' || r.status === 'skipped' ? theme.muted : theme.foreground;
-        },
-      },
-      splitArea: {
-        show: true,
-        areaStyle: { color: ['transparent', withAlpha(theme.foreground, hc ? 0.1 : 0.035)] },
-      },
+      ...nodeRowsAxis(theme, ids, labels, left - 10, rowColor),
+      axisLine: axisStyle(theme).axisLine,
+      splitArea: rowBands(theme, hc ? 0.1 : 0.035),
     },
     dataZoom: [
       {
@@ -412,18 +392,7 @@ export function timelineChart(
         moveOnMouseWheel: false,
         moveOnMouseMove: true,
       },
-      {
-        type: 'slider' as const,
-        xAxisIndex: 0,
-        filterMode: 'weakFilter' as const,
-        start: zoom[0],
-        end: zoom[1],
-        height: 16,
-        bottom: 8,
-        showDetail: true,
-        labelFormatter: (v: number) => axisMs(v),
-        ...sliderStyle(theme),
-      },
+      timeSlider(theme, 0, 'weakFilter', zoom, true),
       ...(scrolling
         ? [
             {
@@ -502,17 +471,11 @@ export function timelineChart(
     notes,
     legend: timelineLegend(theme, model),
     empty: rows.length === 0,
-    nodeAt: (hit) => {
-      if (hit.componentType === 'yAxis' && typeof hit.value === 'string') return hit.value;
-      if (
-        hit.componentType !== 'series' ||
-        hit.seriesIndex !== SERIES_BARS ||
-        hit.dataIndex === undefined
-      )
-        return null;
-      const it = items[hit.dataIndex];
-      return it ? (rows[it.row]?.nodeId ?? null) : null;
-    },
+    nodeAt: (hit) =>
+      rowNodeAt(hit, (h) => {
+        const it = itemAt(h);
+        return it ? (rows[it.row]?.nodeId ?? null) : null;
+      }),
   };
 }
 
@@ -540,24 +503,4 @@ function barLabel(
   for (const c of candidates)
     if (textWidth(c, fs) + 10 <= widthPx) return { inside: c, outside: null };
   return { inside: null, outside: candidates[0] ?? null };
-}
-
-export function sliderStyle(theme: ChartTheme): Record<string, unknown> {
-  return {
-    borderColor: withAlpha(theme.lines, 0.6),
-    backgroundColor: 'transparent',
-    fillerColor: withAlpha(theme.blue, 0.18),
-    handleStyle: { color: theme.background, borderColor: theme.lines },
-    moveHandleStyle: { color: withAlpha(theme.lines, 0.5) },
-    dataBackground: {
-      lineStyle: { color: withAlpha(theme.lines, 0.5) },
-      areaStyle: { color: withAlpha(theme.lines, 0.15) },
-    },
-    selectedDataBackground: {
-      lineStyle: { color: theme.blue },
-      areaStyle: { color: withAlpha(theme.blue, 0.2) },
-    },
-    textStyle: { color: theme.muted, fontSize: theme.fontSize - 2 },
-    emphasis: { handleStyle: { borderColor: theme.focus } },
-  };
 }
