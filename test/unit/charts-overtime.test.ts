@@ -16,6 +16,7 @@ import {
   formatChange,
 } from '../../src/report/charts/customMetrics';
 import type { CustomTrendPoint } from '../../src/protocol/dashboard';
+import type { Sample } from '../../src/model/run';
 import { hostileEtl, modelOf, RICH_TOKEN, tooltipOf } from '../helpers/chartFixtures';
 import { etlRun, makeRun, MiB, ran, samplesOf } from '../helpers/makeRun';
 import { syntheticRun } from '../helpers/syntheticRun';
@@ -77,7 +78,7 @@ test('over time: 2,000 nodes and 20,000 samples reduce to a few lines of bounded
   assert.equal(new Set(busiest).size, 8);
   // The weights agree with the full series of a node.
   const first = busiest[0] as string;
-  const full = seriesOf(first, groups.get(first) ?? new Map());
+  const full = seriesOf(first, groups.get(first) ?? new Map<number, Sample[]>());
   assert.equal(nodeWeights(groups).get(first)?.peakRss, full.peakRss);
 });
 
