@@ -18,6 +18,7 @@ import { storeSource, type RunSource } from '../query/runSource';
 import { customHistory } from '../query/customHistory';
 import { exportText, writeExport } from '../query/exportRun';
 import { runReportText } from '../query/report';
+import { whatifCommand } from './whatif';
 
 // A reader that goes away (`… | head`) must not crash the CLI or cancel a run: once stdout is
 // closed, further output is dropped.
@@ -36,6 +37,8 @@ const err = (s: string): void => {
 };
 
 async function main(argv: string[]): Promise<number> {
+  // Parsed by its own module, so the shared parser stays as it is.
+  if (argv[0] === 'whatif') return whatifCommand(argv.slice(1), out, err);
   let args: CliArgs;
   try {
     args = parseArgs(argv);

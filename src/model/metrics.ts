@@ -55,6 +55,11 @@ const PROCFS_IO = "sampled estimate: the tree's summed /proc/PID/io at the last 
 const NO_REAPER = null;
 const NO_PIDUSAGE = null;
 const TABLE = ['node', 'table', 'trace'] as const;
+// Computed when the run ends by replaying its recorded schedule (src/report/whatif).
+const SIMULATED_SLACK =
+  'how much later it could have ended without delaying the run, on the replayed schedule';
+const SIMULATED_SAVING =
+  'wall time the replayed schedule loses if this node takes no time (every attempt counted)';
 
 export const TASK_METRICS = [
   {
@@ -332,6 +337,42 @@ export const TASK_METRICS = [
       pidusage: NO_PIDUSAGE,
     },
     views: [],
+  },
+  {
+    key: 'slackMs',
+    label: 'Slack',
+    short: 'Slack',
+    phrase: 'slack',
+    unit: 'ms',
+    kind: 'time',
+    better: 'none',
+    signed: false,
+    format: formatMs,
+    layer: 'scheduler',
+    how: {
+      reaper: SIMULATED_SLACK,
+      procfs: SIMULATED_SLACK,
+      pidusage: SIMULATED_SLACK,
+    },
+    views: ['node', 'trace'],
+  },
+  {
+    key: 'potentialSavingMs',
+    label: 'Potential saving',
+    short: 'Saving',
+    phrase: 'potential saving',
+    unit: 'ms',
+    kind: 'time',
+    better: 'none',
+    signed: false,
+    format: formatMs,
+    layer: 'scheduler',
+    how: {
+      reaper: SIMULATED_SAVING,
+      procfs: SIMULATED_SAVING,
+      pidusage: SIMULATED_SAVING,
+    },
+    views: ['node', 'trace'],
   },
 ] as const satisfies readonly MetricDef[];
 

@@ -5,6 +5,7 @@
  */
 import { runWorkflow } from '../runtime/runWorkflow';
 import { renderReport } from '../report/markdown';
+import { finaliseRun } from '../report/whatif/finalise';
 import type { ParentMessage, RunnerEvent } from '../protocol/runner';
 
 /**
@@ -49,7 +50,7 @@ process.on('message', (raw: unknown) => {
     cancel(msg.reason);
   } else if (msg.type === 'start' && !started) {
     started = true;
-    runWorkflow(msg.request, controller.signal, send, renderReport)
+    runWorkflow(msg.request, controller.signal, send, renderReport, finaliseRun)
       .catch((err: unknown) =>
         send({
           type: 'fatal',

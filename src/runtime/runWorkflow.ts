@@ -30,12 +30,15 @@ const SAVE_AT_LEAST_EVERY_MS = 5000;
 
 /** Writes the finished run's report; given by the runner's entry point, which sits above report/. */
 export type ReportRenderer = (run: RunRecord, samples: Sample[]) => string;
+/** Adds what is derived from the whole run (slack, potential saving) before the last save. */
+export type RunFinaliser = (run: RunRecord) => void;
 
 export async function runWorkflow(
   request: RunRequest,
   signal: AbortSignal,
   emit: (e: RunnerEvent) => void,
   renderReport: ReportRenderer,
+  finalise: RunFinaliser | null = null,
 ): Promise<RunRecord | null> {
   const loaded = await loadWorkflowTree(request.file);
   if (!loaded.root) {
@@ -44,7 +47,7 @@ export async function runWorkflow(
   }
   const outbox = new Outbox(emit);
   try {
-    return await execute(request, signal, loaded.root, loaded.all, outbox, renderReport);
+    return await execute(request, signal, loaded.root, loaded.all, outbox, renderReport, finalise);
   } finally {
     // Whatever happens, nothing queued is lost or overtaken by what the caller sends next.
     outbox.flush();
@@ -82,6 +85,7 @@ async function execute(
   all: ReadonlyMap<string, WorkflowDef>,
   outbox: Outbox,
   renderReport: ReportRenderer,
+  finalise: RunFinaliser | null,
 ): Promise<RunRecord> {
   const emit = (e: RunnerEvent): void => outbox.post(e);
   const def = { ...root };
@@ -218,6 +222,12 @@ async function execute(
   run.wallMs = Math.round((monoMs() - originMono) * 1000) / 1000;
   run.endedAt = new Date(originEpochMs + run.wallMs).toISOString();
   run.collector = collector.info();
+  run.tasks = [...tasks.values()];
+  try {
+    finalise?.(run);
+  } catch (err) {
+    process.stderr.write(`warning: could not derive slack and savings: ${(err as Error).message}\n`);
+  }
   save();
 
   try {

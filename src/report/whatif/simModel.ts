@@ -1,0 +1,152 @@
+/**
+ * A stored run as the simulator's input: per scope (the run, each nested workflow) its nodes in
+ * the order the runtime handed them out, what each cost and how it ended. Everything is read
+ * from run.json, so a what-if replays the run as recorded, not the workflow file as it is now.
+ */
+import type { RunRecord, TaskRun } from '../../model/run';
+
+export type SimOutcome = 'completed' | 'failed' | 'cancelled';
+
+export interface SimNode {
+  id: string;
+  needs: string[];
+  isMerge: boolean;
+  continueOnError: boolean;
+  /** null: never started in the recorded run (skipped, or cancelled before it started). */
+  outcome: SimOutcome | null;
+  /** First attempt's start to the last attempt's end: every retry counts. */
+  spanMs: number;
+  /** Dispatch to start (spawning a process costs a few ms), as recorded for this node. */
+  latencyMs: number;
+  /** Nodes a switch routed away from, as recorded. */
+  excludes: string[];
+  peakRssBytes: number | null;
+  /** For a `workflow` node: its nested workflow. */
+  child: SimScope | null;
+}
+
+export interface SimScope {
+  slots: number;
+  /** From the scope's start to its first nodes being ready (runner start-up). */
+  headMs: number;
+  /** From the last node's end to the scope's end (the runner finishing the run). */
+  tailMs: number;
+  /** In the order the runtime hands ready nodes out. */
+  nodes: SimNode[];
+}
+
+export function simModelOf(run: RunRecord): SimScope {
+  const byScope = new Map<string | null, TaskRun[][]>();
+  const byNode = new Map<string, TaskRun[]>();
+  // First appearance is the runtime's hand-out order: it starts the first ready node in file
+  // order, so among nodes ready together the one recorded first comes first in the file too.
+  for (const t of run.tasks) {
+    const list = byNode.get(t.nodeId);
+    if (list) list.push(t);
+    else {
+      const fresh = [t];
+      byNode.set(t.nodeId, fresh);
+      const scope = byScope.get(t.parentId) ?? [];
+      scope.push(fresh);
+      byScope.set(t.parentId, scope);
+    }
+  }
+  const lastEnd = maxEnd(run.tasks);
+  const end = run.wallMs ?? lastEnd ?? 0;
+  const slots = run.runtime === 'local' ? 1 : Math.max(1, run.maxParallel);
+  return scopeOf(null, 0, end, slots, byScope, run.tasks);
+}
+
+function scopeOf(
+  parentId: string | null,
+  startMs: number,
+  endMs: number,
+  slots: number,
+  byScope: ReadonlyMap<string | null, TaskRun[][]>,
+  all: readonly TaskRun[],
+): SimScope {
+  const groups = (byScope.get(parentId) ?? []).map((g) =>
+    [...g].sort((a, b) => a.attempt - b.attempt),
+  );
+  const tasks = groups.flat();
+  const ran = tasks.filter((t) => t.startMs !== null);
+  const readies = groups
+    .map((g) => g[0]?.readyAtMs)
+    .filter((v): v is number => typeof v === 'number');
+  const head = readies.length > 0 ? Math.max(0, Math.min(...readies) - startMs) : 0;
+  const last = maxEnd(ran);
+  const ends = ran.map((t) => t.endMs).filter((v): v is number => v !== null);
+  const statusOf = new Map(groups.map((g) => [g[0]?.nodeId, g[g.length - 1]?.status]));
+  const nodes = groups.map((g): SimNode => {
+    const first = g[0] as TaskRun;
+    const final = g[g.length - 1] as TaskRun;
+    const started = g.filter((t) => t.startMs !== null);
+    const s0 = started[0]?.startMs ?? null;
+    const e1 = maxEnd(started);
+    const outcome = outcomeOf(final, s0 !== null);
+    const peaks = g.map((t) => t.peakRssBytes).filter((v): v is number => v !== null);
+    const freedBefore = s0 === null ? [] : ends.filter((e) => e <= s0);
+    // From the event that let it start (an end in this scope, or the scope's first readiness)
+    // to its start: the runtime's bookkeeping and the spawn, which every what-if pays again.
+    const latency = s0 === null ? 0 : Math.max(0, s0 - Math.max(startMs + head, ...freedBefore));
+    const spanMs = s0 !== null && e1 !== null ? Math.max(0, e1 - s0) : 0;
+    return {
+      id: first.nodeId,
+      needs: first.needs,
+      isMerge: first.type === 'merge',
+      // Not recorded as such: a failed node whose dependents still ran had continueOnError.
+      continueOnError:
+        final.status === 'failed' &&
+        groups.some(
+          (d) => d[0]?.needs.includes(first.nodeId) && statusOf.get(d[0].nodeId) !== 'skipped',
+        ),
+      outcome,
+      spanMs,
+      latencyMs: latency,
+      excludes: excludedBy(first.nodeId, all),
+      peakRssBytes: peaks.length > 0 ? Math.max(...peaks) : null,
+      child:
+        first.type === 'workflow' && s0 !== null
+          ? scopeOf(first.nodeId, s0, e1 ?? s0, nestedSlots(first.nodeId, all), byScope, all)
+          : null,
+    };
+  });
+  return { slots, headMs: head, tailMs: last === null ? 0 : Math.max(0, endMs - last), nodes };
+}
+
+function outcomeOf(final: TaskRun, started: boolean): SimOutcome | null {
+  if (!started) return null;
+  if (final.status === 'completed') return 'completed';
+  return final.status === 'cancelled' ? 'cancelled' : 'failed';
+}
+
+/** The nodes a switch excluded: they carry the switch's own skip reason. */
+function excludedBy(id: string, all: readonly TaskRun[]): string[] {
+  const prefix = `switch \`${id}\` took`;
+  return all
+    .filter((t) => t.status === 'skipped' && t.reason?.startsWith(prefix) === true)
+    .map((t) => t.nodeId);
+}
+
+/**
+ * run.json does not record a nested workflow's maxParallel; the most of its nodes that ran at
+ * once is the best lower bound of it the record offers.
+ */
+function nestedSlots(parentId: string, all: readonly TaskRun[]): number {
+  const edges: [number, number][] = [];
+  for (const t of all) {
+    if (t.parentId !== parentId || t.startMs === null || t.endMs === null) continue;
+    edges.push([t.startMs, 1], [t.endMs, -1]);
+  }
+  edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0;
+  let most = 1;
+  for (const [, d] of edges) most = Math.max(most, (now += d));
+  return most;
+}
+
+function maxEnd(tasks: readonly TaskRun[]): number | null {
+  let best: number | null = null;
+  for (const t of tasks) if (t.endMs !== null && (best === null || t.endMs > best)) best = t.endMs;
+  return best;
+}
