@@ -89,6 +89,8 @@ export interface RunRecord {
   runner: { pid: number; host: string; startedAtTicks: number | null };
   profile: boolean;
   reason: string | null;
+  /** CPU cores the runner could use: more slots than this cannot speed up CPU-bound nodes. */
+  cores?: number;
   tasks: TaskRun[];
 }
 

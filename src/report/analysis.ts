@@ -562,8 +562,10 @@ function findBottlenecks(a: RunAnalysis): BottleneckGroup[] {
       wait >= WAITING_MIN_MS &&
       wait >= WAITING_SHARE_OF_DURATION * dur
     ) {
-      const of = dur > 0 ? ` (${formatRatio(wait / dur)} of its ${formatMs(dur)} run)` : '';
-      groups.waiting.push(hit('waiting', n, wait, `queued ${formatMs(wait)} for a slot${of}`));
+      // In time, and against the wall: a share of a 1 ms node's own run says nothing.
+      groups.waiting.push(
+        hit('waiting', n, wait, `queued ${formatMs(wait)} for a slot${shareText(wait)}`),
+      );
     }
   }
   // Largest first within each rule, so the worst offender leads.

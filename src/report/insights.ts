@@ -22,9 +22,11 @@ import {
   OVERHEAD_SHARE_OF_WALL,
   QUEUE_INSIGHT_MIN_MS,
   hasRun,
+  worthSuggesting,
   ioBytes,
   ioOps,
 } from './rules';
+import { whatIf } from './whatif/whatIf';
 
 /**
  * A piece of an insight sentence: our own wording (a plain string: words, numbers, units), a node
@@ -176,6 +178,8 @@ function criticalPath(a: Omit<RunAnalysis, 'insights'>, node: (id: string) => No
     const share = n.totalDurationMs / wall;
     if (share < CRITICAL_NODE_SHARE_OF_WALL) continue;
     const t = n.final;
+    // Where the replayed run says it is not worth it, it is no advice at all.
+    if (t.potentialSavingMs !== null && !worthSuggesting(t.potentialSavingMs, wall)) continue;
     const s = new Sentence().node(id).text(' is on the critical path');
     if (t.cpuPercent !== null && t.cpuPercent >= CPU_BOUND_PERCENT) {
       s.text(
@@ -200,15 +204,21 @@ function criticalPath(a: Omit<RunAnalysis, 'insights'>, node: (id: string) => No
     }
     const tries = n.attempts.filter(hasRun).length;
     if (tries > 1) s.text(`; that includes ${tries - 1} failed ${plural(tries - 1, 'attempt')}`);
+    if (t.potentialSavingMs !== null) {
+      s.text(`; replaying the run with it taking no time saves ${formatMs(t.potentialSavingMs)}`);
+    }
     out.push(s.text('.').build('critical-node', 'warning'));
   }
   return out;
 }
 
-/** Too few slots (nodes queued) or more than the DAG can ever use. */
+/**
+ * Too few slots (nodes queued) or more than the DAG can ever use. More slots are suggested only
+ * when replaying the run with them saves enough, and never more than the machine's cores when
+ * the waiting nodes are CPU-bound (they would only share the same cores).
+ */
 function slots(run: RunRecord, a: Omit<RunAnalysis, 'insights'>): Insight[] {
   const width = a.dagWidth;
-  const cp = a.criticalPath;
   // Top level only: a nested workflow queues in slots of its own, which maxParallel does not set.
   const waiting = [...a.nodes.values()]
     .filter((n) => n.depth === 0 && (n.totalWaitMs ?? 0) >= 1)
@@ -217,6 +227,13 @@ function slots(run: RunRecord, a: Omit<RunAnalysis, 'insights'>): Insight[] {
   const setting =
     run.runtime === 'local' ? 'The local runtime (one node at a time)' : `maxParallel=${a.slots}`;
   if (waitMs >= QUEUE_INSIGHT_MIN_MS && width > a.slots) {
+    const cpuBound = waiting.some((n) => (n.final.cpuPercent ?? 0) >= CPU_BOUND_PERCENT);
+    const cores = cpuBound && run.cores !== undefined ? Math.max(1, run.cores) : null;
+    const target = Math.min(width, cores ?? width);
+    const wall = a.wallMs;
+    const forecast =
+      target > a.slots && wall !== null ? whatIf(run, { slots: target }).wallMs : null;
+    const saving = forecast === null || wall === null ? null : wall - forecast;
     const s = new Sentence().text(
       `${setting} made ${waiting.length} ${plural(waiting.length, 'node')} wait ${formatMs(waitMs)} in total for a slot (`,
     );
@@ -225,20 +242,23 @@ function slots(run: RunRecord, a: Omit<RunAnalysis, 'insights'>): Insight[] {
       3,
     );
     s.text(`); the DAG allows ${width} at once`);
-    const delayedPath = waiting.some((n) => n.onCriticalPath);
-    const room = cp.shareOfWall !== null && cp.shareOfWall < 0.9;
-    const suggestion =
-      run.runtime === 'local'
-        ? `the parallel runtime with maxParallel=${width}`
-        : `maxParallel=${width}`;
-    if (delayedPath || room) {
+    if (worthSuggesting(saving, wall)) {
+      const suggestion =
+        run.runtime === 'local'
+          ? `the parallel runtime with maxParallel=${target}`
+          : `maxParallel=${target}`;
       s.text(
-        `: ${suggestion} would let them start when ready and bring the run towards its critical path of ${formatMs(cp.totalMs)}.`,
+        `: replaying the run with ${suggestion} forecasts ${formatMs(forecast)} instead of ${formatMs(wall)}, a saving of ${formatMs(saving)}`,
       );
-      return [s.build('queueing', 'warning')];
+      if (cores !== null && target < width) {
+        s.text(`; no more than the machine's ${cores} cores, as CPU-bound nodes were among them`);
+      }
+      return [s.text('.').build('queueing', 'warning')];
     }
+    const most = saving === null || saving <= 0 ? 'nothing' : `only ${formatMs(saving)}`;
+    const capped = cores !== null && target <= a.slots ? ` (the machine has ${cores} cores)` : '';
     s.text(
-      `, but the waiting nodes are off the critical path, which already sets the wall time: more slots would not shorten this run.`,
+      `, but replaying the run with more slots saves ${most}${capped}: more slots are not worth it.`,
     );
     return [s.build('queueing', 'info')];
   }

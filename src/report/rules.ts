@@ -45,6 +45,17 @@ export const OFF_CPU_MIN_DURATION_MS = 500;
 export const CRITICAL_NODE_SHARE_OF_WALL = 0.1;
 /** Queueing is worth an insight when all nodes together waited at least this long. */
 export const QUEUE_INSIGHT_MIN_MS = 100;
+/**
+ * A suggestion is shown only when the simulator predicts it saves at least this share of the
+ * wall time and at least SUGGESTION_MIN_SAVING_MS: advice worth 38 ms of 3.7 s is noise.
+ */
+export const SUGGESTION_MIN_SHARE_OF_WALL = 0.05;
+export const SUGGESTION_MIN_SAVING_MS = 100;
+/** Whether a predicted saving clears both thresholds. */
+export function worthSuggesting(savingMs: number | null, wallMs: number | null): boolean {
+  if (savingMs === null || wallMs === null || wallMs <= 0) return false;
+  return savingMs >= SUGGESTION_MIN_SAVING_MS && savingMs >= SUGGESTION_MIN_SHARE_OF_WALL * wallMs;
+}
 /** Collector overhead is worth mentioning above this share of one core over the wall time. */
 export const OVERHEAD_SHARE_OF_WALL = 0.02;
 /** An HTTP phase dominates a request when it is this share of the request's total. */

@@ -121,6 +121,7 @@ async function execute(
     runner: { pid: process.pid, host: os.hostname(), startedAtTicks: ownStartTicks() },
     profile: request.profile,
     reason: null,
+    cores: os.availableParallelism(),
     tasks: [],
   };
   const runDir = store.createRun(run);
@@ -226,7 +227,9 @@ async function execute(
   try {
     finalise?.(run);
   } catch (err) {
-    process.stderr.write(`warning: could not derive slack and savings: ${(err as Error).message}\n`);
+    process.stderr.write(
+      `warning: could not derive slack and savings: ${(err as Error).message}\n`,
+    );
   }
   save();
 

@@ -21,7 +21,14 @@ async function record(dir: string, file: string, extra: string[] = []): Promise<
 }
 
 async function whatif(dir: string, run: RunRecord, extra: string[] = []): Promise<WhatIfResult> {
-  const r = await runCli(['whatif', run.id, '--store', path.join(dir, 'store'), '--json', ...extra]);
+  const r = await runCli([
+    'whatif',
+    run.id,
+    '--store',
+    path.join(dir, 'store'),
+    '--json',
+    ...extra,
+  ]);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout) as WhatIfResult;
 }
@@ -29,7 +36,7 @@ async function whatif(dir: string, run: RunRecord, extra: string[] = []): Promis
 /** A seeded DAG of short sleeps: each node needs up to two earlier ones. */
 function randomDag(n: number, seed: number, minMs: number, maxMs: number): string {
   let s = seed;
-  const rand = (): number => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rand = (): number => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const lines = ['name: random', 'nodes:'];
   for (let i = 0; i < n; i++) {
     const needs = new Set<string>();
@@ -65,7 +72,12 @@ test('whatif reproduces a recorded run of the example workflow within 5 %', asyn
 
 test('whatif reproduces a 50-node random DAG run with maxParallel 3 within 5 %', async () => {
   const dir = tempWorkspace({ 'w.workflow.yaml': randomDag(50, 7, 20, 80) });
-  const run = await record(dir, 'w.workflow.yaml', ['--runtime', 'parallel', '--max-parallel', '3']);
+  const run = await record(dir, 'w.workflow.yaml', [
+    '--runtime',
+    'parallel',
+    '--max-parallel',
+    '3',
+  ]);
   assert.equal(run.status, 'completed');
   const sim = await whatif(dir, run);
   within(sim.wallMs, run.wallMs ?? 0, 0.05, 'random DAG');
@@ -74,7 +86,12 @@ test('whatif reproduces a 50-node random DAG run with maxParallel 3 within 5 %',
 
 test('whatif --slots 3 on a one-slot run predicts a real rerun with 3 slots within 15 %', async () => {
   const dir = tempWorkspace({ 'w.workflow.yaml': randomDag(16, 11, 100, 300) });
-  const one = await record(dir, 'w.workflow.yaml', ['--runtime', 'parallel', '--max-parallel', '1']);
+  const one = await record(dir, 'w.workflow.yaml', [
+    '--runtime',
+    'parallel',
+    '--max-parallel',
+    '1',
+  ]);
   const sim = await whatif(dir, one, ['--slots', '3']);
   const three = await record(dir, 'w.workflow.yaml', [
     '--runtime',
