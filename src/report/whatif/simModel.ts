@@ -75,8 +75,12 @@ function scopeOf(
     .filter((v): v is number => typeof v === 'number');
   const head = readies.length > 0 ? Math.max(0, Math.min(...readies) - startMs) : 0;
   const last = maxEnd(ran);
-  const ends = ran.map((t) => t.endMs).filter((v): v is number => v !== null);
   const statusOf = new Map(groups.map((g) => [g[0]?.nodeId, g[g.length - 1]?.status]));
+  const nodeEnds = new Map<string, number>();
+  for (const g of groups) {
+    const e = maxEnd(g);
+    if (e !== null && g[0]) nodeEnds.set(g[0].nodeId, e);
+  }
   const nodes = groups.map((g): SimNode => {
     const first = g[0] as TaskRun;
     const final = g[g.length - 1] as TaskRun;
@@ -85,10 +89,22 @@ function scopeOf(
     const e1 = maxEnd(started);
     const outcome = outcomeOf(final, s0 !== null);
     const peaks = g.map((t) => t.peakRssBytes).filter((v): v is number => v !== null);
-    const freedBefore = s0 === null ? [] : ends.filter((e) => e <= s0);
-    // From the event that let it start (an end in this scope, or the scope's first readiness)
-    // to its start: the runtime's bookkeeping and the spawn, which every what-if pays again.
-    const latency = s0 === null ? 0 : Math.max(0, s0 - Math.max(startMs + head, ...freedBefore));
+    // From the event that let it start to its start: the runtime's bookkeeping and the spawn,
+    // which every what-if pays again. That event is the later of its last need ending and its
+    // slot being freed (the slot is recorded); taking any earlier end in the scope instead would
+    // credit the node with a wait it never had, and the replay would run ahead of the record.
+    const slot = started[0]?.slot ?? null;
+    const freedBefore =
+      s0 === null
+        ? []
+        : ran
+            .filter((t) => (slot === null || t.slot === slot) && t.endMs !== null && t.endMs <= s0)
+            .map((t) => t.endMs as number);
+    const needsEnd = first.needs
+      .map((id) => nodeEnds.get(id))
+      .filter((v): v is number => v !== undefined && (s0 === null || v <= s0));
+    const latency =
+      s0 === null ? 0 : Math.max(0, s0 - Math.max(startMs + head, ...freedBefore, ...needsEnd));
     const spanMs = s0 !== null && e1 !== null ? Math.max(0, e1 - s0) : 0;
     return {
       id: first.nodeId,
