@@ -5,7 +5,9 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { parseArgs, UsageError } from '../../src/cli/args';
 import { extractMetrics } from '../../src/runtime/nodeOutput';
+import { runSecrets } from '../../src/runtime/secretNames';
 import {
   looksSecret,
   redactText,
@@ -148,4 +150,31 @@ test('the streaming redactor still catches a secret split across chunks', () => 
   for (const part of ['pw is split-', 'pa', 'ss-77 ok\n']) text += r.push(Buffer.from(part));
   text += r.end();
   assert.equal(text, 'pw is *** ok\n');
+});
+
+test('`run --redact NAME` is repeatable and takes only names', () => {
+  const args = parseArgs(['run', 'w.yaml', '--redact', 'MY_NAME', '--redact=other.name']);
+  assert.deepEqual(args.redact, ['MY_NAME', 'other.name']);
+  assert.deepEqual(parseArgs(['run', 'w.yaml']).redact, []);
+  assert.throws(() => parseArgs(['run', 'w.yaml', '--redact', 'a b']), UsageError);
+  assert.throws(() => parseArgs(['run', 'w.yaml', '--redact']), UsageError);
+});
+
+test('a run collects secrets from each node: env, http URL and secret-named headers', () => {
+  const values = runSecrets(
+    { HOME: '/home/someone' },
+    [
+      { env: { DEPLOY_KEY_SECRET: 'node-secret-1' } },
+      {
+        env: {},
+        url: 'https://bot:url-pass-2@api.example/v1?api_key=url-key-3&page=2',
+        headers: { Authorization: 'Bearer header-tok-4', Accept: 'application/json' },
+      },
+    ],
+    [],
+  );
+  for (const v of ['node-secret-1', 'url-pass-2', 'url-key-3', 'header-tok-4']) {
+    assert.ok(values.includes(v), v);
+  }
+  assert.ok(!values.includes('application/json') && !values.includes('/home/someone'));
 });
