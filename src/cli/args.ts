@@ -4,8 +4,10 @@ export const USAGE = `Usage: workflow-profiler <command> [options]
 
 Commands:
   run FILE [--runtime local|parallel] [--max-parallel N] [--interval MS]
-           [--no-samples] [--retention N] [--json] [--quiet]
-                               run a workflow and profile every node
+           [--no-samples] [--retention N] [--redact NAME]... [--json] [--quiet]
+                               run a workflow and profile every node; --redact NAME
+                               hides the value of NAME (a variable, query parameter or
+                               header) wherever the run is stored, like secret-named ones
   list [--json]                list stored runs, newest first
   show RUN [--json]            one run's summary and task table
   report RUN                   the run's Markdown report on stdout
@@ -36,6 +38,8 @@ export interface CliArgs {
   retention?: number;
   format?: 'json' | 'csv' | 'chrome-trace';
   output?: string;
+  /** `--redact NAME`, repeatable: more names whose values are secrets. */
+  redact: string[];
 }
 
 export class UsageError extends Error {}
@@ -66,6 +70,7 @@ const FLAGS_WITH_VALUE = new Set([
   '-o',
   '--output',
   '--retention',
+  '--redact',
 ]);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
@@ -77,6 +82,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     quiet: false,
     intervalMs: 100,
     samples: true,
+    redact: [],
   };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -132,6 +138,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
           throw new UsageError(`--format must be json, csv or chrome-trace, not ${value}`);
         }
         args.format = value;
+        break;
+      case '--redact':
+        if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(value as string))
+          throw new UsageError(`--redact needs a variable name, not ${value}`);
+        args.redact.push(value as string);
         break;
       case '-o':
       case '--output':

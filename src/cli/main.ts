@@ -87,6 +87,7 @@ async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
       profile: args.samples,
       retention: args.retention,
       forwardLogs: false,
+      redact: args.redact,
     },
     { onEvent: (e) => printer?.(e) },
   );

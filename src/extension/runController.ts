@@ -127,6 +127,7 @@ export class RunController implements vscode.Disposable {
         profile: options.profile,
         retention: config.retention,
         forwardLogs: write !== null,
+        redact: config.redact,
       },
       {
         stderr: 'pipe',

@@ -19,6 +19,8 @@ export interface RunRequest {
   retention?: number;
   /** Forward node output to the parent as `log` events (rate-limited; the log files are whole). */
   forwardLogs: boolean;
+  /** Names (of environment variables, query parameters, headers) whose values are secrets too. */
+  redact?: string[];
 }
 
 export type ParentMessage =

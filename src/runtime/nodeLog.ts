@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { StreamRedactor } from './redact';
+import { redactText, StreamRedactor } from './redact';
 
 export type LogForward = (stream: 'stdout' | 'stderr', text: string) => void;
 
@@ -27,7 +27,7 @@ export class NodeLog {
 
   constructor(
     readonly file: string,
-    secrets: readonly string[],
+    private readonly secrets: readonly string[],
     private readonly forward: LogForward | null,
     private readonly now: () => number = Date.now,
   ) {
@@ -39,13 +39,16 @@ export class NodeLog {
     this.emit(stream, this.redactors[stream].push(chunk));
   }
 
-  /** A line from the runner itself (e.g. why a retry happens), marked so it can't pass for output. */
+  /**
+   * A line from the runner itself (e.g. why a retry happens), marked so it can't pass for output.
+   * Redacted too: notes quote URLs and error messages, which may carry credentials.
+   */
   note(text: string): void {
     if (this.closed) return;
     // Output held back for secret matching goes first, so the note never lands mid-line.
     this.emit('stdout', this.redactors.stdout.flush());
     this.emit('stderr', this.redactors.stderr.flush());
-    this.emit('stderr', `[workflow-profiler] ${text}\n`);
+    this.emit('stderr', `[workflow-profiler] ${redactText(text, this.secrets)}\n`);
   }
 
   close(): void {

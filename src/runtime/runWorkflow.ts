@@ -14,7 +14,8 @@ import type { WorkflowDef } from '../workflow/types';
 import { monoMs } from '../model/clock';
 import type { RunRequest, RunnerEvent } from '../protocol/runner';
 import { loadWorkflowTree } from './loadWorkflows';
-import { secretValues } from './redact';
+import { redactText, redactValue } from './redact';
+import { runSecrets } from './secretNames';
 import { slotsFor, WorkflowRuntime, type RunFiles } from './workflowRuntime';
 
 /** run.json is rewritten at most this often while tasks finish (always at the end). */
@@ -172,11 +173,13 @@ async function execute(
   };
   const baseEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) baseEnv[k] = v;
-  // Each node's env is checked on its own: two nodes may give one name different secret values.
-  const secretSet = new Set(secretValues(baseEnv));
-  for (const w of all.values())
-    for (const n of w.nodes) for (const v of secretValues(n.env)) secretSet.add(v);
-  const secrets = [...secretSet].sort((a, b) => b.length - a.length);
+  const secrets = runSecrets(
+    baseEnv,
+    [...all.values()].flatMap((w) => w.nodes),
+    request.redact ?? [],
+  );
+  // Reasons quote error messages and URLs: a task is redacted once, before it is kept or sent.
+  const clean = (task: TaskRun): TaskRun => redactValue(task, secrets);
 
   collector.start();
   const runtime = new WorkflowRuntime(
@@ -196,11 +199,13 @@ async function execute(
         ? (nodeId, attempt) => (stream, text) =>
             emit({ type: 'log', runId: id, nodeId, attempt, stream, text })
         : null,
-      taskStarted: (task) => {
+      taskStarted: (raw) => {
+        const task = clean(raw);
         tasks.set(key(task), task);
         emit({ type: 'task-started', runId: id, task });
       },
-      taskFinished: (task) => {
+      taskFinished: (raw) => {
+        const task = clean(raw);
         tasks.set(key(task), task);
         emit({ type: 'task-finished', runId: id, task });
         saveSoon();
@@ -220,6 +225,7 @@ async function execute(
 
   run.status = outcome;
   if (outcome === 'cancelled') run.reason ??= String(signal.reason ?? 'cancelled');
+  if (run.reason !== null) run.reason = redactText(run.reason, secrets);
   run.wallMs = Math.round((monoMs() - originMono) * 1000) / 1000;
   run.endedAt = new Date(originEpochMs + run.wallMs).toISOString();
   run.collector = collector.info();

@@ -13,6 +13,7 @@ import { monoMs } from '../model/clock';
 import { NodeLog, type LogForward } from './nodeLog';
 import { readNodeOutput, extractMetrics, type NodeOutputs } from './nodeOutput';
 import { startProcess } from './processRunner';
+import { redactValue } from './redact';
 import { Scheduler, type Transition } from './scheduler';
 import { commandLine } from './nodes/commandLine';
 import { mergeOutputs } from './nodes/mergeNode';
@@ -234,17 +235,19 @@ export class WorkflowRuntime {
           `status ${r.timing.status ?? 'none'}, ${r.timing.bytes} bytes in ${r.timing.totalMs} ms`,
         );
         if (r.error) log.note(r.error);
-        log.close();
         if (r.output) {
-          const m = extractMetrics(r.output);
+          const m = extractMetrics(r.output, this.host.secrets);
+          for (const p of m.problems) log.note(p);
           task.custom = m.custom;
         }
+        log.close();
         const cancelled = this.host.signal.aborted;
         task.reason = cancelled ? 'cancelled' : r.error;
         return {
           ...base,
           result: cancelled ? 'cancelled' : r.ok ? 'completed' : 'failed',
-          output: r.output,
+          // A server may echo what it was sent (a token in the URL): downstream inputs are stored.
+          output: r.output ? redactValue(r.output, this.host.secrets) : null,
         };
       }
       case 'switch': {
@@ -379,7 +382,7 @@ export class WorkflowRuntime {
     task.exitCode = outcome.exitCode;
     task.signal = outcome.signal;
 
-    const read = readNodeOutput(outputFile);
+    const read = readNodeOutput(outputFile, this.host.secrets);
     for (const p of read.problems) log.note(p);
     task.custom = read.custom;
 
