@@ -19,6 +19,8 @@ export interface RunRequest {
   retention?: number;
   /** Forward node output to the parent as `log` events (rate-limited; the log files are whole). */
   forwardLogs: boolean;
+  /** Cap of each node attempt's log in bytes (head and tail kept); absent: 64 MiB. */
+  maxLogBytes?: number;
 }
 
 export type ParentMessage =
