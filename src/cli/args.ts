@@ -4,7 +4,7 @@ export const USAGE = `Usage: workflow-profiler <command> [options]
 
 Commands:
   run FILE [--runtime local|parallel] [--max-parallel N] [--interval MS]
-           [--no-samples] [--retention N] [--json] [--quiet]
+           [--no-samples] [--retention N] [--max-log-size SIZE] [--json] [--quiet]
                                run a workflow and profile every node
   list [--json]                list stored runs, newest first
   show RUN [--json]            one run's summary and task table
@@ -16,7 +16,10 @@ Commands:
                                that opens in any browser offline; prints the file's path,
                                or without -o writes the HTML to stdout
 
-Every command takes --store DIR (default: .workflow-runs in the current directory).
+--max-log-size caps each node's log (default 64M; K, M, G suffixes): the first and last half
+are kept and the cut is marked.
+Every command takes --store DIR (default: .workflow-runs in the current directory), and --debug
+(print the full trace of an internal error).
 RUN is a run id or a unique prefix of one.
 Exit status: 0 completed, 1 failed or cancelled, 2 invalid workflow or usage.`;
 
@@ -36,6 +39,8 @@ export interface CliArgs {
   retention?: number;
   format?: 'json' | 'csv' | 'chrome-trace';
   output?: string;
+  maxLogBytes?: number;
+  debug: boolean;
 }
 
 export class UsageError extends Error {}
@@ -66,6 +71,7 @@ const FLAGS_WITH_VALUE = new Set([
   '-o',
   '--output',
   '--retention',
+  '--max-log-size',
 ]);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
@@ -77,6 +83,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     quiet: false,
     intervalMs: 100,
     samples: true,
+    debug: false,
   };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -105,6 +112,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--quiet':
       case '-q':
         args.quiet = true;
+        break;
+      case '--debug':
+        args.debug = true;
+        break;
+      case '--max-log-size':
+        args.maxLogBytes = byteSize(flag, value as string);
         break;
       case '--no-samples':
         args.samples = false;
@@ -158,6 +171,17 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (args.command === 'export' && !args.format)
     throw new UsageError('export needs --format json|csv|chrome-trace');
   return args;
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** `65536`, `512K`, `64M`, `1G` (binary units; a trailing `B` or `iB` is allowed). */
+export function byteSize(flag: string, value: string): number {
+  const m = /^(\d+)\s*([KMG]?)(?:i?B)?$/i.exec(value.trim());
+  const n = m ? Number(m[1]) * (SIZE_UNITS[(m[2] ?? '').toUpperCase()] ?? NaN) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`${flag} must be a size such as 65536, 512K, 64M or 1G, not ${value}`);
+  return n;
 }
 
 function positiveInt(flag: string, value: string): number {

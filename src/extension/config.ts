@@ -10,6 +10,8 @@ export interface ProfilerConfig {
   retention: number;
   codeLensEnabled: boolean;
   nodeOutput: NodeOutputTarget;
+  /** Cap of each node's log, bytes (the setting is in MiB). */
+  maxLogBytes: number;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): ProfilerConfig {
@@ -21,5 +23,6 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProfilerConfig {
     retention: Math.max(0, c.get<number>('retention', 50)),
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     nodeOutput: c.get<NodeOutputTarget>('nodeOutput', 'outputChannel'),
+    maxLogBytes: Math.max(1, c.get<number>('limits.maxLogSize', 64)) * 1024 * 1024,
   };
 }

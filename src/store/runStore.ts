@@ -266,6 +266,7 @@ export class RunStore {
     };
     const rebuilding = read.kind !== 'ok';
     const indexed: ReadonlyMap<string, IndexEntry> = read.kind === 'ok' ? read.entries : new Map();
+    const disputed: ReadonlySet<string> = read.kind === 'ok' ? read.disputed : new Set();
     const live = new Map<string, IndexEntry>();
     const fresh: IndexEntry[] = [];
 
@@ -277,7 +278,7 @@ export class RunStore {
         if (known) warn(`run folder "${id}" skipped: ${RUN_FILE} is missing`);
         continue;
       }
-      if (known && sameFingerprint(known.fp, fp)) {
+      if (known && sameFingerprint(known.fp, fp) && !disputed.has(id)) {
         live.set(id, known);
         continue;
       }
@@ -317,7 +318,8 @@ export class RunStore {
     } else {
       this.tryIndex(() => this.index.append(fresh), warn);
       const lines = read.lines + fresh.length;
-      if (lines > compactionThreshold(live.size)) {
+      // A disputed run keeps its lying line until the index is rewritten from what was read.
+      if (lines > compactionThreshold(live.size) || disputed.size > 0) {
         this.tryIndex(() => this.index.rewrite(live.values()), warn);
       }
     }
@@ -657,11 +659,12 @@ async function statFingerprintAsync(file: string): Promise<FileFingerprint | nul
 /** The runs whose run.json must be read: new to the index, or changed since it was written. */
 function toRead(read: IndexRead, fps: ReadonlyMap<string, FileFingerprint | null>): string[] {
   const indexed = read.kind === 'ok' ? read.entries : new Map<string, IndexEntry>();
+  const disputed = read.kind === 'ok' ? read.disputed : new Set<string>();
   const ids: string[] = [];
   for (const [id, fp] of fps) {
     if (!fp) continue;
     const known = indexed.get(id);
-    if (!known || !sameFingerprint(known.fp, fp)) ids.push(id);
+    if (!known || !sameFingerprint(known.fp, fp) || disputed.has(id)) ids.push(id);
   }
   return ids;
 }
