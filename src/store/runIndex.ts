@@ -216,6 +216,7 @@ export class IndexFile {
     }
     try {
       const st = fs.fstatSync(fd);
+      if (!st.isFile()) throw notAFile(this.file, st);
       const reuse = this.reusableCache(st, (cache) =>
         bytesAt(fd, cache.offset - cache.tail.length, cache.tail.length).equals(cache.tail),
       );
@@ -239,6 +240,7 @@ export class IndexFile {
     }
     try {
       const st = await fh.stat();
+      if (!st.isFile()) throw notAFile(this.file, st);
       let cache = this.reusableCache(st, () => true);
       if (cache) {
         const tail = await bytesAtAsync(fh, cache.offset - cache.tail.length, cache.tail.length);
@@ -364,6 +366,17 @@ export class IndexFile {
       // leave the cache empty
     }
   }
+}
+
+/**
+ * Opening a folder for reading succeeds on Linux and only the read fails, with an error that
+ * names no path: say which file is in the way instead.
+ */
+function notAFile(file: string, st: fs.Stats): NodeJS.ErrnoException {
+  const err: NodeJS.ErrnoException = new Error(`the run index ${file} is not a regular file`);
+  err.code = st.isDirectory() ? 'EISDIR' : 'EINVAL';
+  err.path = file;
+  return err;
 }
 
 function freshCache(st: fs.Stats): ReadCache {
