@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { internalErrorLines } from '../../src/cli/errors';
 import { runCli, tempWorkspace } from '../helpers/cli';
-import { assertNoStack, assertOneLine, withTmpfs } from './helpers';
+import { assertOneLine, withTmpfs } from './helpers';
 
 let dir = '';
 let store = '';
@@ -148,6 +148,7 @@ nodes:
   const shown = await runCli(['show', id, '--store', s]);
   for (const r of [ran, listed, shown]) {
     assert.ok(
+      // eslint-disable-next-line no-control-regex -- the control characters are what is checked
       !/[\u001b\u0007\u009b]/.test(r.stdout + r.stderr),
       `raw control characters in:\n${JSON.stringify(r.stdout)}`,
     );
