@@ -137,7 +137,7 @@ async function execute(
   const samplesOut = request.profile
     ? store.samplesWriter(id, (err) => writeFailed(err, store.samplesPath(id)))
     : null;
-  const journal = store.taskJournal(id);
+  const journal = store.taskJournal(id, (err) => writeFailed(err, path.join(runDir, JOURNAL_FILE)));
   const plan = planOf(def, all, '', null);
   emit({ type: 'run-started', runId: id, runDir, run, plannedTasks: plan.length, plan });
 
@@ -213,11 +213,7 @@ async function execute(
       writeFailed,
       taskFinished: (task) => {
         tasks.set(key(task), task);
-        try {
-          journal.append(task);
-        } catch (err) {
-          writeFailed(err, path.join(runDir, JOURNAL_FILE));
-        }
+        journal.append(task);
         emit({ type: 'task-finished', runId: id, task });
         saveSoon();
       },

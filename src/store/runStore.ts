@@ -186,8 +186,8 @@ export class RunStore {
   }
 
   /** The run's journal of finished tasks (taskJournal.ts), what a dead runner's run is rebuilt from. */
-  taskJournal(runId: string): TaskJournal {
-    return openTaskJournal(path.join(this.runDir(runId), JOURNAL_FILE));
+  taskJournal(runId: string, onError: (err: NodeJS.ErrnoException) => void): TaskJournal {
+    return openTaskJournal(path.join(this.runDir(runId), JOURNAL_FILE), onError);
   }
 
   /**

@@ -11,22 +11,49 @@ import { isTaskStatus } from './runRecordCheck';
 export const JOURNAL_FILE = 'tasks.ndjson';
 
 export interface TaskJournal {
-  /** Appends one finished task, durably; throws what the file system threw (disk full…). */
+  /**
+   * Queues one finished task; it is written and fsynced at the end of this event-loop turn, with
+   * any others that finished in it (one write, one fsync), so the next node is spawned first.
+   */
   append(task: TaskRun): void;
+  /** Writes what is queued now; a failure goes to `onError` (nothing throws). */
+  flush(): void;
   close(): void;
 }
 
-export function openTaskJournal(file: string): TaskJournal {
+export function openTaskJournal(
+  file: string,
+  onError: (err: NodeJS.ErrnoException) => void,
+): TaskJournal {
   let fd: number | null = null;
-  return {
-    append(task) {
+  let queued: string[] = [];
+  let scheduled: NodeJS.Immediate | null = null;
+  let failed = false;
+  const flush = (): void => {
+    if (scheduled) clearImmediate(scheduled);
+    scheduled = null;
+    if (queued.length === 0 || failed) return;
+    const data = queued.join('');
+    queued = [];
+    try {
       // Opened on the first task: a run that ends before any task leaves no empty journal.
       fd ??= fs.openSync(file, 'a');
-      // One write() per line: with O_APPEND a crash can tear only the last line.
-      fs.writeSync(fd, JSON.stringify(task) + '\n');
+      // One write() per batch: with O_APPEND a crash can tear only the last line.
+      fs.writeSync(fd, data);
       fs.fdatasyncSync(fd);
+    } catch (err) {
+      failed = true;
+      onError(err as NodeJS.ErrnoException);
+    }
+  };
+  return {
+    append(task) {
+      queued.push(JSON.stringify(task) + '\n');
+      scheduled ??= setImmediate(flush);
     },
+    flush,
     close() {
+      flush();
       if (fd !== null) fs.closeSync(fd);
       fd = null;
     },
