@@ -32,16 +32,17 @@ export function userMessage(err: unknown): string | null {
  */
 export function internalErrorLines(trace: string, debug: boolean): string[] {
   const first = trace.split('\n', 1)[0] ?? trace;
-  const lines = [`workflow-profiler: internal error: ${first}`];
   const file = path.join(os.tmpdir(), `workflow-profiler-error-${process.pid}-${Date.now()}.log`);
+  let where: string;
   try {
     fs.writeFileSync(file, trace + '\n');
-    lines.push(`  the full trace is in ${file}${debug ? '' : ' (--debug prints it)'}`);
+    where = ` (full trace in ${file}${debug ? '' : '; --debug prints it'})`;
   } catch {
-    if (!debug) lines.push(trace);
+    // Nowhere to keep it: the trace itself is the only way to keep it.
+    return [`workflow-profiler: internal error: ${first}`, trace];
   }
-  if (debug) lines.push(trace);
-  return lines;
+  const line = `workflow-profiler: internal error: ${first}${where}`;
+  return debug ? [line, trace] : [line];
 }
 
 export function traceOf(err: unknown): string {
