@@ -4,7 +4,8 @@ export const USAGE = `Usage: workflow-profiler <command> [options]
 
 Commands:
   run FILE [--runtime local|parallel] [--max-parallel N] [--interval MS]
-           [--no-samples] [--retention N] [--redact NAME]... [--json] [--quiet]
+           [--no-samples] [--retention N] [--max-log-size SIZE] [--redact NAME]...
+           [--json] [--quiet]
                                run a workflow and profile every node; --redact NAME
                                hides the value of NAME (a variable, query parameter or
                                header) wherever the run is stored, like secret-named ones
@@ -18,7 +19,10 @@ Commands:
                                that opens in any browser offline; prints the file's path,
                                or without -o writes the HTML to stdout
 
-Every command takes --store DIR (default: .workflow-runs in the current directory).
+--max-log-size caps each node's log (default 64M; K, M, G suffixes): the first and last half
+are kept and the cut is marked.
+Every command takes --store DIR (default: .workflow-runs in the current directory), and --debug
+(print the full trace of an internal error).
 RUN is a run id or a unique prefix of one.
 Exit status: 0 completed, 1 failed or cancelled, 2 invalid workflow or usage.`;
 
@@ -40,6 +44,8 @@ export interface CliArgs {
   output?: string;
   /** `--redact NAME`, repeatable: more names whose values are secrets. */
   redact: string[];
+  maxLogBytes?: number;
+  debug: boolean;
 }
 
 export class UsageError extends Error {}
@@ -71,6 +77,7 @@ const FLAGS_WITH_VALUE = new Set([
   '--output',
   '--retention',
   '--redact',
+  '--max-log-size',
 ]);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
@@ -83,6 +90,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     intervalMs: 100,
     samples: true,
     redact: [],
+    debug: false,
   };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -111,6 +119,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--quiet':
       case '-q':
         args.quiet = true;
+        break;
+      case '--debug':
+        args.debug = true;
+        break;
+      case '--max-log-size':
+        args.maxLogBytes = byteSize(flag, value as string);
         break;
       case '--no-samples':
         args.samples = false;
@@ -169,6 +183,17 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (args.command === 'export' && !args.format)
     throw new UsageError('export needs --format json|csv|chrome-trace');
   return args;
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** `65536`, `512K`, `64M`, `1G` (binary units; a trailing `B` or `iB` is allowed). */
+export function byteSize(flag: string, value: string): number {
+  const m = /^(\d+)\s*([KMG]?)(?:i?B)?$/i.exec(value.trim());
+  const n = m ? Number(m[1]) * (SIZE_UNITS[(m[2] ?? '').toUpperCase()] ?? NaN) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`${flag} must be a size such as 65536, 512K, 64M or 1G, not ${value}`);
+  return n;
 }
 
 function positiveInt(flag: string, value: string): number {

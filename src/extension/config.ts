@@ -12,6 +12,8 @@ export interface ProfilerConfig {
   nodeOutput: NodeOutputTarget;
   /** More names whose values are secrets (besides those named like secrets). */
   redact: string[];
+  /** Cap of each node's log, bytes (the setting is in MiB). */
+  maxLogBytes: number;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): ProfilerConfig {
@@ -24,6 +26,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProfilerConfig {
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     nodeOutput: c.get<NodeOutputTarget>('nodeOutput', 'outputChannel'),
     redact: stringList(c.get<unknown>('redact', [])),
+    maxLogBytes: Math.max(1, c.get<number>('limits.maxLogSize', 64)) * 1024 * 1024,
   };
 }
 

@@ -128,6 +128,7 @@ export class RunController implements vscode.Disposable {
         retention: config.retention,
         forwardLogs: write !== null,
         redact: config.redact,
+        maxLogBytes: config.maxLogBytes,
       },
       {
         stderr: 'pipe',

@@ -50,6 +50,8 @@ export interface TaskRunBase {
   http: HttpTiming | null;
   /** Parallel slot the task ran in (0-based), for lanes in traces and timelines. */
   slot: number | null;
+  /** Bytes of output the log cap left out of the log (absent when nothing was dropped). */
+  logDroppedBytes?: number;
 }
 
 /** One execution (attempt) of a node: the fields above and every metric of the table. */

@@ -40,6 +40,10 @@ export interface RuntimeHost {
   /** Nested workflows, parsed and validated before the run started. */
   workflows: ReadonlyMap<string, WorkflowDef>;
   logForward: ((nodeId: string, attempt: number) => LogForward) | null;
+  /** Cap of each attempt's log (head and tail kept). */
+  maxLogBytes?: number;
+  /** A write to the run folder failed (disk full, I/O error): the run decides what follows. */
+  writeFailed?: (err: NodeJS.ErrnoException, file: string) => void;
   taskStarted(task: TaskRun): void;
   taskFinished(task: TaskRun): void;
 }
@@ -240,6 +244,7 @@ export class WorkflowRuntime {
           for (const p of m.problems) log.note(p);
           task.custom = m.custom;
         }
+        closeLog(log, task);
         log.close();
         const cancelled = this.host.signal.aborted;
         task.reason = cancelled ? 'cancelled' : r.error;
@@ -318,6 +323,8 @@ export class WorkflowRuntime {
       this.host.files.logPath(fullId, attempt),
       this.host.secrets,
       this.host.logForward ? this.host.logForward(fullId, attempt) : null,
+      Date.now,
+      { maxBytes: this.host.maxLogBytes, onWriteError: this.host.writeFailed },
     );
   }
 
@@ -405,9 +412,15 @@ export class WorkflowRuntime {
         : `exit code ${outcome.exitCode ?? 'unknown'}`;
     }
     if (result !== 'completed' && task.reason) log.note(task.reason);
-    log.close();
+    closeLog(log, task);
     return { result, output: read.output, exclude: [], excludeReason: '' };
   }
+}
+
+/** Closes the log and records in the TaskRun what its cap dropped. */
+function closeLog(log: NodeLog, task: TaskRun): void {
+  log.close();
+  if (log.droppedBytes > 0) task.logDroppedBytes = log.droppedBytes;
 }
 
 function round3(v: number): number {
