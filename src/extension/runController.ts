@@ -12,6 +12,8 @@ import { formatMs } from '../model/format';
 import { readConfig } from './config';
 import { NodeOutput } from './nodeOutput';
 import { COMMANDS } from './commandIds';
+import { RunStore } from '../store/runStore';
+import { failureSentence, firstFailure } from '../report/failureSummary';
 import type { WorkflowDiagnostics } from './diagnostics';
 
 export interface RunCommandResult {
@@ -282,13 +284,23 @@ export class RunController implements vscode.Disposable {
     if (options.profile && result.status !== 'failed') {
       void vscode.commands.executeCommand(COMMANDS.openDashboard, result.runId);
     }
-    const text = `${run.name} ${result.status}${wall !== null ? ` in ${formatMs(wall)}` : ''}.`;
-    const buttons = ['Open Dashboard', 'Open Report'];
+    // A failed run says which node failed and why, and offers that node's log.
+    const failure = result.run ? firstFailure(result.run) : null;
+    const why = result.run ? failureSentence(result.run) : null;
+    const text = `${run.name} ${result.status}${wall !== null ? ` in ${formatMs(wall)}` : ''}.${why ? ` ${why}` : ''}`;
+    const buttons = [...(failure ? ['Show Log'] : []), 'Open Dashboard', 'Open Report'];
     const show =
       result.status === 'completed'
         ? vscode.window.showInformationMessage
         : vscode.window.showWarningMessage;
+    const runId = result.runId;
     void show(text, ...buttons).then((choice) => {
+      if (choice === 'Show Log' && failure) {
+        const log = new RunStore(this.storeDir()).logPath(runId, failure.nodeId, failure.attempt);
+        vscode.window
+          .showTextDocument(vscode.Uri.file(log), { preview: true })
+          .then(undefined, (e: unknown) => this.log.error(`cannot open ${log}: ${String(e)}`));
+      }
       if (choice === 'Open Dashboard')
         void vscode.commands.executeCommand(COMMANDS.openDashboard, result.runId);
       if (choice === 'Open Report')

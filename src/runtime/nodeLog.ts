@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { redactText, StreamRedactor } from './redact';
+import { OutputTail } from './outputTail';
 
 export type LogForward = (stream: 'stdout' | 'stderr', text: string) => void;
 
@@ -23,6 +24,8 @@ export class NodeLog {
   private windowBytes = 0;
   private droppedNotice = false;
   private closed = false;
+  // The end of each stream as written (redacted), for a failure to quote.
+  private readonly tails = { stdout: new OutputTail(), stderr: new OutputTail() };
   bytesWritten = 0;
 
   constructor(
@@ -51,6 +54,17 @@ export class NodeLog {
     this.emit('stderr', `[workflow-profiler] ${redactText(text, this.secrets)}\n`);
   }
 
+  /**
+   * The end of what the node wrote to stderr as it stands in the log, or of its stdout when its
+   * stderr is empty. Call before `note`-ing the failure, so the tail is the node's own words.
+   */
+  tail(): string {
+    this.emit('stdout', this.redactors.stdout.flush());
+    this.emit('stderr', this.redactors.stderr.flush());
+    const err = this.tails.stderr.value;
+    return err.length > 0 ? err : this.tails.stdout.value;
+  }
+
   close(): void {
     if (this.closed) return;
     this.emit('stdout', this.redactors.stdout.end());
@@ -62,6 +76,7 @@ export class NodeLog {
 
   private emit(stream: 'stdout' | 'stderr', text: string): void {
     if (text.length === 0) return;
+    this.tails[stream].push(text);
     const buf = Buffer.from(text, 'utf8');
     this.fd ??= openForAppend(this.file);
     fs.writeSync(this.fd, buf);

@@ -30,7 +30,9 @@ import type { DashboardModel, NodeRow } from './dashboardModel';
 import { rowNodeAt } from './rowHits';
 import { itemTooltip } from './tooltips';
 import { isHighContrast, statusColor, textOn, withAlpha, type ChartTheme } from './theme';
-import { nodeLabel, richText, tooltipLines } from './text';
+import { middleEllipsis, nodeLabel, richText, tooltipLines } from './text';
+import { errorHeadline } from '../../model/taskError';
+import { plainLine } from '../../model/failures';
 import { nodeTooltip, nodeTitle } from './tooltipText';
 import { axisMs, exactMs } from './units';
 
@@ -494,7 +496,12 @@ function barLabel(
       : null;
   const retry = t.status === 'retried' ? `#${t.attempt} ` : '';
   const short = cpu ? formatPercent(t.cpuPercent, 0) : null;
+  // A failed attempt says why before anything else: a short one is otherwise an unlabelled sliver.
+  const error = t.error
+    ? richText(`✗ ${middleEllipsis(plainLine(errorHeadline(t.error)), 60)}`)
+    : null;
   const candidates = [
+    error,
     cpu ? `${retry}${dur} · ${cpu}` : `${retry}${dur}`,
     cpu ? `${retry}${cpu}` : null,
     short ? `${retry}${short}` : null,

@@ -7,6 +7,8 @@ import { formatBytes, formatCount, formatMs, formatPercent, NA } from '../../mod
 import type { NodeRow } from './dashboardModel';
 import { exactMs } from './units';
 import { tooltipLines } from './text';
+import { errorHeadline } from '../../model/taskError';
+import { plainLine } from '../../model/failures';
 
 export function nodeTitle(row: NodeRow): string {
   return `${row.nodeId}  (${row.type})`;
@@ -60,6 +62,7 @@ export function attemptRows(t: TaskRun, nowMs?: number): [string, string][] {
   if (t.exitCode !== null && t.exitCode !== 0) rows.push(['exit code', String(t.exitCode)]);
   if (t.signal) rows.push(['signal', t.signal]);
   if (t.reason) rows.push(['reason', t.reason]);
+  if (t.error) rows.push(['error', plainLine(errorHeadline(t.error))]);
   return rows;
 }
 
