@@ -109,8 +109,12 @@ export function timelineItems(model: DashboardModel): TimelineItem[] {
     }
     own.sort((a, b) => a.start - b.start);
     for (let i = 0; i < own.length - 1; i++) {
-      (own[i] as TimelineItem).nextStart = (own[i + 1] as TimelineItem).start;
-      (own[i + 1] as TimelineItem).prevEnd = (own[i] as TimelineItem).end;
+      const prev = own[i] as TimelineItem;
+      const next = own[i + 1] as TimelineItem;
+      prev.nextStart = next.start;
+      // A label may cover its own attempt's queue line (thin, and right before its bar): a short
+      // last bar otherwise has room on neither side.
+      next.prevEnd = prev.kind === 'wait' && prev.task === next.task ? prev.prevEnd : prev.end;
     }
     items.push(...own);
   });

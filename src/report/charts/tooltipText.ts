@@ -25,6 +25,8 @@ export function attemptText(t: TaskRun): string {
 /** Every measured fact of one attempt, `n/a` where not measured. */
 export function attemptRows(t: TaskRun, nowMs?: number): [string, string][] {
   const rows: [string, string][] = [['status', attemptText(t)]];
+  // Why it failed comes first: the tooltip may be cut short in a low chart.
+  if (t.error) rows.push(['error', plainLine(errorHeadline(t.error))]);
   if (t.readyAtMs !== null) rows.push(['ready at', exactMs(t.readyAtMs)]);
   if (t.waitMs !== null) rows.push(['queued for a slot', exactMs(t.waitMs)]);
   if (t.startMs !== null) rows.push(['started at', exactMs(t.startMs)]);
@@ -62,7 +64,6 @@ export function attemptRows(t: TaskRun, nowMs?: number): [string, string][] {
   if (t.exitCode !== null && t.exitCode !== 0) rows.push(['exit code', String(t.exitCode)]);
   if (t.signal) rows.push(['signal', t.signal]);
   if (t.reason) rows.push(['reason', t.reason]);
-  if (t.error) rows.push(['error', plainLine(errorHeadline(t.error))]);
   return rows;
 }
 
