@@ -55,6 +55,16 @@ export interface RunOptions {
   silent?: boolean;
 }
 
+/** An end-of-run notification as shown: its text, its buttons, and a way to press one. */
+export interface RunNotice {
+  runId: string;
+  status: RunStatus;
+  message: string;
+  items: string[];
+  /** Does what pressing `item` in the notification does (for tests: toasts are out of reach). */
+  choose(item: string | undefined): void;
+}
+
 export class RunController implements vscode.Disposable {
   private readonly active = new Map<string, ActiveRun>();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -69,6 +79,8 @@ export class RunController implements vscode.Disposable {
   /** Fires when a run starts, a task finishes or a run ends: views refresh on it. */
   readonly onDidChange = this.changed.event;
   readonly onDidEvent = this.events.event;
+  private readonly noticed = new vscode.EventEmitter<RunNotice>();
+  readonly onDidNotify = this.noticed.event;
 
   constructor(
     private readonly storeDir: () => string,
@@ -294,7 +306,7 @@ export class RunController implements vscode.Disposable {
         ? vscode.window.showInformationMessage
         : vscode.window.showWarningMessage;
     const runId = result.runId;
-    void show(text, ...buttons).then((choice) => {
+    const choose = (choice: string | undefined): void => {
       if (choice === 'Show Log' && failure) {
         const log = new RunStore(this.storeDir()).logPath(runId, failure.nodeId, failure.attempt);
         vscode.window
@@ -305,7 +317,9 @@ export class RunController implements vscode.Disposable {
         void vscode.commands.executeCommand(COMMANDS.openDashboard, result.runId);
       if (choice === 'Open Report')
         void vscode.commands.executeCommand(COMMANDS.openReport, result.runId);
-    });
+    };
+    void show(text, ...buttons).then(choose);
+    this.noticed.fire({ runId, status: result.status, message: text, items: buttons, choose });
     return out;
   }
 
@@ -345,6 +359,7 @@ export class RunController implements vscode.Disposable {
     this.statusBar.dispose();
     this.changed.dispose();
     this.events.dispose();
+    this.noticed.dispose();
   }
 }
 
