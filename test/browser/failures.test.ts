@@ -137,10 +137,7 @@ test(
         JSON.stringify(withTooltip),
       );
       await page.locator('#sec-timeline').screenshot({
-        path: path.join(
-          path.dirname(await screenshot(page, 'dashboard-failed')),
-          'dashboard-failed-tooltip.png',
-        ),
+        path: path.join(RESULTS_DIR, 'dashboard-failed-tooltip.png'),
       });
       assertClean(o.watch);
     } finally {
