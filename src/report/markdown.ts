@@ -21,7 +21,7 @@ import {
   type CriticalPath,
 } from './analysis';
 import { maxOfAll } from './rules';
-import { failedTasks } from '../model/failures';
+import { failedTasks, taskError } from '../model/failures';
 import {
   formatBytes,
   formatCount,
@@ -162,7 +162,7 @@ function failures(run: RunRecord): string[] {
   if (failed.length === 0) return [];
   const lines = ['## Failures', ''];
   for (const t of failed) {
-    const err = t.error;
+    const err = taskError(t);
     const why = err ? `${e(err.kind)}: ${e(err.message)}` : e(t.reason ?? 'failed');
     lines.push(`- ${id(t.nodeId)} failed (${why}).`);
     if (err && err.stderrTail.length > 0) append(lines, '', fenced(err.stderrTail), '');

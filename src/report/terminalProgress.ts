@@ -2,7 +2,7 @@
 import type { RunnerEvent } from '../protocol/runner';
 import type { TaskRun } from '../model/run';
 import { formatBytes, formatMs, formatPercent } from '../model/format';
-import { failedTasks, failureLine, plainLine } from '../model/failures';
+import { failedTasks, failureLine, plainLine, taskError } from '../model/failures';
 
 const MARK: Record<string, string> = {
   completed: '✓',
@@ -34,7 +34,7 @@ export function taskLine(task: TaskRun): string {
 
 /** The node's own first error line, under its task line, when it says more than the reason. */
 function errorLine(task: TaskRun): string {
-  if (!task.error) return '';
+  if (!taskError(task)) return '';
   const line = plainLine(failureLine(task) ?? '');
   return line.length > 0 && line !== task.reason ? `\n      ↳ ${line}` : '';
 }
@@ -48,7 +48,7 @@ export function failureDetails(tasks: readonly TaskRun[]): string[] {
   if (failed.length === 0) return [];
   const lines = ['failures:'];
   for (const t of failed) {
-    const e = t.error;
+    const e = taskError(t);
     lines.push(`  ${t.nodeId}: ${e ? `${e.kind}: ${e.message}` : (t.reason ?? 'failed')}`);
     if (!e || e.stderrTail.length === 0) continue;
     for (const l of e.stderrTail.split('\n')) lines.push(`    | ${plainLine(l)}`);

@@ -32,7 +32,7 @@ import { itemTooltip } from './tooltips';
 import { isHighContrast, statusColor, textOn, withAlpha, type ChartTheme } from './theme';
 import { middleEllipsis, nodeLabel, richText, tooltipLines } from './text';
 import { errorHeadline } from '../../model/taskError';
-import { plainLine } from '../../model/failures';
+import { plainLine, taskError } from '../../model/failures';
 import { nodeTooltip, nodeTitle } from './tooltipText';
 import { axisMs, exactMs } from './units';
 
@@ -501,8 +501,9 @@ function barLabel(
   const retry = t.status === 'retried' ? `#${t.attempt} ` : '';
   const short = cpu ? formatPercent(t.cpuPercent, 0) : null;
   // A failed attempt says why before anything else: a short one is otherwise an unlabelled sliver.
-  const error = t.error
-    ? richText(`✗ ${middleEllipsis(plainLine(errorHeadline(t.error)), 60)}`)
+  const failure = taskError(t);
+  const error = failure
+    ? richText(`✗ ${middleEllipsis(plainLine(errorHeadline(failure)), 60)}`)
     : null;
   const candidates = [
     error,

@@ -8,7 +8,7 @@ import type { NodeRow } from './dashboardModel';
 import { exactMs } from './units';
 import { tooltipLines } from './text';
 import { errorHeadline } from '../../model/taskError';
-import { plainLine } from '../../model/failures';
+import { plainLine, taskError } from '../../model/failures';
 
 export function nodeTitle(row: NodeRow): string {
   return `${row.nodeId}  (${row.type})`;
@@ -26,7 +26,8 @@ export function attemptText(t: TaskRun): string {
 export function attemptRows(t: TaskRun, nowMs?: number): [string, string][] {
   const rows: [string, string][] = [['status', attemptText(t)]];
   // Why it failed comes first: the tooltip may be cut short in a low chart.
-  if (t.error) rows.push(['error', plainLine(errorHeadline(t.error))]);
+  const error = taskError(t);
+  if (error) rows.push(['error', plainLine(errorHeadline(error))]);
   if (t.readyAtMs !== null) rows.push(['ready at', exactMs(t.readyAtMs)]);
   if (t.waitMs !== null) rows.push(['queued for a slot', exactMs(t.waitMs)]);
   if (t.startMs !== null) rows.push(['started at', exactMs(t.startMs)]);
