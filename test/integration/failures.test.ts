@@ -85,3 +85,31 @@ test('a node that writes to stderr and exits 3 says why in run, show, report and
     md.trimEnd() + '\n',
   );
 });
+
+test('a node that times out records a timeout error with what it had written', async () => {
+  const dir = tempWorkspace({
+    'slow.workflow.yaml': `name: slow
+runtime: local
+nodes:
+  stuck:
+    type: shell
+    timeout: 300ms
+    run: |
+      echo "waiting for the lock" >&2
+      sleep 30
+`,
+  });
+  const ran = await runCli(['run', 'slow.workflow.yaml', '--store', 'runs', '--json'], {
+    cwd: dir,
+  });
+  assert.equal(ran.code, 1, ran.stderr);
+  const { runDir } = JSON.parse(ran.stdout) as { runDir: string };
+  const run = JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8')) as RunRecord;
+  const stuck = run.tasks.find((t) => t.nodeId === 'stuck');
+  assert.equal(stuck?.status, 'failed');
+  assert.equal(stuck?.error?.kind, 'timeout');
+  assert.match(stuck?.error?.message ?? '', /^timed out after 300 ms/);
+  assert.equal(stuck?.error?.stderrTail, 'waiting for the lock');
+  // The progress line goes to stderr with --json: the line is there too.
+  assert.ok(ran.stderr.includes('↳ waiting for the lock'), ran.stderr);
+});
