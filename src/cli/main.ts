@@ -9,13 +9,13 @@ import { RunStore } from '../store/runStore';
 import type { RunRecord } from '../model/run';
 import { formatMs } from '../model/format';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
-import { progressPrinter, taskLine } from '../report/terminalProgress';
+import { failureDetails, progressPrinter, taskLine } from '../report/terminalProgress';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { distDir } from '../measure/assets';
 import { planOf } from '../report/panelSnapshots';
 import { standaloneDashboardHtml } from '../report/webviewHtml';
 import { storeSource, type RunSource } from '../query/runSource';
-import { customHistory } from '../query/customHistory';
+import { customHistory, customPrevious } from '../query/customHistory';
 import { exportText, writeExport } from '../query/exportRun';
 import { runReportText } from '../query/report';
 import { whatifCommand } from './whatif';
@@ -223,6 +223,7 @@ async function runViewCommand(args: CliArgs, storeDir: string): Promise<number> 
     out(`file: ${run.workflow.file}`);
     if (run.reason) out(`reason: ${run.reason}`);
     for (const t of run.tasks) out(taskLine(t));
+    for (const l of failureDetails(run.tasks)) out(l);
     return 0;
   }
   if (args.command === 'report') {
@@ -270,6 +271,7 @@ async function dashboardCommand(args: CliArgs, storeDir: string): Promise<number
       // A file is a picture of one moment: nothing will update it.
       live: false,
       customHistory: await customHistory(source, run),
+      customPrevious: await customPrevious(source, run),
       sentAt: Date.now(),
     },
     {

@@ -14,6 +14,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { redactText, StreamRedactor } from './redact';
+import { OutputTail } from './outputTail';
 
 export type LogForward = (stream: 'stdout' | 'stderr', text: string) => void;
 
@@ -39,7 +40,10 @@ export class NodeLog {
   private closed = false;
   private failed = false;
   private readonly headLimit: number;
-  private readonly tail: TailBuffer;
+  /** What the cap holds back: the last half of the allowed bytes, written at close. */
+  private readonly capTail: TailBuffer;
+  // The end of each stream as written (redacted), for a failure to quote.
+  private readonly tails = { stdout: new OutputTail(), stderr: new OutputTail() };
   bytesWritten = 0;
 
   constructor(
@@ -52,12 +56,12 @@ export class NodeLog {
     this.redactors = { stdout: new StreamRedactor(secrets), stderr: new StreamRedactor(secrets) };
     const max = Math.max(2, opts.maxBytes ?? DEFAULT_MAX_LOG_BYTES);
     this.headLimit = Math.floor(max / 2);
-    this.tail = new TailBuffer(max - this.headLimit);
+    this.capTail = new TailBuffer(max - this.headLimit);
   }
 
   /** Bytes of output left out of the file by the cap (known for certain once closed). */
   get droppedBytes(): number {
-    return this.tail.dropped;
+    return this.capTail.dropped;
   }
 
   write(stream: 'stdout' | 'stderr', chunk: Buffer): void {
@@ -77,31 +81,43 @@ export class NodeLog {
     this.emit('stderr', `[workflow-profiler] ${redactText(text, this.secrets)}\n`);
   }
 
+  /**
+   * The end of what the node wrote to stderr as it stands in the log, or of its stdout when its
+   * stderr is empty. Call before `note`-ing the failure, so the tail is the node's own words.
+   */
+  tail(): string {
+    this.emit('stdout', this.redactors.stdout.flush());
+    this.emit('stderr', this.redactors.stderr.flush());
+    const err = this.tails.stderr.value;
+    return err.length > 0 ? err : this.tails.stdout.value;
+  }
+
   close(): void {
     if (this.closed) return;
     this.emit('stdout', this.redactors.stdout.end());
     this.emit('stderr', this.redactors.stderr.end());
     this.closed = true;
-    if (this.tail.dropped > 0) {
+    if (this.capTail.dropped > 0) {
       this.writeFile(
         Buffer.from(
-          `\n[workflow-profiler] ${this.tail.dropped} bytes of output dropped here: the log is capped at ${this.headLimit + this.tail.limit} bytes (first and last half kept)\n`,
+          `\n[workflow-profiler] ${this.capTail.dropped} bytes of output dropped here: the log is capped at ${this.headLimit + this.capTail.limit} bytes (first and last half kept)\n`,
         ),
       );
     }
-    for (const chunk of this.tail.take()) this.writeFile(chunk);
+    for (const chunk of this.capTail.take()) this.writeFile(chunk);
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = null;
   }
 
   private emit(stream: 'stdout' | 'stderr', text: string): void {
     if (text.length === 0) return;
+    this.tails[stream].push(text);
     const buf = Buffer.from(text, 'utf8');
     const room = Math.max(0, this.headLimit - this.bytesWritten);
-    if (room >= buf.length && this.tail.size === 0) this.writeFile(buf);
+    if (room >= buf.length && this.capTail.size === 0) this.writeFile(buf);
     else {
       if (room > 0) this.writeFile(buf.subarray(0, room));
-      this.tail.push(buf.subarray(room));
+      this.capTail.push(buf.subarray(room));
     }
     this.forwardLive(stream, text, buf.length);
   }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { evaluateCondition } from '../workflow/expression';
 import type { NodeDef, WorkflowDef } from '../workflow/types';
-import { emptyTaskRun, type TaskRun } from '../model/run';
+import { emptyTaskRun, type TaskErrorKind, type TaskRun } from '../model/run';
 import type { MetricsCollector } from '../measure/metricsCollector';
 import { monoMs } from '../model/clock';
 import { NodeLog, type LogForward } from './nodeLog';
@@ -238,6 +238,10 @@ export class WorkflowRuntime {
         log.note(
           `status ${r.timing.status ?? 'none'}, ${r.timing.bytes} bytes in ${r.timing.totalMs} ms`,
         );
+        const cancelled = this.host.signal.aborted;
+        task.reason = cancelled ? 'cancelled' : r.error;
+        if (!cancelled && !r.ok)
+          failWith(task, 'output', r.error ?? 'the request failed', log.tail());
         if (r.error) log.note(r.error);
         if (r.output) {
           const m = extractMetrics(r.output, this.host.secrets);
@@ -246,8 +250,6 @@ export class WorkflowRuntime {
         }
         closeLog(log, task);
         log.close();
-        const cancelled = this.host.signal.aborted;
-        task.reason = cancelled ? 'cancelled' : r.error;
         return {
           ...base,
           result: cancelled ? 'cancelled' : r.ok ? 'completed' : 'failed',
@@ -266,6 +268,7 @@ export class WorkflowRuntime {
         } catch (err) {
           finishTiming(start, monoMs());
           task.reason = `condition \`${node.on ?? ''}\` failed: ${(err as Error).message}`;
+          failWith(task, 'output', task.reason, '');
           return base;
         }
         finishTiming(start, monoMs());
@@ -309,6 +312,7 @@ export class WorkflowRuntime {
         finishTiming(start, monoMs());
         const output = Object.fromEntries([...outcome.outputs].filter(([, o]) => o !== null));
         task.reason = outcome.status === 'completed' ? null : `nested workflow ${outcome.status}`;
+        if (outcome.status === 'failed') failWith(task, 'exit', task.reason ?? '', '');
         return { ...base, result: outcome.status, output };
       }
       default:
@@ -394,23 +398,29 @@ export class WorkflowRuntime {
     task.custom = read.custom;
 
     let result: RunOutcome;
+    let kind: TaskErrorKind | null = null;
     if (outcome.cancelled && !outcome.timedOut) {
       result = 'cancelled';
       task.reason = 'cancelled';
     } else if (outcome.spawnError) {
       result = 'failed';
+      kind = 'spawn';
       task.reason = `could not start: ${outcome.spawnError}`;
     } else if (outcome.timedOut) {
       result = 'failed';
+      kind = 'timeout';
       task.reason = `timed out after ${node.timeoutMs ?? 0} ms; its process tree was killed`;
     } else if (outcome.exitCode === 0) {
       result = 'completed';
     } else {
       result = 'failed';
+      kind = outcome.signal ? 'signal' : 'exit';
       task.reason = outcome.signal
         ? `killed by ${outcome.signal}`
         : `exit code ${outcome.exitCode ?? 'unknown'}`;
     }
+    // The tail is taken before the runner's own note, so it quotes the node, not the runner.
+    if (kind && task.reason) failWith(task, kind, task.reason, log.tail());
     if (result !== 'completed' && task.reason) log.note(task.reason);
     closeLog(log, task);
     return { result, output: read.output, exclude: [], excludeReason: '' };
@@ -421,6 +431,11 @@ export class WorkflowRuntime {
 function closeLog(log: NodeLog, task: TaskRun): void {
   log.close();
   if (log.droppedBytes > 0) task.logDroppedBytes = log.droppedBytes;
+}
+
+/** Records why `task` failed; its exit code and signal are as measured (null where none). */
+function failWith(task: TaskRun, kind: TaskErrorKind, message: string, stderrTail: string): void {
+  task.error = { kind, message, exitCode: task.exitCode, signal: task.signal, stderrTail };
 }
 
 function round3(v: number): number {
