@@ -20,6 +20,7 @@ import { maxIo, zeroIo, type ProcIo } from './procfs';
 import { ProcTable } from './procTable';
 import { ProcTreeObserver, type TreeObservation } from './procTree';
 import { reaperPath } from './reaper';
+import { TreeContainment } from './containment';
 import { PROCESS_METRIC_KEYS, unavailableIn } from '../model/metrics';
 import {
   PidusageSampler,
@@ -143,6 +144,7 @@ class TrackedTree {
       s.processCount = this.seen.size;
     }
     if (obs.hwm !== null) s.maxHwmBytes = Math.max(s.maxHwmBytes ?? 0, obs.hwm);
+    if (obs.kernelReaping === true) s.kernelReaping = true;
 
     return {
       nodeId: this.nodeId,
@@ -172,6 +174,8 @@ export class MetricsCollector {
   private ticks = 0;
   private overheadCpuUs = 0;
   private pidusageBusy = false;
+  /** The runner's hold on every reaper-run tree (cgroup or process group). */
+  readonly containment = new TreeContainment();
 
   constructor(options: MetricsCollectorOptions) {
     this.intervalMs = Math.max(1, options.intervalMs);
@@ -198,6 +202,7 @@ export class MetricsCollector {
     this.timer = null;
     this.pidusage?.dispose();
     this.table?.close();
+    this.containment.dispose();
   }
 
   track(nodeId: string, attempt: number, rootPid: number, opts: TrackOptions): TrackHandle {
@@ -284,6 +289,16 @@ export class MetricsCollector {
       overheadCpuMs: round(this.overheadCpuUs / 1000, 3),
       ticks: this.ticks,
       unavailable: this.unavailable(),
+      containment:
+        this.mode === 'reaper'
+          ? this.containment.info()
+          : {
+              mechanism: this.mode === 'procfs' ? 'process-group' : 'none',
+              detail:
+                this.mode === 'procfs'
+                  ? 'the command’s own process group and its /proc descendants, killed at node end'
+                  : 'the command’s process group (taskkill /T on Windows); what leaves it is not tracked',
+            },
     };
   }
 

@@ -22,7 +22,7 @@ export interface ProcessSpec {
 }
 
 /** The measured fields of a TaskRun that the process layer fills in. */
-export type ProcessMetrics = Pick<TaskRun, ProcessMetricKey | 'sampleCount'>;
+export type ProcessMetrics = Pick<TaskRun, ProcessMetricKey | 'sampleCount' | 'lowerBounds'>;
 
 export interface ProcessOutcome {
   exitCode: number | null;

@@ -20,6 +20,8 @@ import { emptyTreeStats, type TrackHandle, type TreeStats } from '../measure/tre
 import { ioMetricsOf, memoryDeltaOf, sampledMetrics } from '../measure/pidusageFallback';
 import { maxOf } from '../model/numbers';
 import { descendantsOf } from '../measure/procfs';
+import type { NodeContainer } from '../measure/containment';
+import { reaperLowerBounds, sampledLowerBounds } from '../measure/lowerBounds';
 import {
   DEFAULT_GRACE_MS,
   errnoName,
@@ -43,11 +45,22 @@ function nullMetrics(): ProcessMetrics {
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
-/** Exact totals from the reaper, combined with what only sampling can see. */
-export function reaperMetrics(r: ReaperResult, stats: TreeStats): ProcessMetrics {
+/**
+ * Exact totals from the reaper, combined with what only sampling can see. `cgroupCpuMs` is the
+ * node cgroup's cpu.stat, read once it was empty (null without one): it also holds the CPU of
+ * children the kernel reaped, which rusage misses, so it is the CPU time where the reaper joined
+ * the cgroup. What stays a lower bound is listed in lowerBounds.
+ */
+export function reaperMetrics(
+  r: ReaperResult,
+  stats: TreeStats,
+  cgroupCpuMs: number | null = null,
+): ProcessMetrics {
   const durationMs = round3((r.endNs - r.startNs) / 1e6);
-  const cpuTimeMs = round3((r.cpuUserUs + r.cpuSysUs) / 1000);
-  return {
+  const rusageCpuMs = round3((r.cpuUserUs + r.cpuSysUs) / 1000);
+  const fromCgroup = cgroupCpuMs !== null && r.cgroupErrno === null;
+  const cpuTimeMs = fromCgroup ? round3(cgroupCpuMs) : rusageCpuMs;
+  const metrics: ProcessMetrics = {
     durationMs,
     cpuTimeMs,
     cpuPercent: durationMs > 0 ? Math.round((cpuTimeMs / durationMs) * 10000) / 100 : null,
@@ -62,7 +75,18 @@ export function reaperMetrics(r: ReaperResult, stats: TreeStats): ProcessMetrics
     processCount: Math.max(r.processesReaped, stats.processCount ?? 0),
     strayProcessesKilled: r.straysKilled,
     sampleCount: stats.sampleCount,
+    lowerBounds: [],
   };
+  metrics.lowerBounds = reaperLowerBounds(
+    metrics,
+    {
+      kernelReaping: stats.kernelReaping,
+      rusageCpuMs,
+      cgroupCpuMs: fromCgroup ? cgroupCpuMs : null,
+    },
+    fromCgroup,
+  );
+  return metrics;
 }
 
 function isDirectory(dir: string): boolean {
@@ -101,26 +125,37 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
   const reaper = collector.mode === 'reaper' ? reaperPath() : null;
   const resultFile = reaper ? newResultFile() : null;
   const posixGroup = !reaper && process.platform !== 'win32';
+  // The runner's own hold on the tree, should the reaper die (see measure/containment.ts).
+  const container: NodeContainer | null = reaper ? collector.containment.node() : null;
 
   const startMono = monoMs();
   let child: ChildProcess;
   try {
     child = spawn(
       reaper ?? spec.file,
-      reaper && resultFile ? reaperArgs(resultFile, spec.file, spec.args) : spec.args,
+      reaper && resultFile
+        ? reaperArgs(resultFile, spec.file, spec.args, DEFAULT_GRACE_MS, container?.cgroupDir)
+        : spec.args,
       {
         cwd: spec.cwd,
         env: spec.env,
         stdio: ['ignore', 'pipe', 'pipe'],
-        // Without the reaper, a process group is the best handle on the tree.
-        detached: posixGroup,
+        // A process group of its own: without the reaper, the best handle on the tree; with it,
+        // the group (the reaper's pid) the tree stays in should the reaper be killed.
+        detached: posixGroup || !!reaper,
         windowsHide: true,
       },
     );
   } catch (err) {
+    container?.end();
     return failedToStart(err instanceof Error ? err.message : String(err));
   }
   const pid = child.pid;
+  if (pid !== undefined) container?.setProcessGroup(pid);
+  let cgroupCpuMs: number | null = null;
+  const endContainer = (): void => {
+    if (container) cgroupCpuMs = container.end().cgroupCpuMs;
+  };
   const tracking: TrackHandle | null =
     pid !== undefined
       ? collector.track(spec.nodeId, spec.attempt, pid, { rootIsReaper: !!reaper })
@@ -147,6 +182,7 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
         if (exitMono !== null) return;
         for (const p of descendantsOf(pid)) sendSignal(p, 'SIGKILL');
         sendSignal(pid, 'SIGKILL');
+        endContainer();
       });
     } else if (process.platform === 'win32') {
       spawn('taskkill', ['/pid', String(pid), '/T', '/F'], {
@@ -203,7 +239,18 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
         endMono,
         metrics: spawnError ? nullMetrics() : sampledMetrics(stats, round3(endMono - startMono)),
       };
-      if (resultFile && !spawnError) applyReaperResult(outcome, resultFile, stats, spec);
+      const exact =
+        resultFile && !spawnError
+          ? applyReaperResult(outcome, resultFile, stats, spec, cgroupCpuMs)
+          : false;
+      if (!exact && !spawnError) {
+        const mode = collector.mode === 'pidusage' ? 'pidusage' : 'procfs';
+        outcome.metrics.lowerBounds = sampledLowerBounds(
+          outcome.metrics,
+          mode,
+          collector.intervalMs,
+        );
+      }
       resolve(outcome);
     };
 
@@ -213,12 +260,15 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
       // failures throw there instead of arriving here.)
       if (pid !== undefined) return;
       spawnError = err.message;
+      endContainer();
       settle();
     });
     child.once('exit', () => {
       exitMono = monoMs();
       stopTracking();
       for (const t of timers) clearTimeout(t);
+      // The node is over: nothing of its tree may outlive it, even if the reaper was killed.
+      endContainer();
       // Strays of a directly spawned tree (the reaper kills its own).
       if (posixGroup && pid !== undefined) sendSignal(-pid, 'SIGKILL');
       // A process outside our reach may hold the pipes open: do not wait for it forever.
@@ -236,13 +286,17 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
   return { pid, done, cancel };
 }
 
-/** Replaces sampled figures with the reaper's exact ones, or says why there are none. */
+/**
+ * Replaces sampled figures with the reaper's exact ones, or says why there are none. True when
+ * the reaper's figures were used (or the command did not start).
+ */
 function applyReaperResult(
   outcome: ProcessOutcome,
   resultFile: string,
   stats: TreeStats,
   spec: ProcessSpec,
-): void {
+  cgroupCpuMs: number | null,
+): boolean {
   const { result, problem } = takeReaperResult(resultFile);
   if (!result) {
     // The reaper was killed (or failed): keep the sampled figures, and say so in the node's log.
@@ -251,7 +305,7 @@ function applyReaperResult(
         `workflow-profiler: no exact totals (${problem ?? 'unknown'}); metrics are sampled\n`,
       ),
     );
-    return;
+    return false;
   }
   const nowMono = monoMs();
   const nowNs = process.hrtime.bigint();
@@ -263,9 +317,17 @@ function applyReaperResult(
     outcome.exitCode = null;
     outcome.signal = null;
     outcome.metrics = nullMetrics();
-    return;
+    return true;
+  }
+  if (result.cgroupErrno !== null) {
+    spec.onStderr(
+      Buffer.from(
+        `workflow-profiler: could not join the node's cgroup (${errnoName(result.cgroupErrno)}); CPU time is from rusage\n`,
+      ),
+    );
   }
   outcome.exitCode = result.exitCode;
   outcome.signal = result.signal !== null ? signalName(result.signal) : null;
-  outcome.metrics = reaperMetrics(result, stats);
+  outcome.metrics = reaperMetrics(result, stats, cgroupCpuMs);
+  return true;
 }
