@@ -54,7 +54,9 @@ export function reaperLowerBounds(
   }
   const multi = (m.processCount ?? 0) > 1;
   if (gap || multi) {
-    out.push(...bound(m, 'peakRssBytes', gap ? `${PEAK_REASON}; ${KERNEL_REAPED_REASON}` : PEAK_REASON));
+    out.push(
+      ...bound(m, 'peakRssBytes', gap ? `${PEAK_REASON}; ${KERNEL_REAPED_REASON}` : PEAK_REASON),
+    );
   }
   if (gap) {
     for (const k of IO_METRICS) out.push(...bound(m, k, KERNEL_REAPED_REASON));

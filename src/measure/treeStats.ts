@@ -20,7 +20,7 @@ export interface TreeStats {
   /** The tree's I/O up to the last sample: lower bounds; null where unreadable. */
   lastIo: ProcIo | null;
   /** A sample saw a process that ignores SIGCHLD with children (see TreeObservation). */
-  kernelReaping: boolean;
+  kernelReaping?: boolean;
 }
 
 export interface TrackHandle {

@@ -70,7 +70,10 @@ export function lowerBoundsOf(task: Pick<TaskRun, 'lowerBounds'>): readonly Lowe
 }
 
 /** Why `metric` of the task is a lower bound, or null when it is not one. */
-export function lowerBoundReason(task: Pick<TaskRun, 'lowerBounds'>, metric: string): string | null {
+export function lowerBoundReason(
+  task: Pick<TaskRun, 'lowerBounds'>,
+  metric: string,
+): string | null {
   return lowerBoundsOf(task).find((b) => b.metric === metric)?.reason ?? null;
 }
 

@@ -80,7 +80,7 @@ export function reaperMetrics(
   metrics.lowerBounds = reaperLowerBounds(
     metrics,
     {
-      kernelReaping: stats.kernelReaping,
+      kernelReaping: stats.kernelReaping === true,
       rusageCpuMs,
       cgroupCpuMs: fromCgroup ? cgroupCpuMs : null,
     },

@@ -15,6 +15,8 @@ import { monoMs } from '../model/clock';
 import type { RunRequest, RunnerEvent } from '../protocol/runner';
 import { loadWorkflowTree } from './loadWorkflows';
 import { secretValues } from './redact';
+import { inheritedEnv } from './inheritedEnv';
+import { sweepLeftovers } from '../measure/containment';
 import { slotsFor, WorkflowRuntime, type RunFiles } from './workflowRuntime';
 
 /** run.json is rewritten at most this often while tasks finish (always at the end). */
@@ -96,6 +98,8 @@ async function execute(
   const store = new RunStore(request.storeDir, {
     warn: (m) => process.stderr.write(`warning: ${m}\n`),
   });
+  // What runners killed since the last run left behind: reaper folders, cgroups.
+  sweepLeftovers();
   const originEpochMs = Date.now();
   const originMono = monoMs();
   const id = newRunId(new Date(originEpochMs));
@@ -170,8 +174,7 @@ async function execute(
         `${fileSafe(nodeId)}${attempt > 1 ? `.attempt-${attempt}` : ''}.json`,
       ),
   };
-  const baseEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) baseEnv[k] = v;
+  const baseEnv = inheritedEnv(process.env);
   // Each node's env is checked on its own: two nodes may give one name different secret values.
   const secretSet = new Set(secretValues(baseEnv));
   for (const w of all.values())
