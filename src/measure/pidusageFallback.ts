@@ -173,7 +173,5 @@ export function sampledMetrics(stats: TreeStats, durationMs: number | null): Pro
     processCount: stats.processCount,
     strayProcessesKilled: null,
     sampleCount: stats.sampleCount,
-    // Filled in by the process layer, which knows the collector's mode (see lowerBounds.ts).
-    lowerBounds: [],
   };
 }

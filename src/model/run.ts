@@ -58,6 +58,9 @@ export interface TaskRunBase {
   lowerBounds: LowerBound[];
 }
 
+/** Marks a figure that is only a lower bound of the tree's true value. */
+export const LOWER_BOUND_MARK = '≥';
+
 /** A metric whose figure is at least what is shown: "≥ 1.2 s". */
 export interface LowerBound {
   metric: string;

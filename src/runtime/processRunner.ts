@@ -22,6 +22,7 @@ import { maxOf } from '../model/numbers';
 import { descendantsOf } from '../measure/procfs';
 import type { NodeContainer } from '../measure/containment';
 import { reaperLowerBounds, sampledLowerBounds } from '../measure/lowerBounds';
+import type { LowerBound } from '../model/run';
 import {
   DEFAULT_GRACE_MS,
   errnoName,
@@ -49,7 +50,7 @@ const round3 = (v: number): number => Math.round(v * 1000) / 1000;
  * Exact totals from the reaper, combined with what only sampling can see. `cgroupCpuMs` is the
  * node cgroup's cpu.stat, read once it was empty (null without one): it also holds the CPU of
  * children the kernel reaped, which rusage misses, so it is the CPU time where the reaper joined
- * the cgroup. What stays a lower bound is listed in lowerBounds.
+ * the cgroup. What stays a lower bound is said by reaperBounds.
  */
 export function reaperMetrics(
   r: ReaperResult,
@@ -57,10 +58,9 @@ export function reaperMetrics(
   cgroupCpuMs: number | null = null,
 ): ProcessMetrics {
   const durationMs = round3((r.endNs - r.startNs) / 1e6);
-  const rusageCpuMs = round3((r.cpuUserUs + r.cpuSysUs) / 1000);
-  const fromCgroup = cgroupCpuMs !== null && r.cgroupErrno === null;
-  const cpuTimeMs = fromCgroup ? round3(cgroupCpuMs) : rusageCpuMs;
-  const metrics: ProcessMetrics = {
+  const cpu = reaperCpu(r, cgroupCpuMs);
+  const cpuTimeMs = cpu.fromCgroup ? round3(cpu.cgroupCpuMs ?? 0) : cpu.rusageCpuMs;
+  return {
     durationMs,
     cpuTimeMs,
     cpuPercent: durationMs > 0 ? Math.round((cpuTimeMs / durationMs) * 10000) / 100 : null,
@@ -75,18 +75,35 @@ export function reaperMetrics(
     processCount: Math.max(r.processesReaped, stats.processCount ?? 0),
     strayProcessesKilled: r.straysKilled,
     sampleCount: stats.sampleCount,
-    lowerBounds: [],
   };
-  metrics.lowerBounds = reaperLowerBounds(
-    metrics,
-    {
-      kernelReaping: stats.kernelReaping === true,
-      rusageCpuMs,
-      cgroupCpuMs: fromCgroup ? cgroupCpuMs : null,
-    },
+}
+
+/** The reaper's rusage CPU, and the cgroup's where the reaper joined it. */
+function reaperCpu(
+  r: ReaperResult,
+  cgroupCpuMs: number | null,
+): { rusageCpuMs: number; cgroupCpuMs: number | null; fromCgroup: boolean } {
+  const fromCgroup = cgroupCpuMs !== null && r.cgroupErrno === null;
+  return {
+    rusageCpuMs: round3((r.cpuUserUs + r.cpuSysUs) / 1000),
+    cgroupCpuMs: fromCgroup ? cgroupCpuMs : null,
     fromCgroup,
+  };
+}
+
+/** Which of reaperMetrics' figures are only lower bounds, and why. */
+export function reaperBounds(
+  r: ReaperResult,
+  stats: TreeStats,
+  cgroupCpuMs: number | null,
+  metrics: ProcessMetrics,
+): LowerBound[] {
+  const cpu = reaperCpu(r, cgroupCpuMs);
+  return reaperLowerBounds(
+    metrics,
+    { kernelReaping: stats.kernelReaping === true, ...cpu },
+    cpu.fromCgroup,
   );
-  return metrics;
 }
 
 function isDirectory(dir: string): boolean {
@@ -116,6 +133,7 @@ function failedToStart(message: string): RunningProcess {
     startMono: now,
     endMono: now,
     metrics: nullMetrics(),
+    lowerBounds: [],
   };
   return { pid: undefined, done: Promise.resolve(outcome), cancel: () => undefined };
 }
@@ -238,6 +256,7 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
         startMono,
         endMono,
         metrics: spawnError ? nullMetrics() : sampledMetrics(stats, round3(endMono - startMono)),
+        lowerBounds: [],
       };
       const exact =
         resultFile && !spawnError
@@ -245,11 +264,7 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
           : false;
       if (!exact && !spawnError) {
         const mode = collector.mode === 'pidusage' ? 'pidusage' : 'procfs';
-        outcome.metrics.lowerBounds = sampledLowerBounds(
-          outcome.metrics,
-          mode,
-          collector.intervalMs,
-        );
+        outcome.lowerBounds = sampledLowerBounds(outcome.metrics, mode, collector.intervalMs);
       }
       resolve(outcome);
     };
@@ -329,5 +344,6 @@ function applyReaperResult(
   outcome.exitCode = result.exitCode;
   outcome.signal = result.signal !== null ? signalName(result.signal) : null;
   outcome.metrics = reaperMetrics(result, stats, cgroupCpuMs);
+  outcome.lowerBounds = reaperBounds(result, stats, cgroupCpuMs, outcome.metrics);
   return true;
 }
