@@ -97,7 +97,15 @@ export class TreeContainment {
     this.runDir = base.dir ? makeRunCgroup(base.dir) : null;
     if (base.dir && !this.runDir) this.why = 'could not create the run’s cgroup';
     this.usedCgroup = this.runDir !== null;
+    if (this.runDir) this.listen();
     return this.runDir;
+  }
+
+  private listen(): void {
+    if (this.listening) return;
+    // The runner's last chance: whatever it started dies with it, and its cgroup goes.
+    process.on('exit', this.onExit);
+    this.listening = true;
   }
 
   /** A container for one node's tree; the run's cgroup is made on the first. */
@@ -116,11 +124,7 @@ export class TreeContainment {
     }
     const container = new Container(dir, (c) => this.live.delete(c));
     this.live.add(container);
-    if (!this.listening) {
-      // The runner's last chance: whatever it started dies with it.
-      process.on('exit', this.onExit);
-      this.listening = true;
-    }
+    this.listen();
     return container;
   }
 
