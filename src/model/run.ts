@@ -69,7 +69,15 @@ export interface LowerBound {
 
 /** A task's lower bounds; [] for runs recorded before the field existed. */
 export function lowerBoundsOf(task: Pick<TaskRun, 'lowerBounds'>): readonly LowerBound[] {
-  return Array.isArray(task.lowerBounds) ? task.lowerBounds : [];
+  const raw: unknown = task.lowerBounds;
+  // Read back from disk: a damaged or hand-edited entry is left out, never trusted.
+  return Array.isArray(raw) ? raw.filter(isLowerBound) : [];
+}
+
+function isLowerBound(v: unknown): v is LowerBound {
+  if (typeof v !== 'object' || v === null) return false;
+  const b = v as Record<string, unknown>;
+  return typeof b['metric'] === 'string' && typeof b['reason'] === 'string';
 }
 
 /** Why `metric` of the task is a lower bound, or null when it is not one. */
