@@ -2,7 +2,15 @@
  * wp-reaper: runs one workflow node's command, measures its whole process tree exactly and kills
  * the tree whole.
  *
- *   wp-reaper --result FILE [--grace-ms N] -- command [args...]
+ *   wp-reaper --result FILE [--grace-ms N] [--cgroup DIR] -- command [args...]
+ *
+ * The command runs in the reaper's process group (the runner starts the reaper as a group
+ * leader), so the runner can still kill what is left with kill(-reaper pid) if the reaper itself
+ * is SIGKILLed. With --cgroup, the command's process joins the cgroup2 directory DIR before it
+ * execs, so every descendant (setsid and double forks included) is inside: the runner kills
+ * them all with cgroup.kill and reads their exact CPU time from cpu.stat, even for children
+ * reaped by the kernel (a parent ignoring SIGCHLD), whose rusage never reaches us. The reaper
+ * stays outside, so its own /proc scans are not counted.
  *
  * Why a separate native process (see also src/tracking/reaper.ts):
  *  - It makes itself a child subreaper, so every orphan of the tree (double forks, daemons,
@@ -175,7 +183,25 @@ static int write_all(int fd, const char *buf, size_t len) {
 }
 
 static const char *usage =
-    "usage: wp-reaper --result FILE [--grace-ms N] -- command [args...]\n";
+    "usage: wp-reaper --result FILE [--grace-ms N] [--cgroup DIR] -- command [args...]\n";
+
+/* Moves the calling process into the cgroup DIR; 0 or an errno. */
+static int join_cgroup(const char *dir) {
+  char path[4096], pid[32];
+  snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+  int len = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  int err = write_all(fd, pid, (size_t)len) == 0 ? 0 : errno;
+  close(fd);
+  return err;
+}
+
+/* What the child tells the reaper through the exec pipe before exec. */
+struct child_report {
+  int what; /* 1: joining the cgroup failed (errno), 2: exec failed (errno) */
+  int err;
+};
 
 int main(int argc, char **argv) {
   /* Block the signals we handle before anything else, so none is lost or acted on too early. */
@@ -191,6 +217,7 @@ int main(int argc, char **argv) {
   signal(SIGPIPE, SIG_IGN);
 
   const char *result_path = NULL;
+  const char *cgroup_dir = NULL;
   long grace_ms = 500;
   int cmd_index = -1;
   for (int i = 1; i < argc; i++) {
@@ -199,6 +226,8 @@ int main(int argc, char **argv) {
       break;
     } else if (strcmp(argv[i], "--result") == 0 && i + 1 < argc) {
       result_path = argv[++i];
+    } else if (strcmp(argv[i], "--cgroup") == 0 && i + 1 < argc) {
+      cgroup_dir = argv[++i];
     } else if (strcmp(argv[i], "--grace-ms") == 0 && i + 1 < argc) {
       grace_ms = strtol(argv[++i], NULL, 10);
       if (grace_ms < 0) grace_ms = 0;
@@ -243,27 +272,33 @@ int main(int argc, char **argv) {
     return 125;
   }
   if (main_pid == 0) {
-    /* Own process group, so a terminal's Ctrl+C reaches the reaper, which then kills the tree. */
-    setpgid(0, 0);
+    /* Stays in the reaper's process group (see the top): the runner's last handle on the tree. */
     /* If the reaper is SIGKILLed, at least the main process goes too. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     /* An ignored signal stays ignored across exec: give the command the defaults it expects. */
     signal(SIGPIPE, SIG_DFL);
     sigprocmask(SIG_SETMASK, &original, NULL);
     close(exec_pipe[0]);
+    if (cgroup_dir) {
+      /* Before exec, so nothing the command forks can start outside. A failure is reported and
+       * the command still runs: the runner then does not trust the cgroup's figures. */
+      struct child_report rep = {1, join_cgroup(cgroup_dir)};
+      if (rep.err != 0) (void)!write(exec_pipe[1], &rep, sizeof(rep));
+    }
     execvp(argv[cmd_index], &argv[cmd_index]);
-    int err = errno;
-    (void)!write(exec_pipe[1], &err, sizeof(err));
+    struct child_report rep = {2, errno};
+    (void)!write(exec_pipe[1], &rep, sizeof(rep));
     _exit(127);
   }
-  setpgid(main_pid, main_pid); /* also from this side: no race with an early kill */
   close(exec_pipe[1]);
-  int exec_errno = 0;
+  int exec_errno = 0, cgroup_errno = 0;
   for (;;) {
-    ssize_t r = counted_read(exec_pipe[0], &exec_errno, sizeof(exec_errno));
+    struct child_report rep;
+    ssize_t r = counted_read(exec_pipe[0], &rep, sizeof(rep));
     if (r < 0 && errno == EINTR) continue;
-    if (r != (ssize_t)sizeof(exec_errno)) exec_errno = 0; /* EOF: exec succeeded */
-    break;
+    if (r != (ssize_t)sizeof(rep)) break; /* EOF: exec succeeded */
+    if (rep.what == 1) cgroup_errno = rep.err;
+    if (rep.what == 2) exec_errno = rep.err;
   }
   close(exec_pipe[0]);
 
@@ -357,9 +392,14 @@ int main(int argc, char **argv) {
   if (WIFSIGNALED(main_status)) term_signal = WTERMSIG(main_status);
 
   char json[2048];
-  int ok_io = io_before.ok && io_after.ok;
-#define IO_DELTA(f, own) \
-  (ok_io && io_after.f >= io_before.f + (own) ? io_after.f - io_before.f - (own) : 0)
+#define IO_CONSISTENT(f, own) (io_after.f >= io_before.f + (own))
+  /* A counter that went backwards cannot be turned into a figure: no I/O at all (null), never
+   * a clamped 0. */
+  int ok_io = io_before.ok && io_after.ok && IO_CONSISTENT(rchar, own_rchar_total) &&
+              IO_CONSISTENT(wchar, 0) && IO_CONSISTENT(syscr, own_syscr_total) &&
+              IO_CONSISTENT(syscw, 0) && IO_CONSISTENT(read_bytes, 0) &&
+              IO_CONSISTENT(write_bytes, 0) && IO_CONSISTENT(cancelled_write_bytes, 0);
+#define IO_DELTA(f, own) (io_after.f - io_before.f - (own))
   int len = snprintf(
       json, sizeof(json),
       "{\"version\":1,\"pid\":%d,\"exitCode\":%d,\"signal\":%d,\"execErrno\":%d,"
@@ -386,9 +426,9 @@ int main(int argc, char **argv) {
   if (len > 0 && (size_t)len < sizeof(json)) {
     len += snprintf(json + len, sizeof(json) - (size_t)len,
                     ",\"processesReaped\":%llu,\"straysKilled\":%llu,\"cancelled\":%s,"
-                    "\"cancelSignal\":%d}\n",
+                    "\"cancelSignal\":%d,\"cgroupErrno\":%d}\n",
                     (unsigned long long)reaped, (unsigned long long)strays_killed,
-                    cancelled ? "true" : "false", cancel_signal);
+                    cancelled ? "true" : "false", cancel_signal, cgroup_errno);
   }
 
   if (len > 0 && (size_t)len < sizeof(json)) {

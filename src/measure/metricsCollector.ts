@@ -1,12 +1,12 @@
 /**
  * The MetricsCollector samples every running node's process tree with ONE timer, emits a Sample
  * per node per tick for the over-time charts, and keeps per-tree statistics that only sampling
- * can give (peak of the summed RSS, memory delta, peak threads). Exact totals (CPU time, context
+ * can give (peak of the summed RSS, memory delta, peak threads). Totals (CPU time, context
  * switches, I/O, largest high-water mark) come from the reaper at the end, not from here: a 10 ms
  * timer alone costs 2.4% of a core and would still miss whatever happens between ticks.
  *
  * Modes:
- *  - `reaper` (Linux, dist/wp-reaper built): /proc sampling of the reaper's DESCENDANTS; exact
+ *  - `reaper` (Linux, dist/wp-reaper built): /proc sampling of the reaper's DESCENDANTS; complete
  *    final accounting from the reaper.
  *  - `procfs` (Linux without the reaper): /proc sampling of the root and its descendants; totals
  *    are sampled estimates. Better than pidusage, which sees the root only.
@@ -20,6 +20,7 @@ import { maxIo, zeroIo, type ProcIo } from './procfs';
 import { ProcTable } from './procTable';
 import { ProcTreeObserver, type TreeObservation } from './procTree';
 import { reaperPath } from './reaper';
+import { TreeContainment } from './containment';
 import { PROCESS_METRIC_KEYS, unavailableIn } from '../model/metrics';
 import {
   PidusageSampler,
@@ -143,6 +144,7 @@ class TrackedTree {
       s.processCount = this.seen.size;
     }
     if (obs.hwm !== null) s.maxHwmBytes = Math.max(s.maxHwmBytes ?? 0, obs.hwm);
+    if (obs.kernelReaping === true) s.kernelReaping = true;
 
     return {
       nodeId: this.nodeId,
@@ -172,6 +174,8 @@ export class MetricsCollector {
   private ticks = 0;
   private overheadCpuUs = 0;
   private pidusageBusy = false;
+  /** The runner's hold on every reaper-run tree (cgroup or process group). */
+  readonly containment = new TreeContainment();
 
   constructor(options: MetricsCollectorOptions) {
     this.intervalMs = Math.max(1, options.intervalMs);
@@ -198,6 +202,7 @@ export class MetricsCollector {
     this.timer = null;
     this.pidusage?.dispose();
     this.table?.close();
+    this.containment.dispose();
   }
 
   track(nodeId: string, attempt: number, rootPid: number, opts: TrackOptions): TrackHandle {
@@ -284,6 +289,16 @@ export class MetricsCollector {
       overheadCpuMs: round(this.overheadCpuUs / 1000, 3),
       ticks: this.ticks,
       unavailable: this.unavailable(),
+      containment:
+        this.mode === 'reaper'
+          ? this.containment.info()
+          : {
+              mechanism: this.mode === 'procfs' ? 'process-group' : 'none',
+              detail:
+                this.mode === 'procfs'
+                  ? 'the command’s own process group and its /proc descendants, killed at node end'
+                  : 'the command’s process group (taskkill /T on Windows); what leaves it is not tracked',
+            },
     };
   }
 
@@ -322,12 +337,15 @@ export class MetricsCollector {
     } else {
       Object.assign(byMetric, {
         durationMs: `${r}: CLOCK_MONOTONIC from fork to the main process's exit`,
-        cpuTimeMs: `${r}: getrusage(RUSAGE_CHILDREN) user + system of every process of the tree`,
+        cpuTimeMs:
+          this.containment.info().mechanism === 'cgroup'
+            ? "the node's own cgroup2 cpu.stat usage_usec, read once the cgroup is empty: exact for every process of the tree, children reaped by the kernel (a parent ignoring SIGCHLD) included; getrusage(RUSAGE_CHILDREN) of the reaper where it could not join the cgroup"
+            : `${r}: getrusage(RUSAGE_CHILDREN) user + system of the processes it reaped (a lower bound, named in lowerBounds, when a process ignores SIGCHLD: the kernel reaps its children)`,
         cpuPercent: 'cpuTimeMs / durationMs × 100 (per cent of one core)',
-        peakRssBytes: `max of: ${r} ru_maxrss (largest single-process high-water mark), ${byMetric['peakRssBytes']}`,
+        peakRssBytes: `a lower bound of the tree's simultaneous peak, the max of: ${r} ru_maxrss (largest single-process high-water mark), ${byMetric['peakRssBytes']}`,
         ...ioSources(
           (field) =>
-            `${r}: /proc/self/io ${field} over the tree's life (the kernel adds each reaped child's I/O to its parent's)`,
+            `${r}: /proc/self/io ${field} over the tree's life (the kernel adds each reaped child's I/O to its parent's; null when a counter went backwards; a lower bound when a process ignores SIGCHLD)`,
         ),
         contextSwitches: `${r}: getrusage(RUSAGE_CHILDREN) ru_nvcsw + ru_nivcsw (all threads, the node's life only)`,
         processCount: `max of the processes ${r} reaped and the ${byMetric['processCount']} (a lower bound: a grandchild reaped by its own parent between two samples is never seen)`,

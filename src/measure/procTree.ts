@@ -30,6 +30,11 @@ export interface TreeObservation {
   io: ProcIo | null;
   /** Largest VmHWM of any process read, or null where none was. */
   hwm: number | null;
+  /**
+   * A process of the tree ignores SIGCHLD and has children: the kernel reaps them, so their
+   * CPU, I/O and context switches never reach a wait4 rusage (absent: not known).
+   */
+  kernelReaping?: boolean;
 }
 
 /** A process of the last full walk, as needed to answer quiet ticks. */
@@ -53,6 +58,8 @@ interface Walk {
   keys: string[];
   /** Every process listed was read, with its children. */
   complete: boolean;
+  /** See TreeObservation.kernelReaping. */
+  kernelReaping: boolean;
 }
 
 export class ProcTreeObserver {
@@ -128,6 +135,7 @@ export class ProcTreeObserver {
       threads: 0,
       keys: [],
       complete: true,
+      kernelReaping: false,
     };
     const queue: number[] = [];
     /** Per queue item: its parent ignores SIGCHLD (see the constructor). */
@@ -147,6 +155,7 @@ export class ProcTreeObserver {
       const before = queue.length;
       if (!table.children(entry, queue)) walk.complete = false;
       for (let k = before; k < queue.length; k++) kernelReaped[k] = entry.stat.ignoresSigchld;
+      if (entry.stat.ignoresSigchld && queue.length > before) walk.kernelReaping = true;
       addProcess(table, entry, walk, this.hwmOfAll || kernelReaped[i] === true);
     }
     return walk;
@@ -204,5 +213,6 @@ function observation(walk: Walk): TreeObservation | null {
     cpuMs: (walk.cpuTicks * 1000) / clockTicksPerSecond,
     io: walk.ioOk ? walk.io : null,
     hwm,
+    kernelReaping: walk.kernelReaping,
   };
 }

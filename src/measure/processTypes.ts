@@ -3,7 +3,7 @@
  * starts one node's process tree, measures it exactly and kills it whole).
  */
 import type { ProcessMetricKey } from '../model/metrics';
-import type { Sample, TaskRun } from '../model/run';
+import type { LowerBound, Sample, TaskRun } from '../model/run';
 
 export interface ProcessSpec {
   nodeId: string;
@@ -35,6 +35,8 @@ export interface ProcessOutcome {
   startMono: number;
   endMono: number;
   metrics: ProcessMetrics;
+  /** Which of the metrics are only lower bounds of the tree's, and why (TaskRun.lowerBounds). */
+  lowerBounds: LowerBound[];
 }
 
 export interface RunningProcess {

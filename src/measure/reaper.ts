@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { distDir } from './assets';
+import { ownerIsDead, ownerTag, parseOwner } from './owner';
 
 /** Set by tests or packagers to use a reaper from elsewhere. */
 const REAPER_ENV = 'WORKFLOW_PROFILER_REAPER';
@@ -60,22 +61,60 @@ export function reaperArgs(
   file: string,
   args: string[],
   graceMs = DEFAULT_GRACE_MS,
+  cgroupDir: string | null = null,
 ): string[] {
-  return ['--result', resultFile, '--grace-ms', String(Math.round(graceMs)), '--', file, ...args];
+  return [
+    '--result',
+    resultFile,
+    '--grace-ms',
+    String(Math.round(graceMs)),
+    ...(cgroupDir ? ['--cgroup', cgroupDir] : []),
+    '--',
+    file,
+    ...args,
+  ];
 }
 
 let resultDir: string | null = null;
 let resultCounter = 0;
 
-/** A fresh path for one reaper's result, in a private directory removed when we exit. */
+const RESULT_DIR_PREFIX = 'wp-reaper-';
+
+/**
+ * A fresh path for one reaper's result, in a private directory removed when we exit. Its name
+ * carries our pid and start time: if we are SIGKILLed, the next run removes it
+ * (sweepDeadResultDirs).
+ */
 export function newResultFile(): string {
   if (!resultDir) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-reaper-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${RESULT_DIR_PREFIX}${ownerTag()}-`));
     resultDir = dir;
     process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   }
   resultCounter += 1;
   return path.join(resultDir, `${resultCounter}.json`);
+}
+
+/** Removes the result directories of dead processes from the temporary folder; returns their names. */
+export function sweepDeadResultDirs(tmp = os.tmpdir()): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(tmp);
+  } catch {
+    return [];
+  }
+  const swept: string[] = [];
+  for (const name of names) {
+    const owner = parseOwner(name, RESULT_DIR_PREFIX);
+    if (!owner || !ownerIsDead(owner)) continue;
+    try {
+      fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
+      swept.push(name);
+    } catch {
+      // another user's, or going meanwhile: not ours to insist on
+    }
+  }
+  return swept;
 }
 
 /** Deltas of /proc/self/io over the tree's life: the reaper's own reads are subtracted. */
@@ -110,6 +149,8 @@ export interface ReaperResult {
   cancelled: boolean;
   /** Signal that asked the reaper to cancel (SIGTERM, SIGINT, SIGHUP = its parent died), or null. */
   cancelSignal: number | null;
+  /** errno of a failed join of the --cgroup directory, or null (joined, or none asked). */
+  cgroupErrno: number | null;
 }
 
 type Json = Record<string, unknown>;
@@ -156,6 +197,8 @@ export function parseReaperResult(text: string): ReaperResult {
   const signal = count(obj, 'signal');
   const execErrno = count(obj, 'execErrno');
   const cancelSignal = count(obj, 'cancelSignal');
+  // Absent from results of reapers built before --cgroup existed.
+  const cgroupErrno = obj['cgroupErrno'] === undefined ? 0 : count(obj, 'cgroupErrno');
   const result: ReaperResult = {
     pid: count(obj, 'pid'),
     exitCode: exitCode >= 0 ? exitCode : null,
@@ -174,6 +217,7 @@ export function parseReaperResult(text: string): ReaperResult {
     straysKilled: count(obj, 'straysKilled'),
     cancelled: obj['cancelled'],
     cancelSignal: cancelSignal > 0 ? cancelSignal : null,
+    cgroupErrno: cgroupErrno > 0 ? cgroupErrno : null,
   };
   if (result.endNs < result.startNs) throw new Error('reaper result: ends before it starts');
   return result;

@@ -19,6 +19,8 @@ export interface TreeStats {
   lastCpuMs: number | null;
   /** The tree's I/O up to the last sample: lower bounds; null where unreadable. */
   lastIo: ProcIo | null;
+  /** A sample saw a process that ignores SIGCHLD with children (see TreeObservation). */
+  kernelReaping?: boolean;
 }
 
 export interface TrackHandle {
@@ -38,5 +40,6 @@ export function emptyTreeStats(): TreeStats {
     processCount: null,
     lastCpuMs: null,
     lastIo: null,
+    kernelReaping: false,
   };
 }

@@ -112,7 +112,7 @@ export const TASK_METRICS = [
     layer: 'process',
     how: {
       reaper:
-        'user + system of the whole tree, exited children included (getrusage(RUSAGE_CHILDREN))',
+        "user + system of the whole tree: the node cgroup's cpu.stat where a cgroup2 is writable (every process, kernel-reaped children included), else getrusage(RUSAGE_CHILDREN) of the processes the reaper reaped",
       procfs: "sampled estimate: the tree's cumulative CPU time at the last sample",
       pidusage: "sampled estimate: the root's user + system time at the last sample before exit",
     },
@@ -149,7 +149,8 @@ export const TASK_METRICS = [
     format: bytes,
     layer: 'process',
     how: {
-      reaper: "max of the sampled summed tree RSS and every process's kernel high-water mark",
+      reaper:
+        "max of the sampled summed tree RSS and every process's kernel high-water mark: a lower bound of the tree's simultaneous peak",
       procfs: "max of the sampled summed tree RSS and every process's VmHWM",
       pidusage: 'sampled: highest resident memory of the root seen',
     },
@@ -296,7 +297,8 @@ export const TASK_METRICS = [
     format: formatCount,
     layer: 'process',
     how: {
-      reaper: "voluntary + involuntary over the tree's own life (rusage)",
+      reaper:
+        "voluntary + involuntary over the tree's own life (rusage of the processes the reaper reaped)",
       procfs: NO_REAPER,
       pidusage: NO_PIDUSAGE,
     },

@@ -57,6 +57,42 @@ export interface TaskRunBase {
   slot: number | null;
   /** Bytes of output the log cap left out of the log (absent when nothing was dropped). */
   logDroppedBytes?: number;
+  /**
+   * Metrics whose figure is only a lower bound of the tree's true value, and why (e.g. children
+   * reaped by the kernel never reach the reaper's rusage). Empty when every figure is exact or
+   * null. Absent from runs recorded before it existed: read it with lowerBoundsOf.
+   */
+  lowerBounds: LowerBound[];
+}
+
+/** Marks a figure that is only a lower bound of the tree's true value. */
+export const LOWER_BOUND_MARK = '≥';
+
+/** A metric whose figure is at least what is shown: "≥ 1.2 s". */
+export interface LowerBound {
+  metric: string;
+  reason: string;
+}
+
+/** A task's lower bounds; [] for runs recorded before the field existed. */
+export function lowerBoundsOf(task: Pick<TaskRun, 'lowerBounds'>): readonly LowerBound[] {
+  const raw: unknown = task.lowerBounds;
+  // Read back from disk: a damaged or hand-edited entry is left out, never trusted.
+  return Array.isArray(raw) ? raw.filter(isLowerBound) : [];
+}
+
+function isLowerBound(v: unknown): v is LowerBound {
+  if (typeof v !== 'object' || v === null) return false;
+  const b = v as Record<string, unknown>;
+  return typeof b['metric'] === 'string' && typeof b['reason'] === 'string';
+}
+
+/** Why `metric` of the task is a lower bound, or null when it is not one. */
+export function lowerBoundReason(
+  task: Pick<TaskRun, 'lowerBounds'>,
+  metric: string,
+): string | null {
+  return lowerBoundsOf(task).find((b) => b.metric === metric)?.reason ?? null;
 }
 
 /** One execution (attempt) of a node: the fields above and every metric of the table. */
@@ -79,6 +115,15 @@ export interface CollectorInfo {
   ticks: number;
   /** Metrics this platform could not measure at all (always null in this run). */
   unavailable: string[];
+  /** How the runner keeps hold of every process tree it started; absent in older runs. */
+  containment?: ContainmentInfo;
+}
+
+/** How node trees are held so none outlives its node, even if its reaper is killed. */
+export interface ContainmentInfo {
+  /** `cgroup`: one cgroup2 per node; `process-group`: the reaper's group; `none`: no reaper. */
+  mechanism: 'cgroup' | 'process-group' | 'none';
+  detail: string;
 }
 
 export interface RunRecord {
@@ -142,6 +187,7 @@ export function emptyTaskRun(nodeId: string, type: string, extra: Partial<TaskRu
     custom: {},
     http: null,
     slot: null,
+    lowerBounds: [],
     ...extra,
   };
 }

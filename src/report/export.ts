@@ -4,7 +4,7 @@
  * attempt, counter tracks for CPU and memory). Pure functions of (RunRecord, Sample[]).
  */
 import { metricKeysIn, TASK_METRIC_KEYS } from '../model/metrics';
-import type { RunRecord, Sample, TaskRun } from '../model/run';
+import { lowerBoundsOf, type RunRecord, type Sample, type TaskRun } from '../model/run';
 import { maxOfAll, taskEndMs } from './rules';
 
 // ---- JSON
@@ -54,6 +54,8 @@ export const CSV_COLUMNS: readonly [string, (t: TaskRun) => CsvValue][] = [
   ...TASK_METRIC_KEYS.map((k): [string, (t: TaskRun) => CsvValue] => [k, (t) => t[k]]),
   ['sampleCount', (t) => t.sampleCount],
   ['slot', (t) => t.slot],
+  // Metrics whose figure is a lower bound, with why, as JSON ([] when every figure is exact).
+  ['lowerBounds', (t) => JSON.stringify(lowerBoundsOf(t))],
   ['http.status', (t) => t.http?.status],
   ['http.bytes', (t) => t.http?.bytes],
   ['http.dnsMs', (t) => t.http?.dnsMs],

@@ -94,10 +94,10 @@ export function buildInsights(run: RunRecord, a: Omit<RunAnalysis, 'insights'>):
   return [
     ...interrupted(run, a, inOrder),
     ...failures(a, inOrder),
-    ...criticalPath(a, node),
+    ...criticalPath(a, node, rootOnly(run)),
     ...slots(run, a),
     ...retries(inOrder),
-    ...offCpu(inOrder),
+    ...offCpu(inOrder, rootOnly(run)),
     ...http(inOrder),
     ...skips(a, inOrder),
     ...measurement(run, a),
@@ -152,7 +152,22 @@ function failures(a: Omit<RunAnalysis, 'insights'>, nodes: NodeInfo[]): Insight[
 }
 
 /** Where the wall time went: the chain that set it, then each node of it that matters. */
-function criticalPath(a: Omit<RunAnalysis, 'insights'>, node: (id: string) => NodeInfo): Insight[] {
+/**
+ * On the pidusage fallback (macOS, Windows) a node's CPU is its root process's only: a shell
+ * that starts the real work shows near 0 %. Insights then say what they rest on, and draw no
+ * conclusion about the workload from it.
+ */
+function rootOnly(run: RunRecord): boolean {
+  return run.collector.mode === 'pidusage';
+}
+const ROOT_ONLY_NOTE =
+  ' (measured on its root process only: this platform does not see its child processes)';
+
+function criticalPath(
+  a: Omit<RunAnalysis, 'insights'>,
+  node: (id: string) => NodeInfo,
+  rootCpuOnly: boolean,
+): Insight[] {
   const cp = a.criticalPath;
   const wall = a.wallMs;
   if (cp.nodeIds.length === 0 || wall === null || wall <= 0 || cp.shareOfWall === null) return [];
@@ -181,7 +196,11 @@ function criticalPath(a: Omit<RunAnalysis, 'insights'>, node: (id: string) => No
     // Where the replayed run says it is not worth it, it is no advice at all.
     if (t.potentialSavingMs !== null && !worthSuggesting(t.potentialSavingMs, wall)) continue;
     const s = new Sentence().node(id).text(' is on the critical path');
-    if (t.cpuPercent !== null && t.cpuPercent >= CPU_BOUND_PERCENT) {
+    if (rootCpuOnly) {
+      s.text(
+        ` and sets ${formatRatio(share, 0)} of the wall time (${formatMs(n.totalDurationMs)}); its root process used ${formatPercent(t.cpuPercent, 0)} CPU${ROOT_ONLY_NOTE}, so whether the node computes or waits is not known here; time saved there shortens the run`,
+      );
+    } else if (t.cpuPercent !== null && t.cpuPercent >= CPU_BOUND_PERCENT) {
       s.text(
         ` and CPU-bound at ${formatPercent(t.cpuPercent, 0)}: it alone sets ${formatRatio(share, 0)} of the wall time; `,
       );
@@ -298,13 +317,24 @@ function retries(nodes: NodeInfo[]): Insight[] {
 }
 
 /** Long nodes that mostly did not compute (critical-path ones were covered above). */
-function offCpu(nodes: NodeInfo[]): Insight[] {
+function offCpu(nodes: NodeInfo[], rootCpuOnly: boolean): Insight[] {
   const out: Insight[] = [];
   for (const n of nodes) {
     const t = n.final;
     if (n.isContainer || n.onCriticalPath || t.durationMs === null || t.cpuPercent === null)
       continue;
     if (t.cpuPercent >= OFF_CPU_PERCENT || t.durationMs < OFF_CPU_MIN_DURATION_MS) continue;
+    if (rootCpuOnly) {
+      out.push(
+        new Sentence()
+          .node(n.nodeId)
+          .text(
+            `: its root process spent ${formatPercent(Math.max(0, 100 - t.cpuPercent), 0)} of its ${formatMs(t.durationMs)} off the CPU${ROOT_ONLY_NOTE}; its children may have been computing meanwhile, so this says nothing about the node's work.`,
+          )
+          .build('off-cpu', 'info'),
+      );
+      continue;
+    }
     out.push(
       new Sentence()
         .node(n.nodeId)

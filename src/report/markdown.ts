@@ -9,7 +9,14 @@
  * cell, and one named `<img src=x onerror=…>` must not become HTML in the Markdown preview.
  */
 import { columnText, REPORT_TASK_COLUMNS } from './metricColumns';
-import type { RunRecord, Sample, TaskRun } from '../model/run';
+import {
+  LOWER_BOUND_MARK,
+  lowerBoundsOf,
+  type RunRecord,
+  type Sample,
+  type TaskRun,
+} from '../model/run';
+import { isTaskMetricKey, metricDef, type TaskMetricKey } from '../model/metrics';
 import { inProcessLeafRuns } from './insights';
 import {
   analyzeRun,
@@ -408,6 +415,7 @@ function taskTable(a: RunAnalysis): string[] {
   }
   const rows: string[][] = [];
   const notes: string[] = [];
+  const bounds: string[] = [];
   for (const nodeId of a.order) {
     const n = a.nodes.get(nodeId) as NodeInfo;
     for (const t of n.attempts) {
@@ -418,8 +426,14 @@ function taskTable(a: RunAnalysis): string[] {
         e(t.type),
         e(t.status),
         attempts,
-        ...REPORT_TASK_COLUMNS.map((c) => columnText(c, t)),
+        ...REPORT_TASK_COLUMNS.map((c) => columnText(c, t, lowerBoundsOf(t))),
       ]);
+      const attemptText = n.attempts.length > 1 ? ` (attempt ${t.attempt})` : '';
+      for (const [reason, metrics] of boundsByReason(t)) {
+        bounds.push(
+          `- ${id(t.nodeId)}${attemptText}: ${metrics.map((m) => e(metricDef(m).phrase)).join(', ')}: ${e(reason)}`,
+        );
+      }
       if (t.reason && t.status !== 'completed') {
         const attempt = n.attempts.length > 1 ? ` (attempt ${t.attempt})` : '';
         notes.push(`- ${id(t.nodeId)}${attempt} ${e(t.status)}: ${e(t.reason)}`);
@@ -446,7 +460,28 @@ function taskTable(a: RunAnalysis): string[] {
     );
   }
   if (notes.length > 0) append(lines, '', '### Why nodes did not complete', '', notes);
+  if (bounds.length > 0) {
+    append(
+      lines,
+      '',
+      '### Lower bounds',
+      '',
+      `${LOWER_BOUND_MARK} marks a figure the tree may have exceeded, because:`,
+      '',
+      bounds,
+    );
+  }
   return lines;
+}
+
+/** A task's lower-bound metrics grouped by reason, table metrics only, in first-seen order. */
+function boundsByReason(t: TaskRun): Map<string, TaskMetricKey[]> {
+  const out = new Map<string, TaskMetricKey[]>();
+  for (const b of lowerBoundsOf(t)) {
+    if (!isTaskMetricKey(b.metric) || t[b.metric] === null) continue;
+    out.set(b.reason, [...(out.get(b.reason) ?? []), b.metric]);
+  }
+  return out;
 }
 
 function httpTable(a: RunAnalysis): string[] {

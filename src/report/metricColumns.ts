@@ -6,6 +6,7 @@
 import { NA } from '../model/format';
 import { formatMetric, metricDef, metricKeysIn, type TaskMetricKey } from '../model/metrics';
 import type { TaskMetricValues } from '../model/metrics';
+import { LOWER_BOUND_MARK, type LowerBound } from '../model/run';
 
 export interface MetricColumn {
   /** One metric, or a read/write pair shown as `read / write`. */
@@ -34,9 +35,17 @@ export function pairedColumns(keys: readonly TaskMetricKey[]): MetricColumn[] {
   return out;
 }
 
-/** A column's text: `n/a` when nothing in it was measured. */
-export function columnText(col: MetricColumn, values: TaskMetricValues): string {
-  const texts = col.keys.map((k) => formatMetric(k, values[k]));
+/** A column's text: `n/a` when nothing in it was measured; `≥ ` before a lower bound. */
+export function columnText(
+  col: MetricColumn,
+  values: TaskMetricValues,
+  bounds: readonly LowerBound[] = [],
+): string {
+  const texts = col.keys.map((k) => {
+    const text = formatMetric(k, values[k]);
+    const bounded = values[k] !== null && bounds.some((b) => b.metric === k);
+    return bounded ? `${LOWER_BOUND_MARK} ${text}` : text;
+  });
   return texts.every((t) => t === NA) ? NA : texts.join(' / ');
 }
 

@@ -20,6 +20,9 @@ import { emptyTreeStats, type TrackHandle, type TreeStats } from '../measure/tre
 import { ioMetricsOf, memoryDeltaOf, sampledMetrics } from '../measure/pidusageFallback';
 import { maxOf } from '../model/numbers';
 import { descendantsOf } from '../measure/procfs';
+import type { NodeContainer } from '../measure/containment';
+import { reaperLowerBounds, sampledLowerBounds } from '../measure/lowerBounds';
+import type { LowerBound } from '../model/run';
 import {
   DEFAULT_GRACE_MS,
   errnoName,
@@ -43,10 +46,20 @@ function nullMetrics(): ProcessMetrics {
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
-/** Exact totals from the reaper, combined with what only sampling can see. */
-export function reaperMetrics(r: ReaperResult, stats: TreeStats): ProcessMetrics {
+/**
+ * Exact totals from the reaper, combined with what only sampling can see. `cgroupCpuMs` is the
+ * node cgroup's cpu.stat, read once it was empty (null without one): it also holds the CPU of
+ * children the kernel reaped, which rusage misses, so it is the CPU time where the reaper joined
+ * the cgroup. What stays a lower bound is said by reaperBounds.
+ */
+export function reaperMetrics(
+  r: ReaperResult,
+  stats: TreeStats,
+  cgroupCpuMs: number | null = null,
+): ProcessMetrics {
   const durationMs = round3((r.endNs - r.startNs) / 1e6);
-  const cpuTimeMs = round3((r.cpuUserUs + r.cpuSysUs) / 1000);
+  const cpu = reaperCpu(r, cgroupCpuMs);
+  const cpuTimeMs = cpu.fromCgroup ? round3(cpu.cgroupCpuMs ?? 0) : cpu.rusageCpuMs;
   return {
     durationMs,
     cpuTimeMs,
@@ -63,6 +76,34 @@ export function reaperMetrics(r: ReaperResult, stats: TreeStats): ProcessMetrics
     strayProcessesKilled: r.straysKilled,
     sampleCount: stats.sampleCount,
   };
+}
+
+/** The reaper's rusage CPU, and the cgroup's where the reaper joined it. */
+function reaperCpu(
+  r: ReaperResult,
+  cgroupCpuMs: number | null,
+): { rusageCpuMs: number; cgroupCpuMs: number | null; fromCgroup: boolean } {
+  const fromCgroup = cgroupCpuMs !== null && r.cgroupErrno === null;
+  return {
+    rusageCpuMs: round3((r.cpuUserUs + r.cpuSysUs) / 1000),
+    cgroupCpuMs: fromCgroup ? cgroupCpuMs : null,
+    fromCgroup,
+  };
+}
+
+/** Which of reaperMetrics' figures are only lower bounds, and why. */
+export function reaperBounds(
+  r: ReaperResult,
+  stats: TreeStats,
+  cgroupCpuMs: number | null,
+  metrics: ProcessMetrics,
+): LowerBound[] {
+  const cpu = reaperCpu(r, cgroupCpuMs);
+  return reaperLowerBounds(
+    metrics,
+    { kernelReaping: stats.kernelReaping === true, ...cpu },
+    cpu.fromCgroup,
+  );
 }
 
 function isDirectory(dir: string): boolean {
@@ -92,6 +133,7 @@ function failedToStart(message: string): RunningProcess {
     startMono: now,
     endMono: now,
     metrics: nullMetrics(),
+    lowerBounds: [],
   };
   return { pid: undefined, done: Promise.resolve(outcome), cancel: () => undefined };
 }
@@ -101,26 +143,37 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
   const reaper = collector.mode === 'reaper' ? reaperPath() : null;
   const resultFile = reaper ? newResultFile() : null;
   const posixGroup = !reaper && process.platform !== 'win32';
+  // The runner's own hold on the tree, should the reaper die (see measure/containment.ts).
+  const container: NodeContainer | null = reaper ? collector.containment.node() : null;
 
   const startMono = monoMs();
   let child: ChildProcess;
   try {
     child = spawn(
       reaper ?? spec.file,
-      reaper && resultFile ? reaperArgs(resultFile, spec.file, spec.args) : spec.args,
+      reaper && resultFile
+        ? reaperArgs(resultFile, spec.file, spec.args, DEFAULT_GRACE_MS, container?.cgroupDir)
+        : spec.args,
       {
         cwd: spec.cwd,
         env: spec.env,
         stdio: ['ignore', 'pipe', 'pipe'],
-        // Without the reaper, a process group is the best handle on the tree.
-        detached: posixGroup,
+        // A process group of its own: without the reaper, the best handle on the tree; with it,
+        // the group (the reaper's pid) the tree stays in should the reaper be killed.
+        detached: posixGroup || !!reaper,
         windowsHide: true,
       },
     );
   } catch (err) {
+    container?.end();
     return failedToStart(err instanceof Error ? err.message : String(err));
   }
   const pid = child.pid;
+  if (pid !== undefined) container?.setProcessGroup(pid);
+  let cgroupCpuMs: number | null = null;
+  const endContainer = (): void => {
+    if (container) cgroupCpuMs = container.end().cgroupCpuMs;
+  };
   const tracking: TrackHandle | null =
     pid !== undefined
       ? collector.track(spec.nodeId, spec.attempt, pid, { rootIsReaper: !!reaper })
@@ -147,6 +200,7 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
         if (exitMono !== null) return;
         for (const p of descendantsOf(pid)) sendSignal(p, 'SIGKILL');
         sendSignal(pid, 'SIGKILL');
+        endContainer();
       });
     } else if (process.platform === 'win32') {
       spawn('taskkill', ['/pid', String(pid), '/T', '/F'], {
@@ -202,8 +256,16 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
         startMono,
         endMono,
         metrics: spawnError ? nullMetrics() : sampledMetrics(stats, round3(endMono - startMono)),
+        lowerBounds: [],
       };
-      if (resultFile && !spawnError) applyReaperResult(outcome, resultFile, stats, spec);
+      const exact =
+        resultFile && !spawnError
+          ? applyReaperResult(outcome, resultFile, stats, spec, cgroupCpuMs)
+          : false;
+      if (!exact && !spawnError) {
+        const mode = collector.mode === 'pidusage' ? 'pidusage' : 'procfs';
+        outcome.lowerBounds = sampledLowerBounds(outcome.metrics, mode, collector.intervalMs);
+      }
       resolve(outcome);
     };
 
@@ -213,12 +275,15 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
       // failures throw there instead of arriving here.)
       if (pid !== undefined) return;
       spawnError = err.message;
+      endContainer();
       settle();
     });
     child.once('exit', () => {
       exitMono = monoMs();
       stopTracking();
       for (const t of timers) clearTimeout(t);
+      // The node is over: nothing of its tree may outlive it, even if the reaper was killed.
+      endContainer();
       // Strays of a directly spawned tree (the reaper kills its own).
       if (posixGroup && pid !== undefined) sendSignal(-pid, 'SIGKILL');
       // A process outside our reach may hold the pipes open: do not wait for it forever.
@@ -236,13 +301,17 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
   return { pid, done, cancel };
 }
 
-/** Replaces sampled figures with the reaper's exact ones, or says why there are none. */
+/**
+ * Replaces sampled figures with the reaper's exact ones, or says why there are none. True when
+ * the reaper's figures were used (or the command did not start).
+ */
 function applyReaperResult(
   outcome: ProcessOutcome,
   resultFile: string,
   stats: TreeStats,
   spec: ProcessSpec,
-): void {
+  cgroupCpuMs: number | null,
+): boolean {
   const { result, problem } = takeReaperResult(resultFile);
   if (!result) {
     // The reaper was killed (or failed): keep the sampled figures, and say so in the node's log.
@@ -251,7 +320,7 @@ function applyReaperResult(
         `workflow-profiler: no exact totals (${problem ?? 'unknown'}); metrics are sampled\n`,
       ),
     );
-    return;
+    return false;
   }
   const nowMono = monoMs();
   const nowNs = process.hrtime.bigint();
@@ -263,9 +332,18 @@ function applyReaperResult(
     outcome.exitCode = null;
     outcome.signal = null;
     outcome.metrics = nullMetrics();
-    return;
+    return true;
+  }
+  if (result.cgroupErrno !== null) {
+    spec.onStderr(
+      Buffer.from(
+        `workflow-profiler: could not join the node's cgroup (${errnoName(result.cgroupErrno)}); CPU time is from rusage\n`,
+      ),
+    );
   }
   outcome.exitCode = result.exitCode;
   outcome.signal = result.signal !== null ? signalName(result.signal) : null;
-  outcome.metrics = reaperMetrics(result, stats);
+  outcome.metrics = reaperMetrics(result, stats, cgroupCpuMs);
+  outcome.lowerBounds = reaperBounds(result, stats, cgroupCpuMs, outcome.metrics);
+  return true;
 }

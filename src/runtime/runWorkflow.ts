@@ -18,6 +18,8 @@ import type { RunRequest, RunnerEvent } from '../protocol/runner';
 import { loadWorkflowTree } from './loadWorkflows';
 import { redactText, redactValue } from './redact';
 import { runSecrets } from './secretNames';
+import { inheritedEnv } from './inheritedEnv';
+import { sweepLeftovers } from '../measure/containment';
 import { slotsFor, WorkflowRuntime, type RunFiles } from './workflowRuntime';
 
 /** run.json is rewritten at most this often while tasks finish (always at the end). */
@@ -110,6 +112,8 @@ async function execute(
     writeFault = describeWriteFault(err, file, runDir);
     stop.abort(writeFault);
   };
+  // What runners killed since the last run left behind: reaper folders, cgroups.
+  sweepLeftovers();
   const originEpochMs = Date.now();
   const originMono = monoMs();
   const id = newRunId(new Date(originEpochMs));
@@ -185,8 +189,7 @@ async function execute(
     outputPath: (nodeId, attempt) => store.outputPath(id, nodeId, attempt),
     inputsPath: (nodeId, attempt) => store.inputsPath(id, nodeId, attempt),
   };
-  const baseEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) baseEnv[k] = v;
+  const baseEnv = inheritedEnv(process.env);
   const secrets = runSecrets(
     baseEnv,
     [...all.values()].flatMap((w) => w.nodes),

@@ -385,6 +385,7 @@ export class WorkflowRuntime {
     this.host.signal.removeEventListener('abort', onAbort);
 
     Object.assign(task, outcome.metrics);
+    task.lowerBounds = outcome.lowerBounds;
     task.startMs = round3(outcome.startMono - this.host.originMono);
     task.endMs = round3(outcome.endMono - this.host.originMono);
     task.startedAt = this.iso(task.startMs);

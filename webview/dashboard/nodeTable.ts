@@ -9,6 +9,7 @@ import { metricDef } from '../../src/model/metrics';
 import { SORT_LABELS } from '../../src/report/charts/resources';
 import { formatCount } from '../../src/model/format';
 import { exactMs } from '../../src/report/charts/units';
+import { LOWER_BOUND_MARK } from '../../src/model/run';
 import { DataTable, nodeColumn, statusColumn, type Column } from '../shared/table';
 
 const NA_CLASS = (v: number | null): string | null => (v === null ? 'na' : null);
@@ -24,8 +25,12 @@ export function metricColumn(key: NodeMetric): Column<NodeRow> {
     label: m.short,
     title: `Sort by ${SORT_LABELS[key]}`,
     numeric: true,
-    text: (r) => m.format(r.metrics[key]),
-    exact: (r) => exact(r.metrics[key]),
+    // "≥" before a figure that is only a lower bound; why, on hover.
+    text: (r) => `${r.lowerBounds[key] ? `${LOWER_BOUND_MARK} ` : ''}${m.format(r.metrics[key])}`,
+    exact: (r) => {
+      const why = r.lowerBounds[key];
+      return why ? `${LOWER_BOUND_MARK} ${exact(r.metrics[key])}: ${why}` : exact(r.metrics[key]);
+    },
     cellClass: (r) => NA_CLASS(r.metrics[key]),
   };
 }

@@ -5,7 +5,13 @@
  */
 import type { DashboardSnapshot } from '../../protocol/dashboard';
 import { metricKeysIn, type MetricKeyIn } from '../../model/metrics';
-import type { RunRecord, Sample, TaskRun, TaskStatus } from '../../model/run';
+import {
+  lowerBoundReason,
+  type RunRecord,
+  type Sample,
+  type TaskRun,
+  type TaskStatus,
+} from '../../model/run';
 import { analyzeRun, taskEndMs, type RunAnalysis } from '../analysis';
 import { compareText } from './text';
 
@@ -34,6 +40,8 @@ export interface NodeRow {
   metrics: Record<NodeMetric, number | null>;
   /** Sum over every attempt's duration, null if none ran. */
   totalDurationMs: number | null;
+  /** Why a metric of the final attempt is only a lower bound (shown "≥", the reason on hover). */
+  lowerBounds: Partial<Record<NodeMetric, string>>;
 }
 
 export interface Progress {
@@ -91,6 +99,7 @@ export function buildDashboardModel(snapshot: DashboardSnapshot, clockNow: numbe
       isContainer: n.isContainer,
       metrics: metricsOf(n.final),
       totalDurationMs: n.totalDurationMs,
+      lowerBounds: boundsOf(n.final),
     });
   }
   const depthOf = (id: string): number => {
@@ -117,6 +126,7 @@ export function buildDashboardModel(snapshot: DashboardSnapshot, clockNow: numbe
       isContainer: false,
       metrics: metricsOf(null),
       totalDurationMs: null,
+      lowerBounds: {},
     });
   }
   const rowIndex = new Map(rows.map((r, i) => [r.nodeId, i]));
@@ -149,6 +159,15 @@ export function buildDashboardModel(snapshot: DashboardSnapshot, clockNow: numbe
   progress.left = progress.total - progress.done;
 
   return { run, live, nowMs, spanMs, analysis, rows, rowIndex, samples, progress, snapshot };
+}
+
+function boundsOf(t: TaskRun): Partial<Record<NodeMetric, string>> {
+  const out: Partial<Record<NodeMetric, string>> = {};
+  for (const m of NODE_METRICS) {
+    const reason = lowerBoundReason(t, m);
+    if (reason !== null && t[m] !== null) out[m] = reason;
+  }
+  return out;
 }
 
 function metricsOf(t: TaskRun | null): Record<NodeMetric, number | null> {
