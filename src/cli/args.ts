@@ -1,11 +1,16 @@
 /** Command-line parsing for `workflow-profiler`: pure, so every rule is unit-tested. */
+import { MAX_PARALLEL } from '../workflow/limits';
 
 export const USAGE = `Usage: workflow-profiler <command> [options]
 
 Commands:
   run FILE [--runtime local|parallel] [--max-parallel N] [--interval MS]
            [--no-samples] [--retention N] [--json] [--quiet]
-                               run a workflow and profile every node
+           [--max-output-size SIZE] [--max-output-depth N] [--max-nodes N]
+                               run a workflow and profile every node; a node's output
+                               over SIZE (16M) or nested deeper than N (256) fails it;
+                               a workflow over --max-nodes (10000) nodes, nested
+                               workflows expanded, does not start
   list [--json]                list stored runs, newest first
   show RUN [--json]            one run's summary and task table
   report RUN                   the run's Markdown report on stdout
@@ -34,6 +39,9 @@ export interface CliArgs {
   intervalMs: number;
   samples: boolean;
   retention?: number;
+  maxOutputBytes?: number;
+  maxOutputDepth?: number;
+  maxNodes?: number;
   format?: 'json' | 'csv' | 'chrome-trace';
   output?: string;
 }
@@ -66,6 +74,9 @@ const FLAGS_WITH_VALUE = new Set([
   '-o',
   '--output',
   '--retention',
+  '--max-output-size',
+  '--max-output-depth',
+  '--max-nodes',
 ]);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
@@ -119,6 +130,17 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case '--max-parallel':
         args.maxParallel = positiveInt(flag, value as string);
+        if (args.maxParallel > MAX_PARALLEL)
+          throw new UsageError(`--max-parallel must be at most ${MAX_PARALLEL}, not ${value}`);
+        break;
+      case '--max-output-size':
+        args.maxOutputBytes = byteSize(flag, value as string);
+        break;
+      case '--max-output-depth':
+        args.maxOutputDepth = positiveInt(flag, value as string);
+        break;
+      case '--max-nodes':
+        args.maxNodes = positiveInt(flag, value as string);
         break;
       case '--interval':
         args.intervalMs = positiveInt(flag, value as string);
@@ -158,6 +180,16 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (args.command === 'export' && !args.format)
     throw new UsageError('export needs --format json|csv|chrome-trace');
   return args;
+}
+
+/** `1048576`, `512K`, `16M`, `1G` (powers of 1024). */
+function byteSize(flag: string, value: string): number {
+  const m = /^(\d+)([KMG]?)$/i.exec(value);
+  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[(m?.[2] ?? '').toUpperCase()];
+  const n = m && unit ? Number(m[1]) * unit : NaN;
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`${flag} must be a size like 1048576, 512K or 16M, not ${value}`);
+  return n;
 }
 
 function positiveInt(flag: string, value: string): number {

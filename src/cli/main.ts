@@ -5,6 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startRun } from '../runtime/runnerClient';
+import { loadWorkflowTree } from '../runtime/loadWorkflows';
+import type { WorkflowProblem } from '../workflow/types';
 import { RunStore } from '../store/runStore';
 import type { RunRecord } from '../model/run';
 import { formatMs } from '../model/format';
@@ -72,6 +74,9 @@ const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
 async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
   const file = path.resolve(args.target as string);
+  // Checked here first, so an invalid file exits 2 without forking a runner (it checks again).
+  const loaded = await loadWorkflowTree(file, args.maxNodes);
+  if (!loaded.root) return invalid(args, loaded.problems);
   const log = args.json || args.quiet ? err : out;
   const printer = args.quiet ? null : progressPrinter(log);
   const handle = startRun(
@@ -84,6 +89,11 @@ async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
       profile: args.samples,
       retention: args.retention,
       forwardLogs: false,
+      limits: {
+        maxOutputBytes: args.maxOutputBytes,
+        maxOutputDepth: args.maxOutputDepth,
+        maxNodes: args.maxNodes,
+      },
     },
     { onEvent: (e) => printer?.(e) },
   );
@@ -104,16 +114,7 @@ async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 
-  if (result.status === 'invalid') {
-    for (const p of result.problems) {
-      err(`${p.file}:${p.range.start.line}:${p.range.start.col}: ${p.severity}: ${p.message}`);
-    }
-    if (args.json)
-      out(
-        JSON.stringify({ runId: null, runDir: null, status: 'invalid', problems: result.problems }),
-      );
-    return 2;
-  }
+  if (result.status === 'invalid') return invalid(args, result.problems);
   if (args.json) {
     out(
       JSON.stringify({
@@ -136,6 +137,15 @@ async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
     if (result.runDir) log(`report: ${path.join(result.runDir, 'report.md')}`);
   }
   return result.status === 'completed' ? 0 : 1;
+}
+
+/** Every problem of an invalid workflow at FILE:LINE:COL; exit status 2. */
+function invalid(args: CliArgs, problems: WorkflowProblem[]): number {
+  for (const p of problems) {
+    err(`${p.file}:${p.range.start.line}:${p.range.start.col}: ${p.severity}: ${p.message}`);
+  }
+  if (args.json) out(JSON.stringify({ runId: null, runDir: null, status: 'invalid', problems }));
+  return 2;
 }
 
 /** The store as the queries read it; its warnings go to stderr. */

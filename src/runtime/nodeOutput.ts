@@ -3,19 +3,31 @@
  * Its `_metrics` key (numbers) becomes the TaskRun's custom metrics, as in the original SDK.
  */
 import * as fs from 'node:fs';
+import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MAX_OUTPUT_DEPTH } from '../workflow/limits';
+import { parseBoundedJson } from './boundedJson';
 
 export type NodeOutputs = Record<string, unknown>;
 
 /** Larger outputs are refused rather than read whole into the runner's memory. */
-export const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+export const MAX_OUTPUT_BYTES = DEFAULT_MAX_OUTPUT_BYTES;
+
+export interface OutputLimits {
+  maxBytes: number;
+  maxDepth: number;
+}
 
 export interface ReadOutput {
   output: NodeOutputs | null;
   custom: Record<string, number>;
   problems: string[];
+  /** A limit the output broke: the node fails with this reason. */
+  failure?: string;
 }
 
-export function readNodeOutput(file: string): ReadOutput {
+export function readNodeOutput(
+  file: string,
+  limits: OutputLimits = { maxBytes: MAX_OUTPUT_BYTES, maxDepth: DEFAULT_MAX_OUTPUT_DEPTH },
+): ReadOutput {
   let size: number;
   try {
     // throwIfNoEntry: most nodes write no output, and building an ENOENT error for each costs.
@@ -26,23 +38,18 @@ export function readNodeOutput(file: string): ReadOutput {
     return { output: null, custom: {}, problems: [] };
   }
   if (size === 0) return { output: null, custom: {}, problems: [] };
-  if (size > MAX_OUTPUT_BYTES) {
-    return {
-      output: null,
-      custom: {},
-      problems: [`output file is ${size} bytes, over the ${MAX_OUTPUT_BYTES}-byte limit; ignored`],
-    };
+  if (size > limits.maxBytes) {
+    const failure = `output file is ${size} bytes, over the ${limits.maxBytes}-byte limit`;
+    return { output: null, custom: {}, problems: [failure], failure };
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    return {
-      output: null,
-      custom: {},
-      problems: [`output is not valid JSON: ${(err as Error).message}`],
-    };
+  const read = parseBoundedJson(fs.readFileSync(file, 'utf8'), limits.maxDepth, 'output JSON');
+  if (!read.ok) {
+    // Invalid JSON is only ignored, as it always was; a broken limit fails the node.
+    return read.limit
+      ? { output: null, custom: {}, problems: [read.error], failure: read.error }
+      : { output: null, custom: {}, problems: [read.error.replace('output JSON', 'output')] };
   }
+  const parsed = read.value;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return { output: null, custom: {}, problems: ['output must be one JSON object; ignored'] };
   }

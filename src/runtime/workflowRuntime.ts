@@ -11,7 +11,8 @@ import { emptyTaskRun, type TaskRun } from '../model/run';
 import type { MetricsCollector } from '../measure/metricsCollector';
 import { monoMs } from '../model/clock';
 import { NodeLog, type LogForward } from './nodeLog';
-import { readNodeOutput, extractMetrics, type NodeOutputs } from './nodeOutput';
+import { MAX_PARALLEL } from '../workflow/limits';
+import { readNodeOutput, extractMetrics, type NodeOutputs, type OutputLimits } from './nodeOutput';
 import { startProcess } from './processRunner';
 import { Scheduler, type Transition } from './scheduler';
 import { commandLine } from './nodes/commandLine';
@@ -39,6 +40,8 @@ export interface RuntimeHost {
   /** Nested workflows, parsed and validated before the run started. */
   workflows: ReadonlyMap<string, WorkflowDef>;
   logForward: ((nodeId: string, attempt: number) => LogForward) | null;
+  /** What a node's output (and an HTTP body) may be; broken limits fail that node. */
+  outputLimits: OutputLimits;
   taskStarted(task: TaskRun): void;
   taskFinished(task: TaskRun): void;
 }
@@ -65,7 +68,8 @@ interface NodeResult {
 }
 
 export function slotsFor(def: Pick<WorkflowDef, 'runtime' | 'maxParallel'>): number {
-  return def.runtime === 'local' ? 1 : Math.max(1, def.maxParallel);
+  // Bounded here too: a run request (not only a file) can ask for a slot count.
+  return def.runtime === 'local' ? 1 : Math.min(MAX_PARALLEL, Math.max(1, def.maxParallel));
 }
 
 export class WorkflowRuntime {
@@ -190,7 +194,7 @@ export class WorkflowRuntime {
       });
       task.waitMs = round3(startOffset - (task.readyAtMs ?? startOffset));
       this.host.taskStarted({ ...task });
-      last = await this.attempt(node, task);
+      last = await this.guardedAttempt(node, task);
       prevEnd = task.endMs ?? this.now();
       const retry = last.result === 'failed' && attempt < attempts && !this.host.signal.aborted;
       task.status = retry ? 'retried' : last.result;
@@ -198,6 +202,23 @@ export class WorkflowRuntime {
       if (!retry) break;
     }
     return last;
+  }
+
+  /**
+   * One attempt, and whatever it throws (a file name the system refuses, data too big to pass
+   * on) fails this node only: the run goes on under the usual failure rules.
+   */
+  private async guardedAttempt(node: NodeDef, task: TaskRun): Promise<NodeResult> {
+    try {
+      return await this.attempt(node, task);
+    } catch (err) {
+      const end = this.now();
+      task.endMs = round3(end);
+      task.endedAt = this.iso(end);
+      task.durationMs ??= round3(end - (task.startMs ?? end));
+      task.reason = `runner error: ${(err as Error).message}`;
+      return { result: 'failed', output: null, exclude: [], excludeReason: '' };
+    }
   }
 
   /** Runs one attempt and fills `task` with what was measured. */
@@ -227,6 +248,7 @@ export class WorkflowRuntime {
           body: node.body,
           timeoutMs: node.timeoutMs ?? 30_000,
           signal: this.host.signal,
+          maxDepth: this.host.outputLimits.maxDepth,
         });
         finishTiming(r.startMono, r.endMono);
         task.http = r.timing;
@@ -379,7 +401,7 @@ export class WorkflowRuntime {
     task.exitCode = outcome.exitCode;
     task.signal = outcome.signal;
 
-    const read = readNodeOutput(outputFile);
+    const read = readNodeOutput(outputFile, this.host.outputLimits);
     for (const p of read.problems) log.note(p);
     task.custom = read.custom;
 
@@ -393,6 +415,9 @@ export class WorkflowRuntime {
     } else if (outcome.timedOut) {
       result = 'failed';
       task.reason = `timed out after ${node.timeoutMs ?? 0} ms; its process tree was killed`;
+    } else if (outcome.exitCode === 0 && read.failure) {
+      result = 'failed';
+      task.reason = read.failure;
     } else if (outcome.exitCode === 0) {
       result = 'completed';
     } else {
