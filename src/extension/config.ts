@@ -1,5 +1,6 @@
 /** The extension's settings (`workflowProfiler.*`), read fresh each time so changes apply at once. */
 import * as vscode from 'vscode';
+import type { RunLimits } from '../workflow/limits';
 
 export type NodeOutputTarget = 'outputChannel' | 'terminal' | 'none';
 
@@ -10,6 +11,7 @@ export interface ProfilerConfig {
   retention: number;
   codeLensEnabled: boolean;
   nodeOutput: NodeOutputTarget;
+  limits: RunLimits;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): ProfilerConfig {
@@ -21,5 +23,15 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProfilerConfig {
     retention: Math.max(0, c.get<number>('retention', 50)),
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     nodeOutput: c.get<NodeOutputTarget>('nodeOutput', 'outputChannel'),
+    limits: {
+      maxOutputBytes: positive(c.get<number>('limits.maxOutputSizeMiB')) * 1024 * 1024 || undefined,
+      maxOutputDepth: positive(c.get<number>('limits.maxOutputDepth')) || undefined,
+      maxNodes: positive(c.get<number>('limits.maxNodes')) || undefined,
+    },
   };
+}
+
+/** A whole number of at least 1, or 0 (the default applies) for anything else. */
+function positive(v: number | undefined): number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? Math.floor(v) : 0;
 }

@@ -127,6 +127,7 @@ export class RunController implements vscode.Disposable {
         profile: options.profile,
         retention: config.retention,
         forwardLogs: write !== null,
+        limits: config.limits,
       },
       {
         stderr: 'pipe',

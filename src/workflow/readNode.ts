@@ -91,7 +91,8 @@ function nodeType(src: Source, e: Entry): NodeType | null {
   const raw = isScalar(e.value) && typeof e.value.value === 'string' ? e.value.value : null;
   if (raw !== null && (NODE_TYPES as readonly string[]).includes(raw)) return raw as NodeType;
   const shown = raw === null ? describe(e.value) : `\`${clip(raw)}\``;
-  const alias = raw === null ? undefined : TYPE_ALIASES.get(raw.toLowerCase());
+  // Aliases are short words: lower-casing a 10 MB value to look one up costs tens of ms.
+  const alias = raw === null || raw.length > 40 ? undefined : TYPE_ALIASES.get(raw.toLowerCase());
   const hint = alias
     ? ` (did you mean \`${alias}\`?)`
     : raw === null
