@@ -61,13 +61,12 @@ export function integerValue(
   max = Number.MAX_SAFE_INTEGER,
 ): number | undefined {
   const v = isScalar(e.value) ? e.value.value : undefined;
-  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max) return v;
-  const want =
-    max < Number.MAX_SAFE_INTEGER
-      ? `a whole number from ${min} to ${max}`
-      : min === 0
-        ? 'a whole number, 0 or more'
-        : `a whole number, ${min} or more`;
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= min) {
+    if (v <= max) return v;
+    src.error(e.valueRange, `\`${clip(e.key)}\` must be at most ${max}, found the number ${v}`);
+    return undefined;
+  }
+  const want = min === 0 ? 'a whole number, 0 or more' : `a whole number, ${min} or more`;
   src.error(e.valueRange, `\`${clip(e.key)}\` must be ${want}, found ${describe(e.value)}`);
   return undefined;
 }

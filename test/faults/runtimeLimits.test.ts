@@ -148,9 +148,9 @@ test('a concat merge of 200,000 items completes and hands them all on', async ()
   assertFinished(r);
   assert.equal(r.run.status, 'completed', r.stderr);
   assert.equal(task(r.run, 'all').status, 'completed');
-  const out = JSON.parse(
-    fs.readFileSync(path.join(r.runDir, 'outputs', 'count.json'), 'utf8'),
-  ) as { n: number };
+  const out = JSON.parse(fs.readFileSync(path.join(r.runDir, 'outputs', 'count.json'), 'utf8')) as {
+    n: number;
+  };
   // `one` wrote no output, so it adds nothing.
   assert.equal(out.n, 200000);
 });
