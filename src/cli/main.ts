@@ -98,7 +98,10 @@ async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
     { onEvent: (e) => printer?.(e) },
   );
   let interrupts = 0;
+  let finished = false;
   const onSignal = (sig: NodeJS.Signals): void => {
+    // Still handled once the run is over: a Ctrl-C while the summary prints must not kill us.
+    if (finished) return;
     interrupts++;
     if (interrupts === 1) {
       err(`\n${sig}: cancelling the run (every node's process tree is killed)…`);
@@ -111,8 +114,7 @@ async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const result = await handle.result;
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  finished = true;
 
   if (result.status === 'invalid') return invalid(args, result.problems);
   if (args.json) {

@@ -164,3 +164,14 @@ test('--max-nodes lowers the expansion limit', async () => {
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /w\.workflow\.yaml:2:3: error: .*expands to 3 nodes.*limit of 2/);
 });
+
+test('a quoted value with CR/LF stays on its one located line', async () => {
+  const r = await runFile(
+    {
+      'w.workflow.yaml':
+        'nodes:\n  a: { type: shell, run: "true", needs: "b\\r\\nX-Injected: 1\\u001b[31m" }\n',
+    },
+    'w.workflow.yaml',
+  );
+  assertInvalid(r, /:2:41: error: `needs` names `b\\r\\nX-Injected: 1\\u001b\[31m`/);
+});
