@@ -81,6 +81,8 @@ export function readWorkflow(src: Source, file: string): WorkflowDef | null {
 
   const nodes = drafts.map(toNodeDef);
   const def = { name, runtime, maxParallel: maxParallel ?? DEFAULT_MAX_PARALLEL[runtime], nodes };
+  // A workflow with errors is dropped by the caller: hashing it (a large file) would be waste.
+  if (src.problems.some((p) => p.severity === 'error')) return null;
   return { ...def, file: path.resolve(file), hash: definitionHash(def) };
 }
 

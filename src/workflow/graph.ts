@@ -94,9 +94,17 @@ export function findCycles(nodes: readonly GraphNode[], limit = 100): string[][]
   const cyclic = (i: number): boolean =>
     component.sizes[component.of[i] as number] !== 1 || (out[i] ?? []).includes(i);
 
+  const into: number[][] = ids.map(() => []);
+  out.forEach((deps, i) => deps.forEach((d) => into[d]?.push(i)));
+  // A cycle through s among nodes from s on needs an edge into s and one out of s within
+  // them: checking that first skips most starts cheaply (a ring of n nodes would otherwise
+  // cost n strongly-connected searches of n nodes each).
+  const later = (v: number, s: number): boolean => v >= s && component.of[v] === component.of[s];
   const found: number[][] = [];
   for (let s = 0; s < ids.length && found.length < limit; s++) {
     if (!cyclic(s)) continue;
+    if (!(into[s] ?? []).some((v) => later(v, s)) || !(out[s] ?? []).some((v) => later(v, s)))
+      continue;
     // Cycles through s that use only nodes after s in the input: each cycle is found exactly
     // once, from its first node.
     const sComponent = component.of[s];

@@ -13,6 +13,8 @@ export function clip(s: string, max = QUOTE_MAX): string {
 }
 
 export function oneLine(s: string): string {
+  // Matching control characters is the point here.
+  // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) =>
     c === '\n'
       ? '\\n'
