@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { DEFAULT_MAX_NODES } from '../workflow/limits';
 import { parseWorkflowFile } from '../workflow/parse';
 import type { WorkflowDef, WorkflowProblem } from '../workflow/types';
-import { nestedFile, nodeBudgetProblem } from './nodeBudget';
+import { fileIdProblem, nestedFile, nodeBudgetProblem } from './nodeBudget';
 
 export interface LoadedWorkflows {
   root: WorkflowDef | null;
@@ -43,7 +43,7 @@ export async function loadWorkflowTree(
   };
   const root = await visit(path.resolve(file), []);
   if (root && !problems.some((p) => p.severity === 'error')) {
-    const tooBig = nodeBudgetProblem(root, all, maxNodes);
+    const tooBig = nodeBudgetProblem(root, all, maxNodes) ?? fileIdProblem(root, all);
     if (tooBig) problems.push(tooBig);
   }
   const hasErrors = problems.some((p) => p.severity === 'error');

@@ -4,6 +4,7 @@
  * small files that each name the next twice expand to tens of thousands of tasks.
  */
 import * as path from 'node:path';
+import { MAX_FILE_ID_LENGTH } from '../workflow/limits';
 import type { NodeDef, WorkflowDef, WorkflowProblem } from '../workflow/types';
 
 /** The nested file a `workflow` node runs, as loadWorkflowTree keys it. */
@@ -59,4 +60,56 @@ export function nodeBudgetProblem(
     severity: 'error',
     message: `with node \`${at.id}\`${via} this workflow expands to ${shown} nodes, over the limit of ${max} (--max-nodes, or the setting workflowProfiler.limits.maxNodes)`,
   };
+}
+
+/**
+ * The longest full id under each file, as a file name (`/` becomes `__`): memoised by file,
+ * and 0 for a file already being measured (a nested cycle, reported elsewhere).
+ */
+function longestFileId(
+  def: WorkflowDef,
+  all: ReadonlyMap<string, WorkflowDef>,
+  memo: Map<string, string>,
+): string {
+  const known = memo.get(def.file);
+  if (known !== undefined) return known;
+  memo.set(def.file, '');
+  let longest = '';
+  for (const n of def.nodes) {
+    const full = n.id + nestedSuffix(def, n, all, memo);
+    if (full.length > longest.length) longest = full;
+  }
+  memo.set(def.file, longest);
+  return longest;
+}
+
+function nestedSuffix(
+  def: WorkflowDef,
+  n: NodeDef,
+  all: ReadonlyMap<string, WorkflowDef>,
+  memo: Map<string, string>,
+): string {
+  const nested = n.type === 'workflow' ? all.get(nestedFile(def, n)) : undefined;
+  const inner = nested ? longestFileId(nested, all, memo) : '';
+  return inner === '' ? '' : `__${inner}`;
+}
+
+/** One error at the root's node whose nested ids make the longest file name, if too long. */
+export function fileIdProblem(
+  root: WorkflowDef,
+  all: ReadonlyMap<string, WorkflowDef>,
+): WorkflowProblem | null {
+  const memo = new Map<string, string>();
+  for (const n of root.nodes) {
+    const full = n.id + nestedSuffix(root, n, all, memo);
+    if (full.length <= MAX_FILE_ID_LENGTH) continue;
+    const shown = `${full.slice(0, 40).replace(/__/g, '/')}…`;
+    return {
+      file: root.file,
+      range: n.range,
+      severity: 'error',
+      message: `the nested node id \`${shown}\` is ${full.length} characters as a file name, over ${MAX_FILE_ID_LENGTH}: shorten the ids of \`${n.id.slice(0, 40)}\` or of the nodes in ${n.file ?? n.script ?? ''}`,
+    };
+  }
+  return null;
 }

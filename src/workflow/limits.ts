@@ -5,6 +5,11 @@
 
 /** Node ids become file names (logs, outputs), and nested ids join several of them. */
 export const MAX_NODE_ID_LENGTH = 128;
+/**
+ * A nested node's full id (`parent/child`, `/` written `__`) names its log and output files;
+ * with `.attempt-N.json` after it, this keeps them under the usual 255-byte file name limit.
+ */
+export const MAX_FILE_ID_LENGTH = 200;
 /** `maxParallel` and `--max-parallel`: each slot costs memory before anything runs. */
 export const MAX_PARALLEL = 1024;
 /** Nodes of a workflow with its nested workflows expanded, unless the run request says. */

@@ -114,9 +114,14 @@ test('a 10 MB unknown type value: parseWorkflowText under 200 ms, message trunca
   const big = 'x'.repeat(10 * 1024 * 1024);
   const text = `nodes:\n  a:\n    type: ${big}\n    run: "true"\n`;
   parseWorkflowText(text.slice(0, 1000), 'warm.workflow.yaml'); // load and compile the parser
-  const t0 = performance.now();
-  const outcome = parseWorkflowText(text, 'big.workflow.yaml');
-  const ms = performance.now() - t0;
+  // The best of three: the cost of the parse, not of whatever else the machine is doing.
+  let ms = Infinity;
+  let outcome = parseWorkflowText('', 'big.workflow.yaml');
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    outcome = parseWorkflowText(text, 'big.workflow.yaml');
+    ms = Math.min(ms, performance.now() - t0);
+  }
   assert.equal(outcome.workflow, null);
   const p = outcome.problems.find((x) => /unknown node type/.test(x.message));
   assert.ok(p, JSON.stringify(outcome.problems).slice(0, 500));
@@ -174,4 +179,17 @@ test('a quoted value with CR/LF stays on its one located line', async () => {
     'w.workflow.yaml',
   );
   assertInvalid(r, /:2:41: error: `needs` names `b\\r\\nX-Injected: 1\\u001b\[31m`/);
+});
+
+test('nested ids too long for a file name are an error at the workflow node', async () => {
+  const a = 'a'.repeat(128);
+  const b = 'b'.repeat(128);
+  const r = await runFile(
+    {
+      'w.workflow.yaml': `nodes:\n  ok: { type: shell, run: "true" }\n  ${a}: { type: workflow, file: c.workflow.yaml }\n`,
+      'c.workflow.yaml': `nodes:\n  ${b}: { type: shell, run: "true" }\n`,
+    },
+    'w.workflow.yaml',
+  );
+  assertInvalid(r, /:3:3: error: .*nested node id .* is 258 characters as a file name, over 200/);
 });
