@@ -115,6 +115,7 @@ async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
   process.on('SIGTERM', onSignal);
   const result = await handle.result;
   finished = true;
+  exitWhenDone = true;
 
   if (result.status === 'invalid') return invalid(args, result.problems);
   if (args.json) {
@@ -260,9 +261,16 @@ async function dashboardCommand(args: CliArgs, storeDir: string): Promise<number
   return 0;
 }
 
+/**
+ * Set once a run is over. Then the CLI exits at once: left to drain, Node closes its signal
+ * handles first, and a Ctrl-C in that moment would kill it by SIGINT instead of its status.
+ */
+let exitWhenDone = false;
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    if (exitWhenDone) process.exit(code);
   },
   (e: unknown) => {
     err(
