@@ -1,14 +1,18 @@
 /** Command-line parsing for `workflow-profiler`: pure, so every rule is unit-tested. */
+import { MAX_PARALLEL } from '../workflow/limits';
 
 export const USAGE = `Usage: workflow-profiler <command> [options]
 
 Commands:
   run FILE [--runtime local|parallel] [--max-parallel N] [--interval MS]
            [--no-samples] [--retention N] [--max-log-size SIZE] [--redact NAME]...
-           [--json] [--quiet]
+           [--max-output-size SIZE] [--max-output-depth N] [--max-nodes N] [--json] [--quiet]
                                run a workflow and profile every node; --redact NAME
                                hides the value of NAME (a variable, query parameter or
-                               header) wherever the run is stored, like secret-named ones
+                               header) wherever the run is stored, like secret-named ones;
+                               a node's output over SIZE (16M) or nested deeper than N
+                               (256) fails it; a workflow over --max-nodes (10000) nodes,
+                               nested workflows expanded, does not start
   list [--json]                list stored runs, newest first
   show RUN [--json]            one run's summary and task table
   report RUN                   the run's Markdown report on stdout
@@ -40,6 +44,9 @@ export interface CliArgs {
   intervalMs: number;
   samples: boolean;
   retention?: number;
+  maxOutputBytes?: number;
+  maxOutputDepth?: number;
+  maxNodes?: number;
   format?: 'json' | 'csv' | 'chrome-trace';
   output?: string;
   /** `--redact NAME`, repeatable: more names whose values are secrets. */
@@ -78,6 +85,9 @@ const FLAGS_WITH_VALUE = new Set([
   '--retention',
   '--redact',
   '--max-log-size',
+  '--max-output-size',
+  '--max-output-depth',
+  '--max-nodes',
 ]);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
@@ -139,6 +149,17 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case '--max-parallel':
         args.maxParallel = positiveInt(flag, value as string);
+        if (args.maxParallel > MAX_PARALLEL)
+          throw new UsageError(`--max-parallel must be at most ${MAX_PARALLEL}, not ${value}`);
+        break;
+      case '--max-output-size':
+        args.maxOutputBytes = byteSize(flag, value as string);
+        break;
+      case '--max-output-depth':
+        args.maxOutputDepth = positiveInt(flag, value as string);
+        break;
+      case '--max-nodes':
+        args.maxNodes = positiveInt(flag, value as string);
         break;
       case '--interval':
         args.intervalMs = positiveInt(flag, value as string);

@@ -5,6 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startRun } from '../runtime/runnerClient';
+import { loadWorkflowTree } from '../runtime/loadWorkflows';
+import type { WorkflowProblem } from '../workflow/types';
 import { RunStore } from '../store/runStore';
 import type { RunRecord } from '../model/run';
 import { formatMs } from '../model/format';
@@ -93,6 +95,9 @@ const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
   const file = path.resolve(args.target as string);
   prepareStore(storeDir);
+  // Checked here first, so an invalid file exits 2 without forking a runner (it checks again).
+  const loaded = await loadWorkflowTree(file, args.maxNodes);
+  if (!loaded.root) return invalid(args, loaded.problems);
   const log = args.json || args.quiet ? err : out;
   const printer = args.quiet ? null : progressPrinter(log);
   const handle = startRun(
@@ -107,11 +112,19 @@ async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
       forwardLogs: false,
       redact: args.redact,
       maxLogBytes: args.maxLogBytes,
+      limits: {
+        maxOutputBytes: args.maxOutputBytes,
+        maxOutputDepth: args.maxOutputDepth,
+        maxNodes: args.maxNodes,
+      },
     },
     { onEvent: (e) => printer?.(e) },
   );
   let interrupts = 0;
+  let finished = false;
   const onSignal = (sig: NodeJS.Signals): void => {
+    // Still handled once the run is over: a Ctrl-C while the summary prints must not kill us.
+    if (finished) return;
     interrupts++;
     if (interrupts === 1) {
       err(`\n${sig}: cancelling the run (every node's process tree is killed)…`);
@@ -124,19 +137,10 @@ async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const result = await handle.result;
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  finished = true;
+  exitWhenDone = true;
 
-  if (result.status === 'invalid') {
-    for (const p of result.problems) {
-      err(`${p.file}:${p.range.start.line}:${p.range.start.col}: ${p.severity}: ${p.message}`);
-    }
-    if (args.json)
-      out(
-        JSON.stringify({ runId: null, runDir: null, status: 'invalid', problems: result.problems }),
-      );
-    return 2;
-  }
+  if (result.status === 'invalid') return invalid(args, result.problems);
   // Only a report that was written is worth naming (a full disk, say, may have prevented it).
   const reportFile = result.runDir ? path.join(result.runDir, 'report.md') : null;
   const report = reportFile !== null && fs.existsSync(reportFile) ? reportFile : null;
@@ -170,6 +174,15 @@ async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
     if (report !== null) log(`report: ${report}`);
   }
   return result.status === 'completed' ? 0 : 1;
+}
+
+/** Every problem of an invalid workflow at FILE:LINE:COL; exit status 2. */
+function invalid(args: CliArgs, problems: WorkflowProblem[]): number {
+  for (const p of problems) {
+    err(`${p.file}:${p.range.start.line}:${p.range.start.col}: ${p.severity}: ${p.message}`);
+  }
+  if (args.json) out(JSON.stringify({ runId: null, runDir: null, status: 'invalid', problems }));
+  return 2;
 }
 
 /** The store as the queries read it; its warnings go to stderr. */
@@ -288,9 +301,16 @@ async function dashboardCommand(args: CliArgs, storeDir: string): Promise<number
   return 0;
 }
 
+/**
+ * Set once a run is over. Then the CLI exits at once: left to drain, Node closes its signal
+ * handles first, and a Ctrl-C in that moment would kill it by SIGINT instead of its status.
+ */
+let exitWhenDone = false;
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    if (exitWhenDone) process.exit(code);
   },
   (e: unknown) => {
     const mistake = userMessage(e);

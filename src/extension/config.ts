@@ -1,5 +1,6 @@
 /** The extension's settings (`workflowProfiler.*`), read fresh each time so changes apply at once. */
 import * as vscode from 'vscode';
+import type { RunLimits } from '../workflow/limits';
 
 export type NodeOutputTarget = 'outputChannel' | 'terminal' | 'none';
 
@@ -14,6 +15,7 @@ export interface ProfilerConfig {
   redact: string[];
   /** Cap of each node's log, bytes (the setting is in MiB). */
   maxLogBytes: number;
+  limits: RunLimits;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): ProfilerConfig {
@@ -27,10 +29,20 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProfilerConfig {
     nodeOutput: c.get<NodeOutputTarget>('nodeOutput', 'outputChannel'),
     redact: stringList(c.get<unknown>('redact', [])),
     maxLogBytes: Math.max(1, c.get<number>('limits.maxLogSize', 64)) * 1024 * 1024,
+    limits: {
+      maxOutputBytes: positive(c.get<number>('limits.maxOutputSizeMiB')) * 1024 * 1024 || undefined,
+      maxOutputDepth: positive(c.get<number>('limits.maxOutputDepth')) || undefined,
+      maxNodes: positive(c.get<number>('limits.maxNodes')) || undefined,
+    },
   };
 }
 
 /** A hand-edited settings.json may hold anything: only the strings of an array count. */
 function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** A whole number of at least 1, or 0 (the default applies) for anything else. */
+function positive(v: number | undefined): number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? Math.floor(v) : 0;
 }

@@ -143,6 +143,7 @@ export class RunController implements vscode.Disposable {
         forwardLogs: write !== null,
         redact: config.redact,
         maxLogBytes: config.maxLogBytes,
+        limits: config.limits,
       },
       {
         stderr: 'pipe',

@@ -2,6 +2,7 @@
  * The typed protocol between a runner process and whoever forked it (the CLI or the extension
  * host). Discriminated unions on `type`; plain JSON over Node's IPC channel.
  */
+import type { RunLimits } from '../workflow/limits';
 import type { WorkflowProblem } from '../workflow/types';
 import type { RunRecord, RunStatus, Sample, TaskRun } from '../model/run';
 
@@ -23,6 +24,8 @@ export interface RunRequest {
   redact?: string[];
   /** Cap of each node attempt's log in bytes (head and tail kept); absent: 64 MiB. */
   maxLogBytes?: number;
+  /** Output size and depth, expanded node count; absent fields take the defaults. */
+  limits?: RunLimits;
 }
 
 export type ParentMessage =

@@ -1,25 +1,39 @@
 /**
  * Data between nodes: a node may write one JSON object to the file named by WORKFLOW_OUTPUT.
  * Its `_metrics` key (numbers) becomes the TaskRun's custom metrics, as in the original SDK.
- * The file lies in the run folder, so it is redacted in place before anything else reads it.
+ * The file lies in the run folder, so it is redacted in place before anything else reads it; the
+ * runner keeps the real value in memory for the nodes downstream and for switch conditions.
  */
 import * as fs from 'node:fs';
+import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MAX_OUTPUT_DEPTH } from '../workflow/limits';
 import { writeFileAtomic } from '../store/atomicWrite';
+import { parseBoundedJson } from './boundedJson';
 import { holdsSecret, redactText, redactValue } from './redact';
 import { redactFileInPlace } from './redactFile';
 
 export type NodeOutputs = Record<string, unknown>;
 
 /** Larger outputs are refused rather than read whole into the runner's memory. */
-export const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+export const MAX_OUTPUT_BYTES = DEFAULT_MAX_OUTPUT_BYTES;
+
+export interface OutputLimits {
+  maxBytes: number;
+  maxDepth: number;
+}
 
 export interface ReadOutput {
   output: NodeOutputs | null;
   custom: Record<string, number>;
   problems: string[];
+  /** A limit the output broke: the node fails with this reason. */
+  failure?: string;
 }
 
-export function readNodeOutput(file: string, secrets: readonly string[] = []): ReadOutput {
+export function readNodeOutput(
+  file: string,
+  limits: OutputLimits = { maxBytes: MAX_OUTPUT_BYTES, maxDepth: DEFAULT_MAX_OUTPUT_DEPTH },
+  secrets: readonly string[] = [],
+): ReadOutput {
   let size: number;
   try {
     // throwIfNoEntry: most nodes write no output, and building an ENOENT error for each costs.
@@ -30,47 +44,41 @@ export function readNodeOutput(file: string, secrets: readonly string[] = []): R
     return { output: null, custom: {}, problems: [] };
   }
   if (size === 0) return { output: null, custom: {}, problems: [] };
-  if (size > MAX_OUTPUT_BYTES) {
+  if (size > limits.maxBytes) {
     redactFileInPlace(file, secrets);
-    return {
-      output: null,
-      custom: {},
-      problems: [`output file is ${size} bytes, over the ${MAX_OUTPUT_BYTES}-byte limit; ignored`],
-    };
+    const failure = `output file is ${size} bytes, over the ${limits.maxBytes}-byte limit`;
+    return { output: null, custom: {}, problems: [failure], failure };
   }
   const raw = fs.readFileSync(file, 'utf8');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch (err) {
+  const read = parseBoundedJson(raw, limits.maxDepth, 'output JSON');
+  if (!read.ok) {
     if (holdsSecret(raw, secrets)) writeFileAtomic(file, redactText(raw, secrets));
-    return {
-      output: null,
-      custom: {},
-      // The parser quotes the text it choked on.
-      problems: [redactText(`output is not valid JSON: ${(err as Error).message}`, secrets)],
-    };
+    // The parser quotes the text it choked on.
+    const error = redactText(read.error, secrets);
+    // Invalid JSON is only ignored, as it always was; a broken limit fails the node.
+    return read.limit
+      ? { output: null, custom: {}, problems: [error], failure: error }
+      : { output: null, custom: {}, problems: [error.replace('output JSON', 'output')] };
   }
-  const output = redactedOutput(file, raw, parsed, secrets);
-  if (typeof output !== 'object' || output === null || Array.isArray(output)) {
+  const parsed = read.value;
+  redactStored(file, raw, parsed, secrets);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     return { output: null, custom: {}, problems: ['output must be one JSON object; ignored'] };
   }
-  return { output: output as NodeOutputs, ...extractMetrics(parsed as NodeOutputs, secrets) };
+  return { output: parsed as NodeOutputs, ...extractMetrics(parsed as NodeOutputs, secrets) };
 }
 
-/** The parsed output with secrets replaced; the file is rewritten when that changed anything. */
-function redactedOutput(
+/** Rewrites the stored output with secrets replaced, when it held any. */
+function redactStored(
   file: string,
   raw: string,
   parsed: unknown,
   secrets: readonly string[],
-): unknown {
+): void {
   // Most outputs hold neither a known secret nor a URL: nothing to walk.
-  if (secrets.length === 0 && !raw.includes('://')) return parsed;
-  const redacted = redactValue(parsed, secrets);
-  const text = JSON.stringify(redacted);
+  if (secrets.length === 0 && !raw.includes('://')) return;
+  const text = JSON.stringify(redactValue(parsed, secrets));
   if (text !== JSON.stringify(parsed)) writeFileAtomic(file, text);
-  return redacted;
 }
 
 /** Custom metrics; a key holding a secret is dropped (a metric name is shown everywhere). */

@@ -13,6 +13,7 @@ import { describeWriteFault, isStorageFault } from '../store/writeFault';
 import { newRunId } from '../store/runId';
 import type { RunRecord, Sample, TaskRun } from '../model/run';
 import type { WorkflowDef } from '../workflow/types';
+import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MAX_OUTPUT_DEPTH } from '../workflow/limits';
 import { monoMs } from '../model/clock';
 import type { RunRequest, RunnerEvent } from '../protocol/runner';
 import { loadWorkflowTree } from './loadWorkflows';
@@ -45,7 +46,7 @@ export async function runWorkflow(
   renderReport: ReportRenderer,
   finalise: RunFinaliser | null = null,
 ): Promise<RunRecord | null> {
-  const loaded = await loadWorkflowTree(request.file);
+  const loaded = await loadWorkflowTree(request.file, request.limits?.maxNodes);
   if (!loaded.root) {
     emit({ type: 'invalid', problems: loaded.problems });
     return null;
@@ -212,6 +213,10 @@ async function execute(
       secrets,
       baseEnv,
       workflows: all,
+      outputLimits: {
+        maxBytes: request.limits?.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+        maxDepth: request.limits?.maxOutputDepth ?? DEFAULT_MAX_OUTPUT_DEPTH,
+      },
       logForward: request.forwardLogs
         ? (nodeId, attempt) => (stream, text) =>
             emit({ type: 'log', runId: id, nodeId, attempt, stream, text })

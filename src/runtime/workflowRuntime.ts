@@ -11,8 +11,10 @@ import { emptyTaskRun, type TaskErrorKind, type TaskRun } from '../model/run';
 import type { MetricsCollector } from '../measure/metricsCollector';
 import { monoMs } from '../model/clock';
 import { NodeLog, type LogForward } from './nodeLog';
-import { readNodeOutput, extractMetrics, type NodeOutputs } from './nodeOutput';
+import { MAX_PARALLEL } from '../workflow/limits';
+import { readNodeOutput, extractMetrics, type NodeOutputs, type OutputLimits } from './nodeOutput';
 import { startProcess } from './processRunner';
+import { writePrivateInputs } from './privateInputs';
 import { redactValue } from './redact';
 import { Scheduler, type Transition } from './scheduler';
 import { commandLine } from './nodes/commandLine';
@@ -44,6 +46,8 @@ export interface RuntimeHost {
   maxLogBytes?: number;
   /** A write to the run folder failed (disk full, I/O error): the run decides what follows. */
   writeFailed?: (err: NodeJS.ErrnoException, file: string) => void;
+  /** What a node's output (and an HTTP body) may be; broken limits fail that node. */
+  outputLimits: OutputLimits;
   taskStarted(task: TaskRun): void;
   taskFinished(task: TaskRun): void;
 }
@@ -70,7 +74,8 @@ interface NodeResult {
 }
 
 export function slotsFor(def: Pick<WorkflowDef, 'runtime' | 'maxParallel'>): number {
-  return def.runtime === 'local' ? 1 : Math.max(1, def.maxParallel);
+  // Bounded here too: a run request (not only a file) can ask for a slot count.
+  return def.runtime === 'local' ? 1 : Math.min(MAX_PARALLEL, Math.max(1, def.maxParallel));
 }
 
 export class WorkflowRuntime {
@@ -195,7 +200,7 @@ export class WorkflowRuntime {
       });
       task.waitMs = round3(startOffset - (task.readyAtMs ?? startOffset));
       this.host.taskStarted({ ...task });
-      last = await this.attempt(node, task);
+      last = await this.guardedAttempt(node, task);
       prevEnd = task.endMs ?? this.now();
       const retry = last.result === 'failed' && attempt < attempts && !this.host.signal.aborted;
       task.status = retry ? 'retried' : last.result;
@@ -203,6 +208,23 @@ export class WorkflowRuntime {
       if (!retry) break;
     }
     return last;
+  }
+
+  /**
+   * One attempt, and whatever it throws (a file name the system refuses, data too big to pass
+   * on) fails this node only: the run goes on under the usual failure rules.
+   */
+  private async guardedAttempt(node: NodeDef, task: TaskRun): Promise<NodeResult> {
+    try {
+      return await this.attempt(node, task);
+    } catch (err) {
+      const end = this.now();
+      task.endMs = round3(end);
+      task.endedAt = this.iso(end);
+      task.durationMs ??= round3(end - (task.startMs ?? end));
+      task.reason = `runner error: ${(err as Error).message}`;
+      return { result: 'failed', output: null, exclude: [], excludeReason: '' };
+    }
   }
 
   /** Runs one attempt and fills `task` with what was measured. */
@@ -232,6 +254,7 @@ export class WorkflowRuntime {
           body: node.body,
           timeoutMs: node.timeoutMs ?? 30_000,
           signal: this.host.signal,
+          maxDepth: this.host.outputLimits.maxDepth,
         });
         finishTiming(r.startMono, r.endMono);
         task.http = r.timing;
@@ -253,8 +276,8 @@ export class WorkflowRuntime {
         return {
           ...base,
           result: cancelled ? 'cancelled' : r.ok ? 'completed' : 'failed',
-          // A server may echo what it was sent (a token in the URL): downstream inputs are stored.
-          output: r.output ? redactValue(r.output, this.host.secrets) : null,
+          // Kept as received: what downstream nodes read of it is redacted where it is stored.
+          output: r.output,
         };
       }
       case 'switch': {
@@ -346,7 +369,10 @@ export class WorkflowRuntime {
     const inputs = Object.fromEntries(node.needs.map((n) => [n, this.outputs.get(n) ?? null]));
     this.ensureDir(path.dirname(inputsFile));
     this.ensureDir(path.dirname(outputFile));
-    fs.writeFileSync(inputsFile, JSON.stringify(inputs));
+    const inputsText = JSON.stringify(inputs);
+    const storedInputs = JSON.stringify(redactValue(inputs, this.host.secrets));
+    fs.writeFileSync(inputsFile, storedInputs);
+    const realInputs = storedInputs === inputsText ? null : writePrivateInputs(inputsText);
     // A stale output (a file name two node ids share) must not pass for this node's. existsSync
     // first: it does not throw, and throwing ENOENT for every node is what costs.
     if (fs.existsSync(outputFile)) fs.rmSync(outputFile, { force: true });
@@ -358,7 +384,7 @@ export class WorkflowRuntime {
       ...this.host.baseEnv,
       ...cmd.env,
       ...node.env,
-      WORKFLOW_INPUTS: inputsFile,
+      WORKFLOW_INPUTS: realInputs?.file ?? inputsFile,
       WORKFLOW_OUTPUT: outputFile,
       WORKFLOW_NODE_ID: fullId,
       WORKFLOW_RUN_ID: this.host.runId,
@@ -383,6 +409,7 @@ export class WorkflowRuntime {
     if (this.host.signal.aborted) onAbort();
     const outcome = await proc.done;
     this.host.signal.removeEventListener('abort', onAbort);
+    realInputs?.remove();
 
     Object.assign(task, outcome.metrics);
     task.lowerBounds = outcome.lowerBounds;
@@ -394,7 +421,7 @@ export class WorkflowRuntime {
     task.exitCode = outcome.exitCode;
     task.signal = outcome.signal;
 
-    const read = readNodeOutput(outputFile, this.host.secrets);
+    const read = readNodeOutput(outputFile, this.host.outputLimits, this.host.secrets);
     for (const p of read.problems) log.note(p);
     task.custom = read.custom;
 
@@ -411,6 +438,9 @@ export class WorkflowRuntime {
       result = 'failed';
       kind = 'timeout';
       task.reason = `timed out after ${node.timeoutMs ?? 0} ms; its process tree was killed`;
+    } else if (outcome.exitCode === 0 && read.failure) {
+      result = 'failed';
+      task.reason = read.failure;
     } else if (outcome.exitCode === 0) {
       result = 'completed';
     } else {

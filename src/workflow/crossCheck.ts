@@ -5,6 +5,7 @@
 import { pathsOf, type Expr } from './expression';
 import { ancestors, findCycles, formatCycle, type GraphNode } from './graph';
 import { didYouMean } from './suggest';
+import { clip } from './quote';
 import { conditionRange, type Condition } from './condition';
 import type { Draft } from './draft';
 import type { Ref } from './values';
@@ -18,15 +19,15 @@ export function crossCheck(src: Source, drafts: Draft[]): void {
   const unknown = (ref: Ref, where: string): void =>
     src.error(
       ref.range,
-      `${where} \`${ref.id}\`, which is not a node in this workflow${didYouMean(ref.id, idList)}`,
+      `${where} \`${clip(ref.id)}\`, which is not a node in this workflow${didYouMean(ref.id, idList)}`,
     );
 
   for (const d of drafts) {
     const seen = new Set<string>();
     for (const ref of d.needs) {
-      if (ref.id === d.id) src.error(ref.range, `node \`${d.id}\` cannot need itself`);
+      if (ref.id === d.id) src.error(ref.range, `node \`${clip(d.id)}\` cannot need itself`);
       else if (!ids.has(ref.id)) unknown(ref, '`needs` names');
-      else if (seen.has(ref.id)) src.warn(ref.range, `\`${ref.id}\` is already in \`needs\``);
+      else if (seen.has(ref.id)) src.warn(ref.range, `\`${clip(ref.id)}\` is already in \`needs\``);
       else {
         seen.add(ref.id);
         d.deps.push(ref);
@@ -40,13 +41,15 @@ export function crossCheck(src: Source, drafts: Draft[]): void {
     for (const branch of ['then', 'else'] as const) {
       const seen = new Set<string>();
       for (const ref of s[branch]) {
-        if (ref.id === s.id) src.error(ref.range, `switch \`${s.id}\` cannot route to itself`);
+        if (ref.id === s.id)
+          src.error(ref.range, `switch \`${clip(s.id)}\` cannot route to itself`);
         else if (!ids.has(ref.id)) unknown(ref, `\`${branch}\` names`);
-        else if (seen.has(ref.id)) src.warn(ref.range, `\`${ref.id}\` is already in \`${branch}\``);
+        else if (seen.has(ref.id))
+          src.warn(ref.range, `\`${clip(ref.id)}\` is already in \`${branch}\``);
         else if (branch === 'else' && inThen.has(ref.id)) {
           src.error(
             ref.range,
-            `\`${ref.id}\` is in both \`then\` and \`else\`, so whichever way the switch goes it is skipped`,
+            `\`${clip(ref.id)}\` is in both \`then\` and \`else\`, so whichever way the switch goes it is skipped`,
           );
         } else {
           seen.add(ref.id);
@@ -88,7 +91,15 @@ function reportCycle(src: Source, cycle: string[], byId: Map<string, Draft>): vo
       );
   });
   const note = notes.length > 0 ? ` (${notes.join('; ')})` : '';
-  src.error(closing.range, `dependency cycle: ${formatCycle(cycle)}${note}`);
+  src.error(closing.range, `dependency cycle: ${shortCycle(cycle)}${note}`);
+}
+
+/** A long cycle by its ends and its length: thousands of ids help nobody. */
+function shortCycle(cycle: string[]): string {
+  if (cycle.length <= 12) return formatCycle(cycle.map((id) => clip(id)));
+  const head = cycle.slice(0, 5).map((id) => clip(id));
+  const tail = cycle.slice(-3).map((id) => clip(id));
+  return `${[...head, '…', ...tail, head[0]].join(' -> ')} (${cycle.length} nodes)`;
 }
 
 function checkCondition(
@@ -105,20 +116,20 @@ function checkCondition(
   for (const p of pathsOf(cond.ast as Expr)) {
     const rootRange = at(p.start, p.start + p.root.length);
     if (p.root === d.id) {
-      src.error(rootRange, `switch \`${d.id}\` cannot read its own output`);
+      src.error(rootRange, `switch \`${clip(d.id)}\` cannot read its own output`);
       continue;
     }
     if (!ids.has(p.root)) {
       src.error(
         rootRange,
-        `the condition reads \`${p.root}\`, which is not a node in this workflow${didYouMean(p.root, idList)}`,
+        `the condition reads \`${clip(p.root)}\`, which is not a node in this workflow${didYouMean(p.root, idList)}`,
       );
       continue;
     }
     if (!upstream.has(p.root)) {
       src.error(
         rootRange,
-        `the condition reads \`${p.root}\`, which does not run before switch \`${d.id}\`: add it to \`needs\``,
+        `the condition reads \`${clip(p.root)}\`, which does not run before switch \`${clip(d.id)}\`: add it to \`needs\``,
       );
     }
     const field = p.segments[0];

@@ -5,10 +5,12 @@
 import * as path from 'node:path';
 import { workflowBaseName } from './discover';
 import { didYouMean } from './suggest';
+import { clip } from './quote';
 import { crossCheck } from './crossCheck';
 import { definitionHash } from './definitionHash';
 import { toNodeDef, type Draft } from './draft';
 import { KEY_ALIASES } from './keys';
+import { MAX_PARALLEL } from './limits';
 import { readNode } from './readNode';
 import { enumValue, integerValue, stringValue } from './values';
 import { describe, isMap, isScalar, isSeq, type Entry, type Source } from './yamlSource';
@@ -53,7 +55,7 @@ export function readWorkflow(src: Source, file: string): WorkflowDef | null {
         break;
       }
       case 'maxParallel':
-        maxParallel = integerValue(src, e, 1);
+        maxParallel = integerValue(src, e, 1, MAX_PARALLEL);
         break;
       case 'nodes':
         nodesEntry = e;
@@ -79,6 +81,8 @@ export function readWorkflow(src: Source, file: string): WorkflowDef | null {
 
   const nodes = drafts.map(toNodeDef);
   const def = { name, runtime, maxParallel: maxParallel ?? DEFAULT_MAX_PARALLEL[runtime], nodes };
+  // A workflow with errors is dropped by the caller: hashing it (a large file) would be waste.
+  if (src.problems.some((p) => p.severity === 'error')) return null;
   return { ...def, file: path.resolve(file), hash: definitionHash(def) };
 }
 
@@ -92,7 +96,7 @@ function unknownTopKey(src: Source, e: Entry): void {
       : didYouMean(e.key, TOP_KEYS);
   src.error(
     e.keyRange,
-    `unknown key \`${e.key}\`${hint}; a workflow has ${TOP_KEYS.map((k) => `\`${k}\``).join(', ')}`,
+    `unknown key \`${clip(e.key)}\`${hint}; a workflow has ${TOP_KEYS.map((k) => `\`${k}\``).join(', ')}`,
   );
 }
 

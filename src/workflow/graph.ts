@@ -94,9 +94,17 @@ export function findCycles(nodes: readonly GraphNode[], limit = 100): string[][]
   const cyclic = (i: number): boolean =>
     component.sizes[component.of[i] as number] !== 1 || (out[i] ?? []).includes(i);
 
+  const into: number[][] = ids.map(() => []);
+  out.forEach((deps, i) => deps.forEach((d) => into[d]?.push(i)));
+  // A cycle through s among nodes from s on needs an edge into s and one out of s within
+  // them: checking that first skips most starts cheaply (a ring of n nodes would otherwise
+  // cost n strongly-connected searches of n nodes each).
+  const later = (v: number, s: number): boolean => v >= s && component.of[v] === component.of[s];
   const found: number[][] = [];
   for (let s = 0; s < ids.length && found.length < limit; s++) {
     if (!cyclic(s)) continue;
+    if (!(into[s] ?? []).some((v) => later(v, s)) || !(out[s] ?? []).some((v) => later(v, s)))
+      continue;
     // Cycles through s that use only nodes after s in the input: each cycle is found exactly
     // once, from its first node.
     const sComponent = component.of[s];
@@ -127,38 +135,53 @@ function circuitsFrom(
       if (!blocked.delete(u)) continue;
       const waiting = blockedBy.get(u);
       if (waiting) {
-        todo.push(...waiting);
+        for (const x of waiting) todo.push(x);
         waiting.clear();
       }
     }
   };
-  const circuit = (v: number): boolean => {
-    let closed = false;
+  // Johnson's CIRCUIT, with an explicit stack of frames instead of recursion, so a cycle of
+  // thousands of nodes cannot overflow the call stack.
+  interface Frame {
+    v: number;
+    edge: number;
+    closed: boolean;
+  }
+  const enter = (v: number): Frame => {
     stack.push(v);
     blocked.add(v);
-    for (const w of out[v] ?? []) {
-      if (found.length >= limit) break;
+    return { v, edge: 0, closed: false };
+  };
+  const frames: Frame[] = [enter(s)];
+  while (frames.length > 0) {
+    const f = frames[frames.length - 1] as Frame;
+    const edges = out[f.v] ?? [];
+    if (f.edge < edges.length && found.length < limit) {
+      const w = edges[f.edge++] as number;
       if (!members.has(w)) continue;
       if (w === s) {
         found.push([...stack]);
-        closed = true;
-      } else if (!blocked.has(w) && circuit(w)) {
-        closed = true;
+        f.closed = true;
+      } else if (!blocked.has(w)) {
+        frames.push(enter(w));
       }
+      continue;
     }
-    if (closed) unblock(v);
+    // Every edge of f.v is done: leave it, as the recursive version returns.
+    frames.pop();
+    if (f.closed) unblock(f.v);
     else {
-      for (const w of out[v] ?? []) {
+      for (const w of edges) {
         if (!members.has(w)) continue;
         let set = blockedBy.get(w);
         if (!set) blockedBy.set(w, (set = new Set()));
-        set.add(v);
+        set.add(f.v);
       }
     }
     stack.pop();
-    return closed;
-  };
-  circuit(s);
+    const parent = frames[frames.length - 1];
+    if (parent && f.closed) parent.closed = true;
+  }
 }
 
 /**
@@ -247,7 +270,7 @@ function reachable(ids: string[], edges: number[][], id: string): string[] {
     const v = todo.pop() as number;
     if (seen.has(v)) continue;
     seen.add(v);
-    todo.push(...(edges[v] ?? []));
+    for (const x of edges[v] ?? []) todo.push(x);
   }
   seen.delete(start);
   return [...seen].sort((a, b) => a - b).map((i) => ids[i] as string);

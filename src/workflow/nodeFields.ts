@@ -4,6 +4,7 @@
  */
 import { isWorkflowFile } from './discover';
 import { didYouMean } from './suggest';
+import { clip } from './quote';
 import { conditionValue } from './condition';
 import type { Draft } from './draft';
 import {
@@ -104,17 +105,28 @@ function fileValue(src: Source, e: Entry): string | undefined {
 function envValue(src: Source, e: Entry): Record<string, string> | undefined {
   return stringMap(src, e, (name, at) => {
     if (name === '' || name.includes('=') || name.includes('\0')) {
-      src.error(at, `\`${name}\` is not a valid environment variable name`);
+      src.error(at, `\`${clip(name)}\` is not a valid environment variable name`);
     } else if (RUNTIME_ENV.includes(name)) {
-      src.warn(at, `\`${name}\` is set by the runtime for every node; this value is ignored`);
+      src.warn(at, `\`${clip(name)}\` is set by the runtime for every node; this value is ignored`);
     }
   });
 }
 
 function headersValue(src: Source, e: Entry): Record<string, string> | undefined {
-  return stringMap(src, e, (name, at) => {
-    if (!HEADER_NAME.test(name)) src.error(at, `\`${name}\` is not a valid HTTP header name`);
-  });
+  return stringMap(
+    src,
+    e,
+    (name, at) => {
+      if (!HEADER_NAME.test(name))
+        src.error(at, `\`${clip(name)}\` is not a valid HTTP header name`);
+    },
+    // CR or LF would end the header and start another (header injection); Node refuses them
+    // anyway, but only when the request is made, in the middle of a run.
+    (value, at) => {
+      if (/[\r\n\0]/.test(value))
+        src.error(at, 'an HTTP header value cannot contain CR, LF or NUL characters');
+    },
+  );
 }
 
 function urlValue(src: Source, e: Entry): string | undefined {
@@ -130,7 +142,7 @@ function urlValue(src: Source, e: Entry): string | undefined {
   if (!ok) {
     src.error(
       e.valueRange,
-      `\`url\` must be an absolute http:// or https:// URL, found \`${raw}\``,
+      `\`url\` must be an absolute http:// or https:// URL, found \`${clip(raw)}\``,
     );
     return undefined;
   }
@@ -141,14 +153,14 @@ function methodValue(src: Source, e: Entry): string | undefined {
   const raw = stringValue(src, e, { nonEmpty: true });
   if (raw === undefined) return undefined;
   if (!/^[A-Za-z]+$/.test(raw)) {
-    src.error(e.valueRange, `\`${raw}\` is not an HTTP method (${HTTP_METHODS.join(', ')})`);
+    src.error(e.valueRange, `\`${clip(raw)}\` is not an HTTP method (${HTTP_METHODS.join(', ')})`);
     return undefined;
   }
   const method = raw.toUpperCase();
   if (!HTTP_METHODS.includes(method)) {
     src.warn(
       e.valueRange,
-      `\`${raw}\` is not a standard HTTP method${didYouMean(method, HTTP_METHODS)}`,
+      `\`${clip(raw)}\` is not a standard HTTP method${didYouMean(method, HTTP_METHODS)}`,
     );
   }
   return method;

@@ -4,8 +4,10 @@
  * checked later, in crossCheck.ts.
  */
 import { didYouMean } from './suggest';
+import { clip } from './quote';
 import type { Draft } from './draft';
 import { KEY_ALIASES, KEY_TYPES, NODE_ID, NODE_KEYS, TYPE_ALIASES } from './keys';
+import { MAX_NODE_ID_LENGTH } from './limits';
 import { readField } from './nodeFields';
 import { describe, isMap, isScalar, type Entry, type Source } from './yamlSource';
 import { NODE_TYPES, type NodeType, type SourceRange } from './types';
@@ -25,20 +27,26 @@ export function readNode(src: Source, e: Entry): Draft {
   if (e.key === '__proto__') {
     // Valid by the pattern, but `outputs[id] = …` on a plain object would set its prototype.
     src.error(e.keyRange, '`__proto__` cannot be a node id');
+  } else if (e.key.length > MAX_NODE_ID_LENGTH) {
+    // Ids name log and output files, where 255 bytes is the usual limit.
+    src.error(
+      e.keyRange,
+      `node id \`${clip(e.key)}\` is ${e.key.length} characters, longer than ${MAX_NODE_ID_LENGTH} characters`,
+    );
   } else if (!NODE_ID.test(e.key)) {
     src.error(
       e.keyRange,
-      `\`${e.key}\` is not a valid node id: ids start with a letter or \`_\` and go on with letters, digits, \`_\` or \`-\``,
+      `\`${clip(e.key)}\` is not a valid node id: ids start with a letter or \`_\` and go on with letters, digits, \`_\` or \`-\``,
     );
   }
   if (e.value === null || (isScalar(e.value) && e.value.value === null)) {
-    src.error(e.keyRange, `node \`${e.key}\` is empty: it needs a \`type\` (${typeList()})`);
+    src.error(e.keyRange, `node \`${clip(e.key)}\` is empty: it needs a \`type\` (${typeList()})`);
     return draft;
   }
   if (!isMap(e.value)) {
     src.error(
       e.valueRange,
-      `node \`${e.key}\` must be a map with a \`type\`, found ${describe(e.value)}`,
+      `node \`${clip(e.key)}\` must be a map with a \`type\`, found ${describe(e.value)}`,
     );
     return draft;
   }
@@ -46,7 +54,7 @@ export function readNode(src: Source, e: Entry): Draft {
   const entries = src.entries(e.value, 'key');
   const typeEntry = entries.find((x) => x.key === 'type');
   if (typeEntry) draft.type = nodeType(src, typeEntry);
-  else src.error(e.keyRange, `node \`${e.key}\` has no \`type\` (${typeList()})`);
+  else src.error(e.keyRange, `node \`${clip(e.key)}\` has no \`type\` (${typeList()})`);
 
   const byKey = new Map<string, Entry>();
   for (const x of entries) {
@@ -58,13 +66,13 @@ export function readNode(src: Source, e: Entry): Draft {
         alias && NODE_KEYS.includes(alias)
           ? ` (did you mean \`${alias}\`?)`
           : didYouMean(x.key, NODE_KEYS);
-      src.error(x.keyRange, `unknown key \`${x.key}\`${hint}`);
+      src.error(x.keyRange, `unknown key \`${clip(x.key)}\`${hint}`);
       continue;
     }
     if (draft.type && !types.includes(draft.type)) {
       src.warn(
         x.keyRange,
-        `\`${x.key}\` is not used by ${draft.type} nodes (only by ${types.join(', ')}); it is ignored`,
+        `\`${clip(x.key)}\` is not used by ${draft.type} nodes (only by ${types.join(', ')}); it is ignored`,
       );
       continue;
     }
@@ -82,8 +90,9 @@ function typeList(): string {
 function nodeType(src: Source, e: Entry): NodeType | null {
   const raw = isScalar(e.value) && typeof e.value.value === 'string' ? e.value.value : null;
   if (raw !== null && (NODE_TYPES as readonly string[]).includes(raw)) return raw as NodeType;
-  const shown = raw === null ? describe(e.value) : `\`${raw}\``;
-  const alias = raw === null ? undefined : TYPE_ALIASES.get(raw.toLowerCase());
+  const shown = raw === null ? describe(e.value) : `\`${clip(raw)}\``;
+  // Aliases are short words: lower-casing a 10 MB value to look one up costs tens of ms.
+  const alias = raw === null || raw.length > 40 ? undefined : TYPE_ALIASES.get(raw.toLowerCase());
   const hint = alias
     ? ` (did you mean \`${alias}\`?)`
     : raw === null
@@ -99,7 +108,7 @@ function nodeType(src: Source, e: Entry): NodeType | null {
 /** Required keys, and the python/node rule of exactly one of `script` and `code`. */
 function requireFields(src: Source, d: Draft, byKey: Map<string, Entry>): void {
   const missing = (what: string): void =>
-    src.error(d.idRange, `${d.type} node \`${d.id}\` needs ${what}`);
+    src.error(d.idRange, `${d.type} node \`${clip(d.id)}\` needs ${what}`);
   switch (d.type) {
     case 'shell':
       if (!byKey.has('run')) missing('`run` (the command line)');
@@ -124,13 +133,13 @@ function requireFields(src: Source, d: Draft, byKey: Map<string, Entry>): void {
       else if (!byKey.has('then') && !byKey.has('else')) {
         src.warn(
           d.idRange,
-          `switch \`${d.id}\` has neither \`then\` nor \`else\`: it routes nothing`,
+          `switch \`${clip(d.id)}\` has neither \`then\` nor \`else\`: it routes nothing`,
         );
       }
       break;
     case 'merge':
       if (d.needs.length === 0)
-        src.warn(d.idRange, `merge \`${d.id}\` has no \`needs\`: it has nothing to merge`);
+        src.warn(d.idRange, `merge \`${clip(d.id)}\` has no \`needs\`: it has nothing to merge`);
       break;
     case 'workflow':
       if (!byKey.has('file')) missing('a `file` (the nested workflow)');

@@ -1,5 +1,8 @@
 /** "Did you mean …?" for misspelt keys, node ids and types. */
 
+/** Words longer than this get no suggestion. */
+const MAX_SUGGEST_LENGTH = 200;
+
 /**
  * Optimal string alignment distance (Levenshtein plus adjacent swaps), case-insensitive, so
  * `timout`, `needs`, `contineOnError` and `ContinueOnError` all land on the intended word.
@@ -38,10 +41,14 @@ export function editDistance(a: string, b: string): number {
  * to the earlier candidate.
  */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
+  // Nobody misspells a word this long; the distance table would be its length times theirs.
+  if (word.length > MAX_SUGGEST_LENGTH) return undefined;
   const budget = Math.min(word.length - 1, Math.max(1, Math.floor(word.length / 3)));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
+    // The distance is at least the difference in length: skip the table when that is too far.
+    if (Math.abs(c.length - word.length) > budget) continue;
     const d = editDistance(word, c);
     if (d < bestDistance && d <= budget) {
       best = c;

@@ -3,6 +3,7 @@
  * the value when it is wrong, and returns undefined then.
  */
 import { didYouMean } from './suggest';
+import { clip } from './quote';
 import { MAX_DURATION_MS, formatDuration, parseDuration } from './duration';
 import {
   describe,
@@ -27,11 +28,11 @@ export function stringValue(
   opts: { nonEmpty: boolean },
 ): string | undefined {
   if (!isScalar(e.value) || typeof e.value.value !== 'string') {
-    src.error(e.valueRange, `\`${e.key}\` must be a string, found ${describe(e.value)}`);
+    src.error(e.valueRange, `\`${clip(e.key)}\` must be a string, found ${describe(e.value)}`);
     return undefined;
   }
   if (opts.nonEmpty && e.value.value.trim() === '') {
-    src.error(e.valueRange, `\`${e.key}\` is empty`);
+    src.error(e.valueRange, `\`${clip(e.key)}\` is empty`);
     return undefined;
   }
   return e.value.value;
@@ -44,27 +45,36 @@ export function enumValue<T extends string>(
 ): T | undefined {
   const raw = isScalar(e.value) && typeof e.value.value === 'string' ? e.value.value : null;
   if (raw !== null && (allowed as readonly string[]).includes(raw)) return raw as T;
-  const shown = raw === null ? describe(e.value) : `\`${raw}\``;
+  const shown = raw === null ? describe(e.value) : `\`${clip(raw)}\``;
   const hint = raw === null ? '' : didYouMean(raw, allowed);
   src.error(
     e.valueRange,
-    `\`${e.key}\` must be ${allowed.map((a) => `\`${a}\``).join(' or ')}, found ${shown}${hint}`,
+    `\`${clip(e.key)}\` must be ${allowed.map((a) => `\`${a}\``).join(' or ')}, found ${shown}${hint}`,
   );
   return undefined;
 }
 
-export function integerValue(src: Source, e: Entry, min: number): number | undefined {
+export function integerValue(
+  src: Source,
+  e: Entry,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   const v = isScalar(e.value) ? e.value.value : undefined;
-  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= min) return v;
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= min) {
+    if (v <= max) return v;
+    src.error(e.valueRange, `\`${clip(e.key)}\` must be at most ${max}, found the number ${v}`);
+    return undefined;
+  }
   const want = min === 0 ? 'a whole number, 0 or more' : `a whole number, ${min} or more`;
-  src.error(e.valueRange, `\`${e.key}\` must be ${want}, found ${describe(e.value)}`);
+  src.error(e.valueRange, `\`${clip(e.key)}\` must be ${want}, found ${describe(e.value)}`);
   return undefined;
 }
 
 export function booleanValue(src: Source, e: Entry): boolean | undefined {
   const v = isScalar(e.value) ? e.value.value : undefined;
   if (typeof v === 'boolean') return v;
-  src.error(e.valueRange, `\`${e.key}\` must be true or false, found ${describe(e.value)}`);
+  src.error(e.valueRange, `\`${clip(e.key)}\` must be true or false, found ${describe(e.value)}`);
   return undefined;
 }
 
@@ -103,7 +113,7 @@ export function stringList(
     return [{ id: e.value.value, range: e.valueRange }];
   }
   if (!isSeq(e.value)) {
-    src.error(e.valueRange, `\`${e.key}\` must be ${expected}, found ${describe(e.value)}`);
+    src.error(e.valueRange, `\`${clip(e.key)}\` must be ${expected}, found ${describe(e.value)}`);
     return undefined;
   }
   const out: Ref[] = [];
@@ -112,7 +122,7 @@ export function stringList(
     if (s === undefined)
       src.error(
         item.range,
-        `each item of \`${e.key}\` must be a string, found ${describe(item.node)}`,
+        `each item of \`${clip(e.key)}\` must be a string, found ${describe(item.node)}`,
       );
     else out.push({ id: s, range: item.range });
   }
@@ -133,12 +143,13 @@ export function stringMap(
   src: Source,
   e: Entry,
   checkName: (name: string, at: SourceRange) => void,
+  checkValue: (value: string, at: SourceRange) => void = () => undefined,
 ): Record<string, string> | undefined {
   if (e.value === null || (isScalar(e.value) && e.value.value === null)) return {};
   if (!isMap(e.value)) {
     src.error(
       e.valueRange,
-      `\`${e.key}\` must be a map of names to strings, found ${describe(e.value)}`,
+      `\`${clip(e.key)}\` must be a map of names to strings, found ${describe(e.value)}`,
     );
     return undefined;
   }
@@ -150,9 +161,10 @@ export function stringMap(
     if (s === undefined) {
       src.error(
         x.valueRange,
-        `\`${e.key}.${x.key}\` must be a string (numbers and true/false are turned into strings), found ${describe(x.value)}`,
+        `\`${clip(e.key)}.${clip(x.key)}\` must be a string (numbers and true/false are turned into strings), found ${describe(x.value)}`,
       );
     } else {
+      checkValue(s, x.valueRange);
       out.push([x.key, s]);
     }
   }
@@ -165,7 +177,7 @@ export function plainData(src: Source, e: Entry): unknown {
     // maxAliasCount keeps an alias bomb from expanding into gigabytes.
     return e.value.toJS(src.doc, { maxAliasCount: 100 }) as unknown;
   } catch (err) {
-    src.error(e.valueRange, `\`${e.key}\` cannot be read: ${(err as Error).message}`);
+    src.error(e.valueRange, `\`${clip(e.key)}\` cannot be read: ${(err as Error).message}`);
     return undefined;
   }
 }

@@ -4,6 +4,8 @@
  * live in the modules parse.ts composes; this one only knows YAML (maps, lists, scalars,
  * aliases, `<<` merges).
  */
+import { MAX_MESSAGE_LENGTH } from './limits';
+import { clip } from './quote';
 import {
   isAlias,
   isMap,
@@ -65,11 +67,21 @@ export class Source {
   }
 
   error(range: SourceRange, message: string): void {
-    this.problems.push({ file: this.file, message, range, severity: 'error' });
+    this.problems.push({
+      file: this.file,
+      message: clip(message, MAX_MESSAGE_LENGTH),
+      range,
+      severity: 'error',
+    });
   }
 
   warn(range: SourceRange, message: string): void {
-    this.problems.push({ file: this.file, message, range, severity: 'warning' });
+    this.problems.push({
+      file: this.file,
+      message: clip(message, MAX_MESSAGE_LENGTH),
+      range,
+      severity: 'warning',
+    });
   }
 
   /** Follows an alias to its anchored node; an alias to no anchor is a problem. */
@@ -180,7 +192,7 @@ export class Source {
         this.merging.delete(source);
         this.merged.set(source, entries);
       }
-      out.push(...entries);
+      for (const x of entries) out.push(x);
     }
     return out;
   }

@@ -6,6 +6,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { monoMs } from '../../model/clock';
 import type { HttpTiming } from '../../model/run';
+import { parseBoundedJson } from '../boundedJson';
 
 export interface HttpRequestSpec {
   url: string;
@@ -14,6 +15,8 @@ export interface HttpRequestSpec {
   body: unknown;
   timeoutMs: number;
   signal: AbortSignal;
+  /** A JSON body nested deeper than this fails the node instead of reaching its dependents. */
+  maxDepth: number;
 }
 
 export interface HttpResult {
@@ -42,7 +45,7 @@ export function httpRequest(spec: HttpRequestSpec): Promise<HttpResult> {
     let headers: Record<string, unknown> = {};
     let settled = false;
 
-    const finish = (error: string | null): void => {
+    const finish = (requestError: string | null): void => {
       if (settled) return;
       settled = true;
       const end = monoMs();
@@ -59,16 +62,18 @@ export function httpRequest(spec: HttpRequestSpec): Promise<HttpResult> {
         downloadMs: round(tFirstByte === null ? null : end - tFirstByte),
         totalMs: round(end - t0) ?? 0,
       };
+      let error = requestError;
       let body: unknown = null;
       if (kept.length > 0) {
         const text = Buffer.concat(kept).toString('utf8');
         const contentType = headers['content-type'];
         const type = typeof contentType === 'string' ? contentType : '';
-        try {
-          body = type.includes('json') ? JSON.parse(text) : text;
-        } catch {
-          body = text;
-        }
+        const parsed = type.includes('json')
+          ? parseBoundedJson(text, spec.maxDepth, 'body JSON')
+          : null;
+        if (parsed?.ok) body = parsed.value;
+        else if (parsed?.limit) error ??= parsed.error;
+        else body = text; // not JSON after all: kept as text, as it always was
       }
       const ok = error === null && status !== null && status < 400;
       resolve({

@@ -17,7 +17,8 @@ export function mergeOutputs(mode: MergeMode, inputs: [string, NodeOutputs | nul
       const items: unknown[] = [];
       for (const [, o] of present) {
         const list = o['items'];
-        if (Array.isArray(list)) items.push(...(list as unknown[]));
+        // One by one: spreading 200,000 items passes as many arguments and overflows the stack.
+        if (Array.isArray(list)) for (const item of list as unknown[]) items.push(item);
         else items.push(stripMetrics(o));
       }
       return { items };
