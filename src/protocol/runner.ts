@@ -3,7 +3,7 @@
  * host). Discriminated unions on `type`; plain JSON over Node's IPC channel.
  */
 import type { WorkflowProblem } from '../workflow/types';
-import type { RunRecord, RunStatus, Sample, TaskRun } from '../model/run';
+import type { RunRecord, RunSeries, RunStatus, Sample, TaskRun } from '../model/run';
 
 export interface RunRequest {
   /** Absolute path of the workflow file. */
@@ -19,6 +19,8 @@ export interface RunRequest {
   retention?: number;
   /** Forward node output to the parent as `log` events (rate-limited; the log files are whole). */
   forwardLogs: boolean;
+  /** Set when the run is one of a repeated series; recorded in run.json as is. */
+  series?: RunSeries;
 }
 
 export type ParentMessage =

@@ -122,6 +122,7 @@ async function execute(
     profile: request.profile,
     reason: null,
     cores: os.availableParallelism(),
+    series: request.series ?? null,
     tasks: [],
   };
   const runDir = store.createRun(run);
