@@ -19,6 +19,9 @@ import { customHistory } from '../query/customHistory';
 import { exportText, writeExport } from '../query/exportRun';
 import { runReportText } from '../query/report';
 import { whatifCommand } from './whatif';
+import { compareCommand } from './compare';
+import { seriesCommand } from './series';
+import { takeSeriesFlags } from './seriesArgs';
 
 // A reader that goes away (`… | head`) must not crash the CLI or cancel a run: once stdout is
 // closed, further output is dropped.
@@ -39,6 +42,17 @@ const err = (s: string): void => {
 async function main(argv: string[]): Promise<number> {
   // Parsed by its own module, so the shared parser stays as it is.
   if (argv[0] === 'whatif') return whatifCommand(argv.slice(1), out, err);
+  if (argv[0] === 'compare') return compareCommand(argv.slice(1), out, err);
+  if (argv[0] === 'run') {
+    let series;
+    try {
+      series = takeSeriesFlags(argv);
+    } catch (e) {
+      err(`workflow-profiler: ${(e as Error).message}`);
+      return 2;
+    }
+    if (series) return seriesCommand(series, out, err);
+  }
   let args: CliArgs;
   try {
     args = parseArgs(argv);
