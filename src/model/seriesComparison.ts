@@ -28,7 +28,7 @@ export interface MetricStats {
   /** Bootstrap p-value, then Benjamini–Hochberg adjusted over every node × metric tested. */
   p: number | null;
   pAdjusted: number | null;
-  /** Relative change below which nothing is called a change: max(floor, baseline spread). */
+  /** Relative change below which nothing is called a change: max(floor, 2 × either side's robust spread). */
   noiseBand: number;
   verdict: SeriesVerdict;
   /** Why, where the verdict is not read off the interval alone (few runs, far change). */

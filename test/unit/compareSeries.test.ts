@@ -82,6 +82,25 @@ test('an outlier run is reported and kept', () => {
   assert.match(renderSeriesText(c), /outlier in baseline a Duration/);
 });
 
+test('load scattering the candidate runs widens the noise band: a shifted median is not a change', () => {
+  // Wall times of a CPU burner: a quiet series, then one under another job's load (CPU unchanged).
+  const walls = [
+    [36, 51, 35, 32, 30],
+    [84, 131, 245, 75, 42],
+  ];
+  const side = (k: number): RunRecord[] =>
+    (walls[k] as number[]).map((w, i) =>
+      makeRun([ran('b', 0, w, { cpuTimeMs: 30 })], {
+        id: `r${k}${i}`,
+        startedAt: `2025-01-0${k + 1}T00:00:0${i}Z`,
+      }),
+    );
+  const d = compareSeries(side(0), side(1), ['durationMs']).nodes[0]?.metrics.durationMs;
+  assert.ok(d && d.change !== null && d.change > 1, 'the median more than doubled');
+  assert.ok(d.noiseBand > d.change, `band ${d.noiseBand}`);
+  assert.equal(d.verdict, 'unchanged');
+});
+
 test('compare arguments and the series flags of run', () => {
   const a = parseCompareArgs(['x', 'y,z', '--json', '--metric', 'durationMs,cpuTimeMs']);
   assert.deepEqual(

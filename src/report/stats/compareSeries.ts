@@ -127,9 +127,11 @@ function metricStats(x: Pending, pAdjusted: number | null, s: StatsSettings): Me
   const baseline = side(x.base);
   const candidate = side(x.cand);
   const def = compareMetricDef(x.metric);
-  const spread = relativeSpread(x.base.values);
-  // ±2 robust σ of a single baseline run: a shift one run in twenty shows by chance is not news.
-  const noiseBand = Math.max(s.noiseFloor, spread === null ? 0 : 2 * spread);
+  // ±2 robust σ of a single run: a shift one run in twenty shows by chance is not news. The
+  // candidate's spread counts too: on a shared machine, load during one series shows up as
+  // scatter in its runs, and a median shifted by that load is noise, not a change.
+  const spreads = [relativeSpread(x.base.values), relativeSpread(x.cand.values)];
+  const noiseBand = Math.max(s.noiseFloor, ...spreads.map((r) => (r === null ? 0 : 2 * r)));
   const mb = baseline.median;
   const mc = candidate.median;
   if (mb === null || mc === null) {

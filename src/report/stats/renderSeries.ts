@@ -94,7 +94,7 @@ export function verdictLine(c: SeriesComparison): string {
 
 function method(c: SeriesComparison): string {
   const s = c.settings;
-  return `Medians of ${c.baseline.runs.length} baseline and ${c.candidate.runs.length} candidate runs; ${Math.round(s.level * 100)} % bootstrap interval of the median ratio (${s.iterations} resamples, seed ${s.seed}); a change needs Benjamini–Hochberg adjusted p < ${s.alpha} and must exceed the noise band (max of ${Math.round(s.noiseFloor * 100)} % and ±2 robust σ of the baseline runs).`;
+  return `Medians of ${c.baseline.runs.length} baseline and ${c.candidate.runs.length} candidate runs; ${Math.round(s.level * 100)} % bootstrap interval of the median ratio (${s.iterations} resamples, seed ${s.seed}); a change needs Benjamini–Hochberg adjusted p < ${s.alpha} and must exceed the noise band (max of ${Math.round(s.noiseFloor * 100)} % and ±2 robust σ of a single run on either side).`;
 }
 
 export function renderSeriesText(c: SeriesComparison): string {
