@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunRecord } from '../../src/model/run';
 import type { SeriesComparison } from '../../src/model/seriesComparison';
-import { runCli, tempWorkspace } from '../helpers/cli';
+import { collect, runCli, sleep, spawnCli, tempWorkspace } from '../helpers/cli';
 
 const workflow = (firstSleep: string): string => `name: stats-check
 runtime: local
@@ -167,4 +167,29 @@ test('run --repeat 2 --warmup 1 --json: the contract object, 3 runs stored, one 
     (JSON.parse(c.stdout) as SeriesComparison).baseline.runs,
     out.runs.filter((x) => !x.warmup).map((x) => x.runId),
   );
+});
+
+test('Ctrl-C cancels the current run of a series and stops it', async () => {
+  const store = path.join(dir, 'cancel-store');
+  fs.writeFileSync(
+    path.join(dir, 'long.yaml'),
+    'name: long\nruntime: local\nnodes:\n  wait:\n    type: shell\n    run: sleep 30\n',
+  );
+  const child = spawnCli(['run', 'long.yaml', '--repeat', '3', '--json', '--store', store], {
+    cwd: dir,
+  });
+  const done = collect(child);
+  // Wait for the first run's folder, then interrupt as a terminal would.
+  for (let i = 0; i < 100 && !fs.existsSync(store); i++) await sleep(100);
+  await sleep(500);
+  child.kill('SIGINT');
+  const r = await done;
+  assert.equal(r.code, 1, r.stderr);
+  const out = JSON.parse(r.stdout) as SeriesOut;
+  assert.equal(out.status, 'cancelled');
+  assert.deepEqual(
+    out.runs.map((x) => x.status),
+    ['cancelled'],
+  );
+  assert.equal(fs.readdirSync(store).filter((f) => /^\d/.test(f)).length, 1);
 });

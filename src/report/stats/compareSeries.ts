@@ -107,8 +107,9 @@ export function compareSeries(
   let moreRunsNeeded = 0;
   pending.forEach((x, i) => {
     const stats = metricStats(x, adjusted[i] ?? null, s);
-    if (stats.verdict === 'insufficient') {
-      const have = Math.min(stats.baseline.n, stats.candidate.n);
+    const have = Math.min(stats.baseline.n, stats.candidate.n);
+    // A node missing from one side will not be decided by more runs: it is not counted.
+    if (stats.verdict === 'insufficient' && have > 0) {
       moreRunsNeeded = Math.max(moreRunsNeeded, s.minRuns - have);
     }
     x.node.metrics[x.metric] = stats;
