@@ -4,8 +4,11 @@ export const USAGE = `Usage: workflow-profiler <command> [options]
 
 Commands:
   run FILE [--runtime local|parallel] [--max-parallel N] [--interval MS]
-           [--no-samples] [--retention N] [--json] [--quiet]
-                               run a workflow and profile every node
+           [--no-samples] [--retention N] [--max-log-size SIZE] [--redact NAME]...
+           [--json] [--quiet]
+                               run a workflow and profile every node; --redact NAME
+                               hides the value of NAME (a variable, query parameter or
+                               header) wherever the run is stored, like secret-named ones
   list [--json]                list stored runs, newest first
   show RUN [--json]            one run's summary and task table
   report RUN                   the run's Markdown report on stdout
@@ -24,7 +27,10 @@ Commands:
                                comma-separated list of runs; exit 3 with
                                --fail-on-regression when a watched metric regressed
 
-Every command takes --store DIR (default: .workflow-runs in the current directory).
+--max-log-size caps each node's log (default 64M; K, M, G suffixes): the first and last half
+are kept and the cut is marked.
+Every command takes --store DIR (default: .workflow-runs in the current directory), and --debug
+(print the full trace of an internal error).
 RUN is a run id or a unique prefix of one.
 Exit status: 0 completed, 1 failed or cancelled, 2 invalid workflow or usage.`;
 
@@ -44,6 +50,10 @@ export interface CliArgs {
   retention?: number;
   format?: 'json' | 'csv' | 'chrome-trace';
   output?: string;
+  /** `--redact NAME`, repeatable: more names whose values are secrets. */
+  redact: string[];
+  maxLogBytes?: number;
+  debug: boolean;
 }
 
 export class UsageError extends Error {}
@@ -74,6 +84,8 @@ const FLAGS_WITH_VALUE = new Set([
   '-o',
   '--output',
   '--retention',
+  '--redact',
+  '--max-log-size',
 ]);
 
 export function parseArgs(argv: readonly string[]): CliArgs {
@@ -85,6 +97,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     quiet: false,
     intervalMs: 100,
     samples: true,
+    redact: [],
+    debug: false,
   };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -114,6 +128,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '-q':
         args.quiet = true;
         break;
+      case '--debug':
+        args.debug = true;
+        break;
+      case '--max-log-size':
+        args.maxLogBytes = byteSize(flag, value as string);
+        break;
       case '--no-samples':
         args.samples = false;
         break;
@@ -141,6 +161,11 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         }
         args.format = value;
         break;
+      case '--redact':
+        if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(value as string))
+          throw new UsageError(`--redact needs a variable name, not ${value}`);
+        args.redact.push(value as string);
+        break;
       case '-o':
       case '--output':
         args.output = value;
@@ -166,6 +191,17 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   if (args.command === 'export' && !args.format)
     throw new UsageError('export needs --format json|csv|chrome-trace');
   return args;
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** `65536`, `512K`, `64M`, `1G` (binary units; a trailing `B` or `iB` is allowed). */
+export function byteSize(flag: string, value: string): number {
+  const m = /^(\d+)\s*([KMG]?)(?:i?B)?$/i.exec(value.trim());
+  const n = m ? Number(m[1]) * (SIZE_UNITS[(m[2] ?? '').toUpperCase()] ?? NaN) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`${flag} must be a size such as 65536, 512K, 64M or 1G, not ${value}`);
+  return n;
 }
 
 function positiveInt(flag: string, value: string): number {

@@ -9,19 +9,30 @@ import { RunStore } from '../store/runStore';
 import type { RunRecord } from '../model/run';
 import { formatMs } from '../model/format';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
-import { progressPrinter, taskLine } from '../report/terminalProgress';
+import { failureDetails, progressPrinter, taskLine } from '../report/terminalProgress';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { distDir } from '../measure/assets';
 import { planOf } from '../report/panelSnapshots';
 import { standaloneDashboardHtml } from '../report/webviewHtml';
 import { storeSource, type RunSource } from '../query/runSource';
-import { customHistory } from '../query/customHistory';
+import { customHistory, customPrevious } from '../query/customHistory';
 import { exportText, writeExport } from '../query/exportRun';
 import { runReportText } from '../query/report';
 import { whatifCommand } from './whatif';
 import { compareCommand } from './compare';
 import { seriesCommand } from './series';
 import { takeSeriesFlags } from './seriesArgs';
+import { runRequestFor } from './runRequest';
+import { terminalSafe } from '../model/terminalText';
+import {
+  checkOutputFile,
+  CliError,
+  internalErrorLines,
+  prepareStore,
+  traceOf,
+  userMessage,
+  writingTo,
+} from './errors';
 
 // A reader that goes away (`… | head`) must not crash the CLI or cancel a run: once stdout is
 // closed, further output is dropped.
@@ -31,13 +42,20 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   stdoutClosed = true;
 });
 
+// Everything printed passes through terminalSafe: names and reasons come from workflow files and
+// run folders, and an escape code in them must not reach the terminal.
 const out = (s: string): void => {
   if (stdoutClosed) return;
-  process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+  const t = terminalSafe(s);
+  process.stdout.write(t.endsWith('\n') ? t : `${t}\n`);
 };
 const err = (s: string): void => {
-  process.stderr.write(s.endsWith('\n') ? s : `${s}\n`);
+  const t = terminalSafe(s);
+  process.stderr.write(t.endsWith('\n') ? t : `${t}\n`);
 };
+
+/** --debug, known before the arguments are fully parsed, for errors that happen in between. */
+const debugRequested = process.argv.includes('--debug');
 
 async function main(argv: string[]): Promise<number> {
   // Parsed by its own module, so the shared parser stays as it is.
@@ -88,22 +106,10 @@ declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
 async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
-  const file = path.resolve(args.target as string);
+  prepareStore(storeDir);
   const log = args.json || args.quiet ? err : out;
   const printer = args.quiet ? null : progressPrinter(log);
-  const handle = startRun(
-    {
-      file,
-      runtime: args.runtime,
-      maxParallel: args.maxParallel,
-      intervalMs: args.intervalMs,
-      storeDir,
-      profile: args.samples,
-      retention: args.retention,
-      forwardLogs: false,
-    },
-    { onEvent: (e) => printer?.(e) },
-  );
+  const handle = startRun(runRequestFor(args, storeDir), { onEvent: (e) => printer?.(e) });
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
     interrupts++;
@@ -131,26 +137,37 @@ async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
       );
     return 2;
   }
+  // Only a report that was written is worth naming (a full disk, say, may have prevented it).
+  const reportFile = result.runDir ? path.join(result.runDir, 'report.md') : null;
+  const report = reportFile !== null && fs.existsSync(reportFile) ? reportFile : null;
+  // A runner's own failure: one line when it says what and where, else internal (with a trace).
+  const runnerError =
+    result.error === null
+      ? null
+      : result.error.includes('\n')
+        ? internalErrorLines(result.error, args.debug).join('\n')
+        : `error: ${result.error}`;
   if (args.json) {
+    if (runnerError !== null) err(runnerError);
     out(
       JSON.stringify({
         runId: result.runId,
         runDir: result.runDir,
         status: result.status,
         wallMs: result.run?.wallMs ?? null,
-        report: result.runDir ? path.join(result.runDir, 'report.md') : null,
-        error: result.error,
+        report,
+        error: result.error?.split('\n', 1)[0] ?? null,
       }),
     );
   } else {
-    if (result.error) err(`error: ${result.error}`);
+    if (runnerError !== null) err(runnerError);
     if (result.run) {
       log(
         `${result.status === 'completed' ? '✓' : '✗'} ${result.status} in ${formatMs(result.run.wallMs)} (run ${result.runId})`,
       );
       if (result.run.reason) log(`  ${result.run.reason}`);
     }
-    if (result.runDir) log(`report: ${path.join(result.runDir, 'report.md')}`);
+    if (report !== null) log(`report: ${report}`);
   }
   return result.status === 'completed' ? 0 : 1;
 }
@@ -206,6 +223,7 @@ async function runViewCommand(args: CliArgs, storeDir: string): Promise<number> 
     out(`file: ${run.workflow.file}`);
     if (run.reason) out(`reason: ${run.reason}`);
     for (const t of run.tasks) out(taskLine(t));
+    for (const l of failureDetails(run.tasks)) out(l);
     return 0;
   }
   if (args.command === 'report') {
@@ -214,8 +232,10 @@ async function runViewCommand(args: CliArgs, storeDir: string): Promise<number> 
   }
   const format = args.format ?? 'json';
   if (args.output) {
-    await writeExport(source, run, format, path.resolve(args.output));
-    err(`wrote ${path.resolve(args.output)}`);
+    const file = path.resolve(args.output);
+    checkOutputFile(file);
+    await writingTo(file, () => writeExport(source, run, format, file));
+    err(`wrote ${file}`);
   } else {
     out(await exportText(source, run, format));
   }
@@ -238,6 +258,9 @@ async function dashboardCommand(args: CliArgs, storeDir: string): Promise<number
     );
     return 1;
   }
+  const file = args.output ? path.resolve(args.output) : null;
+  // Checked before the work: a wrong -o should not cost building the whole page first.
+  if (file !== null) checkOutputFile(file);
   const cssFile = path.join(bundleDir, 'dashboard.css');
   const samples = await source.readSamples(run.id);
   const html = standaloneDashboardHtml(
@@ -248,6 +271,7 @@ async function dashboardCommand(args: CliArgs, storeDir: string): Promise<number
       // A file is a picture of one moment: nothing will update it.
       live: false,
       customHistory: await customHistory(source, run),
+      customPrevious: await customPrevious(source, run),
       sentAt: Date.now(),
     },
     {
@@ -255,12 +279,11 @@ async function dashboardCommand(args: CliArgs, storeDir: string): Promise<number
       css: fs.existsSync(cssFile) ? fs.readFileSync(cssFile, 'utf8') : undefined,
     },
   );
-  if (!args.output) {
+  if (file === null) {
     process.stdout.write(html);
     return 0;
   }
-  const file = path.resolve(args.output);
-  writeFileAtomic(file, html);
+  await writingTo(file, () => writeFileAtomic(file, html));
   out(file);
   return 0;
 }
@@ -270,9 +293,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    err(
-      `workflow-profiler: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
-    );
-    process.exitCode = 1;
+    const mistake = userMessage(e);
+    if (mistake !== null) err(`workflow-profiler: ${mistake}`);
+    else for (const line of internalErrorLines(traceOf(e), debugRequested)) err(line);
+    process.exitCode = e instanceof CliError ? e.exitCode : 1;
   },
 );

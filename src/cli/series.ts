@@ -3,9 +3,10 @@
  * in run.json. Ctrl-C cancels the current run and stops the series; a second one kills its runner.
  */
 import * as path from 'node:path';
+import { prepareStore } from './errors';
+import { runRequestFor } from './runRequest';
 import { startRun, type RunHandle } from '../runtime/runnerClient';
-import type { RunRequest, RunResult } from '../protocol/runner';
-import type { RunSeries } from '../model/run';
+import type { RunResult } from '../protocol/runner';
 import { formatMs } from '../model/format';
 import { newSeriesId } from '../store/seriesId';
 import { progressPrinter } from '../report/terminalProgress';
@@ -20,20 +21,6 @@ interface SeriesRun {
 }
 
 type Print = (s: string) => void;
-
-function requestFor(args: CliArgs, series: RunSeries): RunRequest {
-  return {
-    file: path.resolve(args.target as string),
-    runtime: args.runtime,
-    maxParallel: args.maxParallel,
-    intervalMs: args.intervalMs,
-    storeDir: path.resolve(args.store),
-    profile: args.samples,
-    retention: args.retention,
-    forwardLogs: false,
-    series,
-  };
-}
 
 /** Every measured run completed: `completed`; else the first measured run's other status. */
 export function seriesStatus(runs: readonly SeriesRun[], repeat: number): string {
@@ -51,6 +38,8 @@ export async function seriesCommand(flags: SeriesFlags, out: Print, err: Print):
     err(`workflow-profiler: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }
+  const storeDir = path.resolve(args.store);
+  prepareStore(storeDir);
   const log = args.json || args.quiet ? err : out;
   const id = newSeriesId();
   const total = flags.warmup + flags.repeat;
@@ -76,7 +65,7 @@ export async function seriesCommand(flags: SeriesFlags, out: Print, err: Print):
       const warmup = index < flags.warmup;
       log(`${warmup ? 'warm-up' : 'run'} ${index + 1}/${total} of series ${id}`);
       const printer = args.quiet ? null : progressPrinter(log);
-      current = startRun(requestFor(args, { id, index, warmup }), {
+      current = startRun(runRequestFor(args, storeDir, { id, index, warmup }), {
         onEvent: (e) => printer?.(e),
       });
       const result = await current.result;

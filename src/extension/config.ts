@@ -10,6 +10,10 @@ export interface ProfilerConfig {
   retention: number;
   codeLensEnabled: boolean;
   nodeOutput: NodeOutputTarget;
+  /** More names whose values are secrets (besides those named like secrets). */
+  redact: string[];
+  /** Cap of each node's log, bytes (the setting is in MiB). */
+  maxLogBytes: number;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): ProfilerConfig {
@@ -21,5 +25,12 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProfilerConfig {
     retention: Math.max(0, c.get<number>('retention', 50)),
     codeLensEnabled: c.get<boolean>('codeLens.enabled', true),
     nodeOutput: c.get<NodeOutputTarget>('nodeOutput', 'outputChannel'),
+    redact: stringList(c.get<unknown>('redact', [])),
+    maxLogBytes: Math.max(1, c.get<number>('limits.maxLogSize', 64)) * 1024 * 1024,
   };
+}
+
+/** A hand-edited settings.json may hold anything: only the strings of an array count. */
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }

@@ -11,7 +11,7 @@ import { ParsedWorkflows } from './parsedWorkflows';
 import { RunCatalog } from './runCatalog';
 import { WorkflowDiagnostics } from './diagnostics';
 import { NodeOutput } from './nodeOutput';
-import { RunController } from './runController';
+import { RunController, type RunNotice } from './runController';
 import { RunsTreeProvider } from './runsTree';
 import { storeDirFor } from './storage';
 import { TASK_TYPE, WorkflowTaskProvider } from './taskProvider';
@@ -32,6 +32,8 @@ export interface ExtensionApi {
   activationMs: number;
   /** Fires when a dashboard or compare panel has drawn every chart. */
   onDidRenderPanel: vscode.Event<PanelRendered>;
+  /** Fires as an end-of-run notification is shown. */
+  onDidNotifyRun: vscode.Event<RunNotice>;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -115,7 +117,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   });
   const activationMs = performance.now() - t0;
   log.info(`activated in ${activationMs.toFixed(1)} ms; runs are stored in ${storeDir()}`);
-  return { storeDir, activationMs, onDidRenderPanel: dashboards.onDidRender };
+  return {
+    storeDir,
+    activationMs,
+    onDidRenderPanel: dashboards.onDidRender,
+    onDidNotifyRun: controller.onDidNotify,
+  };
 }
 
 export function deactivate(): void {

@@ -12,6 +12,8 @@ import { formatMs } from '../model/format';
 import { readConfig } from './config';
 import { NodeOutput } from './nodeOutput';
 import { COMMANDS } from './commandIds';
+import { RunStore } from '../store/runStore';
+import { failureSentence, firstFailure } from '../report/failureSummary';
 import type { WorkflowDiagnostics } from './diagnostics';
 
 export interface RunCommandResult {
@@ -53,6 +55,16 @@ export interface RunOptions {
   silent?: boolean;
 }
 
+/** An end-of-run notification as shown: its text, its buttons, and a way to press one. */
+export interface RunNotice {
+  runId: string;
+  status: RunStatus;
+  message: string;
+  items: string[];
+  /** Does what pressing `item` in the notification does (for tests: toasts are out of reach). */
+  choose(item: string | undefined): void;
+}
+
 export class RunController implements vscode.Disposable {
   private readonly active = new Map<string, ActiveRun>();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -67,6 +79,8 @@ export class RunController implements vscode.Disposable {
   /** Fires when a run starts, a task finishes or a run ends: views refresh on it. */
   readonly onDidChange = this.changed.event;
   readonly onDidEvent = this.events.event;
+  private readonly noticed = new vscode.EventEmitter<RunNotice>();
+  readonly onDidNotify = this.noticed.event;
 
   constructor(
     private readonly storeDir: () => string,
@@ -127,6 +141,8 @@ export class RunController implements vscode.Disposable {
         profile: options.profile,
         retention: config.retention,
         forwardLogs: write !== null,
+        redact: config.redact,
+        maxLogBytes: config.maxLogBytes,
       },
       {
         stderr: 'pipe',
@@ -281,18 +297,30 @@ export class RunController implements vscode.Disposable {
     if (options.profile && result.status !== 'failed') {
       void vscode.commands.executeCommand(COMMANDS.openDashboard, result.runId);
     }
-    const text = `${run.name} ${result.status}${wall !== null ? ` in ${formatMs(wall)}` : ''}.`;
-    const buttons = ['Open Dashboard', 'Open Report'];
+    // A failed run says which node failed and why, and offers that node's log.
+    const failure = result.run ? firstFailure(result.run) : null;
+    const why = result.run ? failureSentence(result.run) : null;
+    const text = `${run.name} ${result.status}${wall !== null ? ` in ${formatMs(wall)}` : ''}.${why ? ` ${why}` : ''}`;
+    const buttons = [...(failure ? ['Show Log'] : []), 'Open Dashboard', 'Open Report'];
     const show =
       result.status === 'completed'
         ? vscode.window.showInformationMessage
         : vscode.window.showWarningMessage;
-    void show(text, ...buttons).then((choice) => {
+    const runId = result.runId;
+    const choose = (choice: string | undefined): void => {
+      if (choice === 'Show Log' && failure) {
+        const log = new RunStore(this.storeDir()).logPath(runId, failure.nodeId, failure.attempt);
+        vscode.window
+          .showTextDocument(vscode.Uri.file(log), { preview: true })
+          .then(undefined, (e: unknown) => this.log.error(`cannot open ${log}: ${String(e)}`));
+      }
       if (choice === 'Open Dashboard')
         void vscode.commands.executeCommand(COMMANDS.openDashboard, result.runId);
       if (choice === 'Open Report')
         void vscode.commands.executeCommand(COMMANDS.openReport, result.runId);
-    });
+    };
+    void show(text, ...buttons).then(choose);
+    this.noticed.fire({ runId, status: result.status, message: text, items: buttons, choose });
     return out;
   }
 
@@ -332,6 +360,7 @@ export class RunController implements vscode.Disposable {
     this.statusBar.dispose();
     this.changed.dispose();
     this.events.dispose();
+    this.noticed.dispose();
   }
 }
 

@@ -4,6 +4,9 @@
  */
 
 import { nullMetrics, type TaskMetricValues } from './metrics';
+import type { TaskError } from './taskError';
+
+export type { TaskError, TaskErrorKind } from './taskError';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 export type TaskStatus =
@@ -38,6 +41,8 @@ export interface TaskRunBase {
   signal: string | null;
   /** Why a task failed, was skipped or cancelled, in words. */
   reason: string | null;
+  /** Why a failed or timed-out attempt failed, with the end of its stderr; null otherwise. */
+  error: TaskError | null;
   /** ISO timestamps (wall clock) for display; durations come from the monotonic clock. */
   startedAt: string | null;
   endedAt: string | null;
@@ -50,6 +55,8 @@ export interface TaskRunBase {
   http: HttpTiming | null;
   /** Parallel slot the task ran in (0-based), for lanes in traces and timelines. */
   slot: number | null;
+  /** Bytes of output the log cap left out of the log (absent when nothing was dropped). */
+  logDroppedBytes?: number;
 }
 
 /** One execution (attempt) of a node: the fields above and every metric of the table. */
@@ -136,6 +143,7 @@ export function emptyTaskRun(nodeId: string, type: string, extra: Partial<TaskRu
     exitCode: null,
     signal: null,
     reason: null,
+    error: null,
     startedAt: null,
     endedAt: null,
     readyAtMs: null,

@@ -26,6 +26,12 @@ export interface DashboardSnapshot {
   live: boolean;
   /** Custom metrics of the last runs of this workflow, oldest first (this run included). */
   customHistory: CustomTrendPoint[];
+  /**
+   * Custom metrics of the previous run (src/query/runHistory's `previousRun`: the run of this
+   * workflow before this one, not the newest other). Absent in snapshots older than this field:
+   * then the runs before this one in customHistory stand in.
+   */
+  customPrevious?: CustomTrendPoint[];
   /** Host clock (Date.now()) when the snapshot was taken, so live bars can grow smoothly. */
   sentAt: number;
 }

@@ -25,7 +25,8 @@ export function isDashboardSnapshot(v: unknown): v is DashboardSnapshot {
     Array.isArray(run['tasks']) &&
     Array.isArray(v['samples']) &&
     Array.isArray(v['plan']) &&
-    Array.isArray(v['customHistory'])
+    Array.isArray(v['customHistory']) &&
+    (v['customPrevious'] === undefined || Array.isArray(v['customPrevious']))
   );
 }
 

@@ -21,6 +21,10 @@ export interface RunRequest {
   forwardLogs: boolean;
   /** Set when the run is one of a repeated series; recorded in run.json as is. */
   series?: RunSeries;
+  /** Names (of environment variables, query parameters, headers) whose values are secrets too. */
+  redact?: string[];
+  /** Cap of each node attempt's log in bytes (head and tail kept); absent: 64 MiB. */
+  maxLogBytes?: number;
 }
 
 export type ParentMessage =

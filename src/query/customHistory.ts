@@ -2,7 +2,7 @@
 import type { RunRecord } from '../model/run';
 import type { CustomTrendPoint } from '../protocol/dashboard';
 import { CUSTOM_HISTORY_RUNS, customTrendPoints } from '../report/panelSnapshots';
-import { lastFinishedRuns } from './runHistory';
+import { lastFinishedRuns, previousRun } from './runHistory';
 import type { RunSource } from './runSource';
 
 /**
@@ -35,4 +35,21 @@ export async function customHistory(
     }
   }
   return customTrendPoints(records);
+}
+
+/**
+ * Custom metrics of the run before `run` (see previousRun): what the dashboard compares `run`
+ * against. Empty when there is none or it cannot be read.
+ */
+export async function customPrevious(
+  source: RunSource,
+  run: RunRecord,
+): Promise<CustomTrendPoint[]> {
+  const prev = previousRun(await source.list(), run);
+  if (!prev) return [];
+  try {
+    return customTrendPoints([await source.load(prev.id)]);
+  } catch {
+    return [];
+  }
 }

@@ -21,6 +21,7 @@ import {
   type CriticalPath,
 } from './analysis';
 import { maxOfAll } from './rules';
+import { failedTasks, taskError } from '../model/failures';
 import {
   formatBytes,
   formatCount,
@@ -116,6 +117,7 @@ export function renderReport(run: RunRecord, samples: readonly Sample[] = []): s
   const sections = [
     [`# Performance report: ${e(run.workflow.name)}`],
     header(run),
+    failures(run),
     summary(run, a),
     insights(a.insights),
     bottlenecks(a),
@@ -152,6 +154,37 @@ function header(run: RunRecord): string[] {
     );
   }
   return lines;
+}
+
+/** Why each failed node failed, first: its kind, message and the end of its stderr. */
+function failures(run: RunRecord): string[] {
+  const failed = failedTasks(run.tasks);
+  if (failed.length === 0) return [];
+  const lines = ['## Failures', ''];
+  for (const t of failed) {
+    const err = taskError(t);
+    const why = err ? `${e(err.kind)}: ${e(err.message)}` : e(t.reason ?? 'failed');
+    lines.push(`- ${id(t.nodeId)} failed (${why}).`);
+    if (err && err.stderrTail.length > 0) append(lines, '', fenced(err.stderrTail), '');
+  }
+  return lines;
+}
+
+/**
+ * Text as a fenced code block, which Markdown shows literally: the fence is longer than any run
+ * of backticks inside, so the text cannot close it, and control characters other than line
+ * breaks and tabs go (bidi overrides included).
+ */
+export function fenced(text: string): string[] {
+  const body = text
+    .replace(/\r\n?/g, '\n')
+    // Control characters are what this strips, so the pattern must name them.
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+    .replace(/[\u202a-\u202e\u2066-\u2069]/g, '');
+  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return [`${fence}text`, ...body.split('\n'), fence];
 }
 
 function summary(run: RunRecord, a: RunAnalysis): string[] {

@@ -2,6 +2,7 @@
 import type { RunnerEvent } from '../protocol/runner';
 import type { TaskRun } from '../model/run';
 import { formatBytes, formatMs, formatPercent } from '../model/format';
+import { failedTasks, failureLine, plainLine, taskError } from '../model/failures';
 
 const MARK: Record<string, string> = {
   completed: '✓',
@@ -28,7 +29,31 @@ export function taskLine(task: TaskRun): string {
   if (task.http) parts.push(`HTTP ${task.http.status ?? '-'}`);
   const why =
     task.status === 'completed' ? '' : `  (${task.status}${task.reason ? `: ${task.reason}` : ''})`;
-  return `  ${mark} ${name} ${type} ${parts.join('  ')}${why}`;
+  return `  ${mark} ${name} ${type} ${parts.join('  ')}${why}${errorLine(task)}`;
+}
+
+/** The node's own first error line, under its task line, when it says more than the reason. */
+function errorLine(task: TaskRun): string {
+  if (!taskError(task)) return '';
+  const line = plainLine(failureLine(task) ?? '');
+  return line.length > 0 && line !== task.reason ? `\n      ↳ ${line}` : '';
+}
+
+/**
+ * `show`'s account of each failed node: kind and message, then the end of its stderr indented
+ * (control characters removed, so a node cannot drive the terminal).
+ */
+export function failureDetails(tasks: readonly TaskRun[]): string[] {
+  const failed = failedTasks(tasks);
+  if (failed.length === 0) return [];
+  const lines = ['failures:'];
+  for (const t of failed) {
+    const e = taskError(t);
+    lines.push(`  ${t.nodeId}: ${e ? `${e.kind}: ${e.message}` : (t.reason ?? 'failed')}`);
+    if (!e || e.stderrTail.length === 0) continue;
+    for (const l of e.stderrTail.split('\n')) lines.push(`    | ${plainLine(l)}`);
+  }
+  return lines;
 }
 
 export function progressPrinter(write: (line: string) => void): (e: RunnerEvent) => void {

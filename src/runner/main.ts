@@ -7,6 +7,7 @@ import { runWorkflow } from '../runtime/runWorkflow';
 import { renderReport } from '../report/markdown';
 import { finaliseRun } from '../report/whatif/finalise';
 import type { ParentMessage, RunnerEvent } from '../protocol/runner';
+import { describeFsError } from '../store/writeFault';
 
 /**
  * Messages handed to the IPC channel and not yet written. A large message (run-finished of a
@@ -54,7 +55,10 @@ process.on('message', (raw: unknown) => {
       .catch((err: unknown) =>
         send({
           type: 'fatal',
-          message: err instanceof Error ? (err.stack ?? err.message) : String(err),
+          // A file-system mistake (a read-only store…) in one line; anything else with its trace.
+          message:
+            describeFsError(err) ??
+            (err instanceof Error ? (err.stack ?? err.message) : String(err)),
         }),
       )
       .finally(disconnectWhenSent);

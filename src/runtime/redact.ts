@@ -1,31 +1,64 @@
 /**
- * Secrets never land in run records: values of environment variables whose names look secret are
- * replaced in node output before it reaches a log file or a live view.
+ * Secrets never land in what the runner writes: known secret values (see secretNames.ts) are
+ * replaced in node output before it reaches a log file or a live view, and in everything else the
+ * run folder holds (runner notes, outputs/, inputs/, run.json). Text the runner writes whole is
+ * also scrubbed of URL credentials it was not told about (`user:pass@`, `?token=`).
  */
 import { StringDecoder } from 'node:string_decoder';
+import { isCredentialUserinfo, looksSecretParam, URL_PATTERN } from './secretNames';
 
-const SECRET_NAME =
-  /(secret|token|passw(or)?d|pwd|api[_-]?key|private[_-]?key|credential|auth|session|cookie|access[_-]?key|signature)/i;
+export { looksSecret, secretValues } from './secretNames';
+
 export const REDACTED = '***';
 
-export function looksSecret(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
-
-/** Values worth redacting: long enough that replacing them cannot mangle ordinary text. */
-export function secretValues(env: Record<string, string | undefined>): string[] {
-  const out = new Set<string>();
-  for (const [k, v] of Object.entries(env)) {
-    if (v !== undefined && v.length >= 4 && looksSecret(k)) out.add(v);
-  }
-  // Longest first, so a secret that contains another is replaced whole.
-  return [...out].sort((a, b) => b.length - a.length);
-}
-
-export function redactText(text: string, secrets: readonly string[]): string {
+/** Replaces every known secret value, nothing else. */
+function replaceKnown(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) if (out.includes(s)) out = out.split(s).join(REDACTED);
   return out;
+}
+
+/** Hides the userinfo and the secret-named query values of one URL, as written. */
+function scrubUrl(url: string): string {
+  const out = url.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/)([^/?#@\s]*)@/i,
+    (whole, scheme: string, info: string) =>
+      isCredentialUserinfo(info) ? `${scheme}${REDACTED}@` : whole,
+  );
+  const q = out.indexOf('?');
+  if (q < 0) return out;
+  const query = out
+    .slice(q + 1)
+    .replace(/(^|&)([^=&#]+)=([^&#]*)/g, (whole, sep: string, name: string, value: string) =>
+      value.length > 0 && looksSecretParam(name) ? `${sep}${name}=${REDACTED}` : whole,
+    );
+  return `${out.slice(0, q + 1)}${query}`;
+}
+
+/** Known secrets, then URL credentials: for text the runner writes whole (notes, reasons). */
+export function redactText(text: string, secrets: readonly string[]): string {
+  const known = replaceKnown(text, secrets);
+  return known.includes('://') ? known.replace(URL_PATTERN, scrubUrl) : known;
+}
+
+/** A JSON-like value with every string and key redacted; the input is not changed. */
+export function redactValue<T>(value: T, secrets: readonly string[]): T {
+  return redactUnknown(value, secrets) as T;
+}
+
+function redactUnknown(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return redactText(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => redactUnknown(v, secrets));
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value))
+    out[redactText(k, secrets)] = redactUnknown(v, secrets);
+  return out;
+}
+
+/** Whether `text` holds anything redactText would replace. */
+export function holdsSecret(text: string, secrets: readonly string[]): boolean {
+  return redactText(text, secrets) !== text;
 }
 
 /**
@@ -47,7 +80,7 @@ export class StreamRedactor {
       this.carry = '';
       return text;
     }
-    const redacted = redactText(text, this.secrets);
+    const redacted = replaceKnown(text, this.secrets);
     // Hold back only the shortest tail that could still grow into a secret, so ordinary output
     // is never delayed and a secret split across chunks is still caught.
     const cut = this.holdFrom(redacted);
@@ -73,6 +106,6 @@ export class StreamRedactor {
   end(): string {
     const rest = this.carry + this.decoder.end();
     this.carry = '';
-    return redactText(rest, this.secrets);
+    return replaceKnown(rest, this.secrets);
   }
 }

@@ -8,13 +8,16 @@ import * as path from 'node:path';
 import { MetricsCollector } from '../measure/metricsCollector';
 import { RunStore } from '../store/runStore';
 import { writeFileAtomic } from '../store/atomicWrite';
+import { JOURNAL_FILE } from '../store/taskJournal';
+import { describeWriteFault, isStorageFault } from '../store/writeFault';
 import { newRunId } from '../store/runId';
 import type { RunRecord, Sample, TaskRun } from '../model/run';
 import type { WorkflowDef } from '../workflow/types';
 import { monoMs } from '../model/clock';
 import type { RunRequest, RunnerEvent } from '../protocol/runner';
 import { loadWorkflowTree } from './loadWorkflows';
-import { secretValues } from './redact';
+import { redactText, redactValue } from './redact';
+import { runSecrets } from './secretNames';
 import { slotsFor, WorkflowRuntime, type RunFiles } from './workflowRuntime';
 
 /** run.json is rewritten at most this often while tasks finish (always at the end). */
@@ -96,6 +99,17 @@ async function execute(
   const store = new RunStore(request.storeDir, {
     warn: (m) => process.stderr.write(`warning: ${m}\n`),
   });
+  // A failed write into the run folder (disk full…) stops the run: going on would fail the same
+  // way, and the disk is the user's. The first such failure is the run's reason.
+  const stop = new AbortController();
+  const runSignal = AbortSignal.any([signal, stop.signal]);
+  let writeFault: string | null = null;
+  let runDir = '';
+  const writeFailed = (err: unknown, file: string): void => {
+    if (writeFault !== null) return;
+    writeFault = describeWriteFault(err, file, runDir);
+    stop.abort(writeFault);
+  };
   const originEpochMs = Date.now();
   const originMono = monoMs();
   const id = newRunId(new Date(originEpochMs));
@@ -125,8 +139,12 @@ async function execute(
     series: request.series ?? null,
     tasks: [],
   };
-  const runDir = store.createRun(run);
-  const samplesOut = request.profile ? store.samplesWriter(id) : null;
+  runDir = store.createRun(run);
+  store.reserveSpace(id);
+  const samplesOut = request.profile
+    ? store.samplesWriter(id, (err) => writeFailed(err, store.samplesPath(id)))
+    : null;
+  const journal = store.taskJournal(id, (err) => writeFailed(err, path.join(runDir, JOURNAL_FILE)));
   const plan = planOf(def, all, '', null);
   emit({ type: 'run-started', runId: id, runDir, run, plannedTasks: plan.length, plan });
 
@@ -136,48 +154,47 @@ async function execute(
   let lastSave = monoMs();
   let saveEvery = SAVE_EVERY_MS;
   let saveTimer: NodeJS.Timeout | null = null;
-  const save = (): void => {
+  /** Rewrites run.json; false when it could not (the failure is the run's reason). */
+  const save = (): boolean => {
     if (saveTimer) clearTimeout(saveTimer);
     saveTimer = null;
     const t0 = monoMs();
     run.tasks = [...tasks.values()];
-    store.saveRun(run);
+    try {
+      store.saveRun(run);
+    } catch (err) {
+      writeFailed(err, path.join(runDir, 'run.json'));
+      return false;
+    }
     lastSave = monoMs();
     saveEvery = Math.min(
       SAVE_AT_LEAST_EVERY_MS,
       Math.max(SAVE_EVERY_MS, (lastSave - t0) * SAVE_COST_SHARE),
     );
+    return true;
   };
   const saveSoon = (): void => {
     if (saveTimer) return;
     // Always from a timer, never inline: a save rewrites and fsyncs the whole record, and
     // inline it would sit between a node's end and the next node's start.
     const wait = Math.max(0, saveEvery - (monoMs() - lastSave));
-    saveTimer = setTimeout(save, wait);
+    saveTimer = setTimeout(() => void save(), wait);
   };
 
   const files: RunFiles = {
     logPath: (nodeId, attempt) => store.logPath(id, nodeId, attempt),
-    outputPath: (nodeId, attempt) =>
-      path.join(
-        runDir,
-        'outputs',
-        `${fileSafe(nodeId)}${attempt > 1 ? `.attempt-${attempt}` : ''}.json`,
-      ),
-    inputsPath: (nodeId, attempt) =>
-      path.join(
-        runDir,
-        'inputs',
-        `${fileSafe(nodeId)}${attempt > 1 ? `.attempt-${attempt}` : ''}.json`,
-      ),
+    outputPath: (nodeId, attempt) => store.outputPath(id, nodeId, attempt),
+    inputsPath: (nodeId, attempt) => store.inputsPath(id, nodeId, attempt),
   };
   const baseEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) baseEnv[k] = v;
-  // Each node's env is checked on its own: two nodes may give one name different secret values.
-  const secretSet = new Set(secretValues(baseEnv));
-  for (const w of all.values())
-    for (const n of w.nodes) for (const v of secretValues(n.env)) secretSet.add(v);
-  const secrets = [...secretSet].sort((a, b) => b.length - a.length);
+  const secrets = runSecrets(
+    baseEnv,
+    [...all.values()].flatMap((w) => w.nodes),
+    request.redact ?? [],
+  );
+  // Reasons quote error messages and URLs: a task is redacted once, before it is kept or sent.
+  const clean = (task: TaskRun): TaskRun => redactValue(task, secrets);
 
   collector.start();
   const runtime = new WorkflowRuntime(
@@ -189,7 +206,7 @@ async function execute(
       originEpochMs,
       collector,
       files,
-      signal,
+      signal: runSignal,
       secrets,
       baseEnv,
       workflows: all,
@@ -197,12 +214,17 @@ async function execute(
         ? (nodeId, attempt) => (stream, text) =>
             emit({ type: 'log', runId: id, nodeId, attempt, stream, text })
         : null,
-      taskStarted: (task) => {
+      taskStarted: (raw) => {
+        const task = clean(raw);
         tasks.set(key(task), task);
         emit({ type: 'task-started', runId: id, task });
       },
-      taskFinished: (task) => {
+      maxLogBytes: request.maxLogBytes,
+      writeFailed,
+      taskFinished: (raw) => {
+        const task = clean(raw);
         tasks.set(key(task), task);
+        journal.append(task);
         emit({ type: 'task-finished', runId: id, task });
         saveSoon();
       },
@@ -214,13 +236,24 @@ async function execute(
     outcome = (await runtime.execute()).status;
   } catch (err) {
     outcome = 'failed';
-    run.reason = `runner error: ${(err as Error).message}`;
+    const file = (err as NodeJS.ErrnoException).path;
+    if (isStorageFault(err) && file !== undefined) writeFailed(err, file);
+    else run.reason = `runner error: ${(err as Error).message}`;
   }
   collector.stop();
   if (samplesOut) await samplesOut.close();
 
+  journal.close();
+  // The space set aside at the start is what lets the saves below succeed on a full disk.
+  store.releaseSpace(id);
+  const failRun = (reason: string): void => {
+    run.status = 'failed';
+    run.reason = reason;
+  };
   run.status = outcome;
-  if (outcome === 'cancelled') run.reason ??= String(signal.reason ?? 'cancelled');
+  if (writeFault !== null) failRun(writeFault);
+  else if (outcome === 'cancelled') run.reason ??= String(signal.reason ?? 'cancelled');
+  if (run.reason !== null) run.reason = redactText(run.reason, secrets);
   run.wallMs = Math.round((monoMs() - originMono) * 1000) / 1000;
   run.endedAt = new Date(originEpochMs + run.wallMs).toISOString();
   run.collector = collector.info();
@@ -232,13 +265,23 @@ async function execute(
       `warning: could not derive slack and savings: ${(err as Error).message}\n`,
     );
   }
-  save();
+  let saved = save();
 
   try {
     const samples = request.profile ? await store.readSamples(id) : [];
     writeFileAtomic(store.reportPath(id), renderReport(run, samples));
   } catch (err) {
-    process.stderr.write(`warning: could not write the report: ${(err as Error).message}\n`);
+    if (isStorageFault(err) && writeFault === null) {
+      failRun(describeWriteFault(err, store.reportPath(id), runDir));
+      saved = save();
+    } else {
+      process.stderr.write(`warning: could not write the report: ${(err as Error).message}\n`);
+    }
+  }
+  if (!saved) {
+    // run.json still says `running`: the next reader rebuilds the run from tasks.ndjson and
+    // marks it interrupted.
+    process.stderr.write(`warning: could not save the run's end (${writeFault ?? 'unknown'})\n`);
   }
   if (request.retention && request.retention > 0) {
     store.applyRetention({ file: def.file, name: def.name }, request.retention);
@@ -265,10 +308,6 @@ function planOf(
     }
   }
   return out;
-}
-
-function fileSafe(nodeId: string): string {
-  return nodeId.replace(/[^A-Za-z0-9_.-]/g, '__');
 }
 
 /** starttime of this process (field 22 of /proc/self/stat), so a reused pid is not mistaken for us. */

@@ -7,12 +7,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { evaluateCondition } from '../workflow/expression';
 import type { NodeDef, WorkflowDef } from '../workflow/types';
-import { emptyTaskRun, type TaskRun } from '../model/run';
+import { emptyTaskRun, type TaskErrorKind, type TaskRun } from '../model/run';
 import type { MetricsCollector } from '../measure/metricsCollector';
 import { monoMs } from '../model/clock';
 import { NodeLog, type LogForward } from './nodeLog';
 import { readNodeOutput, extractMetrics, type NodeOutputs } from './nodeOutput';
 import { startProcess } from './processRunner';
+import { redactValue } from './redact';
 import { Scheduler, type Transition } from './scheduler';
 import { commandLine } from './nodes/commandLine';
 import { mergeOutputs } from './nodes/mergeNode';
@@ -39,6 +40,10 @@ export interface RuntimeHost {
   /** Nested workflows, parsed and validated before the run started. */
   workflows: ReadonlyMap<string, WorkflowDef>;
   logForward: ((nodeId: string, attempt: number) => LogForward) | null;
+  /** Cap of each attempt's log (head and tail kept). */
+  maxLogBytes?: number;
+  /** A write to the run folder failed (disk full, I/O error): the run decides what follows. */
+  writeFailed?: (err: NodeJS.ErrnoException, file: string) => void;
   taskStarted(task: TaskRun): void;
   taskFinished(task: TaskRun): void;
 }
@@ -233,18 +238,23 @@ export class WorkflowRuntime {
         log.note(
           `status ${r.timing.status ?? 'none'}, ${r.timing.bytes} bytes in ${r.timing.totalMs} ms`,
         );
-        if (r.error) log.note(r.error);
-        log.close();
-        if (r.output) {
-          const m = extractMetrics(r.output);
-          task.custom = m.custom;
-        }
         const cancelled = this.host.signal.aborted;
         task.reason = cancelled ? 'cancelled' : r.error;
+        if (!cancelled && !r.ok)
+          failWith(task, 'output', r.error ?? 'the request failed', log.tail());
+        if (r.error) log.note(r.error);
+        if (r.output) {
+          const m = extractMetrics(r.output, this.host.secrets);
+          for (const p of m.problems) log.note(p);
+          task.custom = m.custom;
+        }
+        closeLog(log, task);
+        log.close();
         return {
           ...base,
           result: cancelled ? 'cancelled' : r.ok ? 'completed' : 'failed',
-          output: r.output,
+          // A server may echo what it was sent (a token in the URL): downstream inputs are stored.
+          output: r.output ? redactValue(r.output, this.host.secrets) : null,
         };
       }
       case 'switch': {
@@ -258,6 +268,7 @@ export class WorkflowRuntime {
         } catch (err) {
           finishTiming(start, monoMs());
           task.reason = `condition \`${node.on ?? ''}\` failed: ${(err as Error).message}`;
+          failWith(task, 'output', task.reason, '');
           return base;
         }
         finishTiming(start, monoMs());
@@ -301,6 +312,7 @@ export class WorkflowRuntime {
         finishTiming(start, monoMs());
         const output = Object.fromEntries([...outcome.outputs].filter(([, o]) => o !== null));
         task.reason = outcome.status === 'completed' ? null : `nested workflow ${outcome.status}`;
+        if (outcome.status === 'failed') failWith(task, 'exit', task.reason ?? '', '');
         return { ...base, result: outcome.status, output };
       }
       default:
@@ -315,6 +327,8 @@ export class WorkflowRuntime {
       this.host.files.logPath(fullId, attempt),
       this.host.secrets,
       this.host.logForward ? this.host.logForward(fullId, attempt) : null,
+      Date.now,
+      { maxBytes: this.host.maxLogBytes, onWriteError: this.host.writeFailed },
     );
   }
 
@@ -379,32 +393,49 @@ export class WorkflowRuntime {
     task.exitCode = outcome.exitCode;
     task.signal = outcome.signal;
 
-    const read = readNodeOutput(outputFile);
+    const read = readNodeOutput(outputFile, this.host.secrets);
     for (const p of read.problems) log.note(p);
     task.custom = read.custom;
 
     let result: RunOutcome;
+    let kind: TaskErrorKind | null = null;
     if (outcome.cancelled && !outcome.timedOut) {
       result = 'cancelled';
       task.reason = 'cancelled';
     } else if (outcome.spawnError) {
       result = 'failed';
+      kind = 'spawn';
       task.reason = `could not start: ${outcome.spawnError}`;
     } else if (outcome.timedOut) {
       result = 'failed';
+      kind = 'timeout';
       task.reason = `timed out after ${node.timeoutMs ?? 0} ms; its process tree was killed`;
     } else if (outcome.exitCode === 0) {
       result = 'completed';
     } else {
       result = 'failed';
+      kind = outcome.signal ? 'signal' : 'exit';
       task.reason = outcome.signal
         ? `killed by ${outcome.signal}`
         : `exit code ${outcome.exitCode ?? 'unknown'}`;
     }
+    // The tail is taken before the runner's own note, so it quotes the node, not the runner.
+    if (kind && task.reason) failWith(task, kind, task.reason, log.tail());
     if (result !== 'completed' && task.reason) log.note(task.reason);
-    log.close();
+    closeLog(log, task);
     return { result, output: read.output, exclude: [], excludeReason: '' };
   }
+}
+
+/** Closes the log and records in the TaskRun what its cap dropped. */
+function closeLog(log: NodeLog, task: TaskRun): void {
+  log.close();
+  if (log.droppedBytes > 0) task.logDroppedBytes = log.droppedBytes;
+}
+
+/** Records why `task` failed; its exit code and signal are as measured (null where none). */
+function failWith(task: TaskRun, kind: TaskErrorKind, message: string, stderrTail: string): void {
+  task.error = { kind, message, exitCode: task.exitCode, signal: task.signal, stderrTail };
 }
 
 function round3(v: number): number {

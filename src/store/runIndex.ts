@@ -42,7 +42,13 @@ export interface IndexEntry {
 }
 
 export type IndexRead =
-  | { kind: 'ok'; entries: ReadonlyMap<string, IndexEntry>; lines: number }
+  | {
+      kind: 'ok';
+      entries: ReadonlyMap<string, IndexEntry>;
+      lines: number;
+      /** Runs with two lines for one run.json version that disagree: run.json must decide. */
+      disputed: ReadonlySet<string>;
+    }
   | { kind: 'missing' }
   | { kind: 'corrupt'; why: string };
 
@@ -185,6 +191,7 @@ interface ReadCache {
   tail: Buffer;
   entries: Map<string, IndexEntry>;
   lines: number;
+  disputed: Set<string>;
 }
 
 const TAIL_CHECK_BYTES = 64;
@@ -209,6 +216,7 @@ export class IndexFile {
     }
     try {
       const st = fs.fstatSync(fd);
+      if (!st.isFile()) throw notAFile(this.file, st);
       const reuse = this.reusableCache(st, (cache) =>
         bytesAt(fd, cache.offset - cache.tail.length, cache.tail.length).equals(cache.tail),
       );
@@ -232,6 +240,7 @@ export class IndexFile {
     }
     try {
       const st = await fh.stat();
+      if (!st.isFile()) throw notAFile(this.file, st);
       let cache = this.reusableCache(st, () => true);
       if (cache) {
         const tail = await bytesAtAsync(fh, cache.offset - cache.tail.length, cache.tail.length);
@@ -289,8 +298,19 @@ export class IndexFile {
         if ('error' in parsed) {
           return { kind: 'corrupt', why: `line ${cache.lines}: ${parsed.error}` };
         }
-        if ('tombstone' in parsed) cache.entries.delete(parsed.tombstone);
-        else cache.entries.set(parsed.entry.id, parsed.entry);
+        if ('tombstone' in parsed) {
+          cache.entries.delete(parsed.tombstone);
+          cache.disputed.delete(parsed.tombstone);
+        } else {
+          const e = parsed.entry;
+          const before = cache.entries.get(e.id);
+          // One run.json version summarised two ways: a line that lies (a stray or hand-made
+          // append), and the fingerprint cannot tell which.
+          if (before && sameFingerprint(before.fp, e.fp) && !sameSummary(before, e))
+            cache.disputed.add(e.id);
+          else if (before && !sameFingerprint(before.fp, e.fp)) cache.disputed.delete(e.id);
+          cache.entries.set(e.id, e);
+        }
       }
       cache.offset += end + 1;
       cache.tail = tailAt(
@@ -299,7 +319,7 @@ export class IndexFile {
       );
     }
     this.cache = cache;
-    return { kind: 'ok', entries: cache.entries, lines: cache.lines };
+    return { kind: 'ok', entries: cache.entries, lines: cache.lines, disputed: cache.disputed };
   }
 
   /** Appends entries (and tombstones) in one write. Throws on I/O errors. */
@@ -339,12 +359,24 @@ export class IndexFile {
           tail: bytes.subarray(Math.max(0, bytes.length - TAIL_CHECK_BYTES)),
           entries: new Map(all.map((e) => [e.id, e])),
           lines: all.length,
+          disputed: new Set(),
         };
       }
     } catch {
       // leave the cache empty
     }
   }
+}
+
+/**
+ * Opening a folder for reading succeeds on Linux and only the read fails, with an error that
+ * names no path: say which file is in the way instead.
+ */
+function notAFile(file: string, st: fs.Stats): NodeJS.ErrnoException {
+  const err: NodeJS.ErrnoException = new Error(`the run index ${file} is not a regular file`);
+  err.code = st.isDirectory() ? 'EISDIR' : 'EINVAL';
+  err.path = file;
+  return err;
 }
 
 function freshCache(st: fs.Stats): ReadCache {
@@ -355,7 +387,12 @@ function freshCache(st: fs.Stats): ReadCache {
     tail: Buffer.alloc(0),
     entries: new Map(),
     lines: 0,
+    disputed: new Set(),
   };
+}
+
+function sameSummary(a: IndexEntry, b: IndexEntry): boolean {
+  return entryLine(a) === entryLine(b);
 }
 
 async function bytesAtAsync(

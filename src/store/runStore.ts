@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from './atomicWrite';
+import { nodeFileName } from './nodeFiles';
 import {
   entryFromRecord,
   fingerprintOf,
@@ -29,6 +30,13 @@ import {
   type IndexRead,
 } from './runIndex';
 import { checkRunRecord } from './runRecordCheck';
+import {
+  JOURNAL_FILE,
+  mergeJournal,
+  openTaskJournal,
+  readTaskJournal,
+  type TaskJournal,
+} from './taskJournal';
 import { runnerState } from './runnerLiveness';
 import { openSamplesWriter, SampleReader, type SamplesWriter } from './samplesFile';
 import type { RunRecord, Sample } from '../model/run';
@@ -70,6 +78,9 @@ export class RunStoreError extends Error {
 }
 
 const RUN_FILE = 'run.json';
+/** Space held back for the end of a run (see reserveSpace); hidden, removed when the run ends. */
+const RESERVE_FILE = '.reserve';
+const RESERVE_BYTES = 512 * 1024;
 const SAMPLES_FILE = 'samples.ndjson';
 /** Run ids become folder names: no separators, no leading dot (hidden/temporary names). */
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -111,10 +122,19 @@ export class RunStore {
     return path.join(this.storeDir, safeId(runId));
   }
 
-  /** `logs/<node>.log`; attempts after the first get `<node>.attempt-N.log`. */
+  /** `logs/<node>.log`; attempts after the first get `<node>.attempt-N.log` (see nodeFiles.ts). */
   logPath(runId: string, nodeId: string, attempt = 1): string {
-    const suffix = attempt > 1 ? `.attempt-${attempt}` : '';
-    return path.join(this.runDir(runId), 'logs', `${fileSafe(nodeId)}${suffix}.log`);
+    return path.join(this.runDir(runId), 'logs', nodeFileName(nodeId, attempt, 'log'));
+  }
+
+  /** `outputs/<node>.json`: what the node wrote to WORKFLOW_OUTPUT. */
+  outputPath(runId: string, nodeId: string, attempt = 1): string {
+    return path.join(this.outputsDir(runId), nodeFileName(nodeId, attempt, 'json'));
+  }
+
+  /** `inputs/<node>.json`: the outputs of the node's `needs`, as it was given them. */
+  inputsPath(runId: string, nodeId: string, attempt = 1): string {
+    return path.join(this.runDir(runId), 'inputs', nodeFileName(nodeId, attempt, 'json'));
   }
 
   reportPath(runId: string): string {
@@ -161,8 +181,31 @@ export class RunStore {
   }
 
   /** An appender for the run's samples.ndjson (buffered; close() it when the run ends). */
-  samplesWriter(runId: string): SamplesWriter {
-    return openSamplesWriter(this.samplesPath(runId), this.warnOnce);
+  samplesWriter(runId: string, onError?: (err: NodeJS.ErrnoException) => void): SamplesWriter {
+    return openSamplesWriter(this.samplesPath(runId), this.warnOnce, onError);
+  }
+
+  /** The run's journal of finished tasks (taskJournal.ts), what a dead runner's run is rebuilt from. */
+  taskJournal(runId: string, onError: (err: NodeJS.ErrnoException) => void): TaskJournal {
+    return openTaskJournal(path.join(this.runDir(runId), JOURNAL_FILE), onError);
+  }
+
+  /**
+   * Sets aside RESERVE_BYTES in the run's folder, released with releaseSpace() when the run ends
+   * so that a disk filled by the run still has room for its final run.json and report. Best
+   * effort: a disk already too full for it gets no reserve.
+   */
+  reserveSpace(runId: string): void {
+    const file = path.join(this.runDir(runId), RESERVE_FILE);
+    try {
+      fs.writeFileSync(file, Buffer.alloc(RESERVE_BYTES));
+    } catch {
+      fs.rmSync(file, { force: true });
+    }
+  }
+
+  releaseSpace(runId: string): void {
+    fs.rmSync(path.join(this.runDir(runId), RESERVE_FILE), { force: true });
   }
 
   // ---------------------------------------------------------------- reading
@@ -223,6 +266,7 @@ export class RunStore {
     };
     const rebuilding = read.kind !== 'ok';
     const indexed: ReadonlyMap<string, IndexEntry> = read.kind === 'ok' ? read.entries : new Map();
+    const disputed: ReadonlySet<string> = read.kind === 'ok' ? read.disputed : new Set();
     const live = new Map<string, IndexEntry>();
     const fresh: IndexEntry[] = [];
 
@@ -234,7 +278,7 @@ export class RunStore {
         if (known) warn(`run folder "${id}" skipped: ${RUN_FILE} is missing`);
         continue;
       }
-      if (known && sameFingerprint(known.fp, fp)) {
+      if (known && sameFingerprint(known.fp, fp) && !disputed.has(id)) {
         live.set(id, known);
         continue;
       }
@@ -274,7 +318,8 @@ export class RunStore {
     } else {
       this.tryIndex(() => this.index.append(fresh), warn);
       const lines = read.lines + fresh.length;
-      if (lines > compactionThreshold(live.size)) {
+      // A disputed run keeps its lying line until the index is rewritten from what was read.
+      if (lines > compactionThreshold(live.size) || disputed.size > 0) {
         this.tryIndex(() => this.index.rewrite(live.values()), warn);
       }
     }
@@ -504,11 +549,18 @@ export class RunStore {
     const lastWrite = Math.max(
       mtimeOf(path.join(dir, RUN_FILE)),
       mtimeOf(path.join(dir, SAMPLES_FILE)),
+      mtimeOf(path.join(dir, JOURNAL_FILE)),
     );
     const endedAt =
       record.endedAt ?? new Date(lastWrite > 0 ? lastWrite : Date.now()).toISOString();
     const started = Date.parse(record.startedAt);
     const wall = Date.parse(endedAt) - started;
+    // run.json lags the run (it is saved every so often); the journal has every finished task.
+    const merged = mergeJournal(record.tasks, readTaskJournal(path.join(dir, JOURNAL_FILE)));
+    const recovered =
+      merged.recovered > 0
+        ? `; ${merged.recovered} finished task(s) recovered from ${JOURNAL_FILE}`
+        : '';
     const updated: RunRecord = {
       ...record,
       status: 'interrupted',
@@ -516,8 +568,8 @@ export class RunStore {
       wallMs: record.wallMs ?? (Number.isFinite(wall) && wall >= 0 ? wall : null),
       reason:
         record.reason ??
-        `${RUNNER_STOPPED}: process ${record.runner.pid} on ${record.runner.host} exited before the run finished`,
-      tasks: record.tasks.map((t) =>
+        `${RUNNER_STOPPED}: process ${record.runner.pid} on ${record.runner.host} exited before the run finished${recovered}`,
+      tasks: merged.tasks.map((t) =>
         t.status === 'pending' || t.status === 'running'
           ? { ...t, status: 'cancelled', reason: RUNNER_STOPPED }
           : t,
@@ -525,6 +577,7 @@ export class RunStore {
     };
     try {
       this.writeRecord(updated, indexIt);
+      this.releaseSpace(record.id);
     } catch (err) {
       // Read-only store, say: still report the truth, just do not persist it.
       warn(`run ${record.id} is interrupted but could not be marked so: ${(err as Error).message}`);
@@ -586,11 +639,6 @@ function safeId(id: string): string {
   return id;
 }
 
-/** Node ids of nested workflows hold "/": keep log names flat and portable. */
-function fileSafe(nodeId: string): string {
-  return nodeId.replace(/[^A-Za-z0-9_.-]/g, '__');
-}
-
 function statFingerprint(file: string): FileFingerprint | null {
   const st = fs.statSync(file, { throwIfNoEntry: false });
   return st && st.isFile() ? fingerprintOf(st) : null;
@@ -611,11 +659,12 @@ async function statFingerprintAsync(file: string): Promise<FileFingerprint | nul
 /** The runs whose run.json must be read: new to the index, or changed since it was written. */
 function toRead(read: IndexRead, fps: ReadonlyMap<string, FileFingerprint | null>): string[] {
   const indexed = read.kind === 'ok' ? read.entries : new Map<string, IndexEntry>();
+  const disputed = read.kind === 'ok' ? read.disputed : new Set<string>();
   const ids: string[] = [];
   for (const [id, fp] of fps) {
     if (!fp) continue;
     const known = indexed.get(id);
-    if (!known || !sameFingerprint(known.fp, fp)) ids.push(id);
+    if (!known || !sameFingerprint(known.fp, fp) || disputed.has(id)) ids.push(id);
   }
   return ids;
 }

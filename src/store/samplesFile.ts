@@ -24,8 +24,12 @@ export interface SamplesWriter {
   readonly dropped: number;
 }
 
-export function openSamplesWriter(file: string, warn: (message: string) => void): SamplesWriter {
-  return new NdjsonSamplesWriter(file, warn);
+export function openSamplesWriter(
+  file: string,
+  warn: (message: string) => void,
+  onError?: (err: NodeJS.ErrnoException) => void,
+): SamplesWriter {
+  return new NdjsonSamplesWriter(file, warn, onError);
 }
 
 class NdjsonSamplesWriter implements SamplesWriter {
@@ -44,6 +48,7 @@ class NdjsonSamplesWriter implements SamplesWriter {
   constructor(
     private readonly file: string,
     private readonly warn: (message: string) => void,
+    private readonly onError?: (err: NodeJS.ErrnoException) => void,
   ) {}
 
   append(samples: readonly Sample[]): void {
@@ -100,6 +105,7 @@ class NdjsonSamplesWriter implements SamplesWriter {
       // Losing samples must not fail the run; say it once, not on every flush.
       if (!this.warned) {
         this.warned = true;
+        this.onError?.(err as NodeJS.ErrnoException);
         this.warn(`could not write samples to ${this.file}: ${(err as Error).message}`);
       }
     }

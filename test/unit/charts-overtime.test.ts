@@ -161,3 +161,28 @@ test('samples of a node with an unmeasured CPU draw gaps, not zeros', () => {
   const a = lines(spec.option).find((s) => s.name === 'a' && s.xAxisIndex === 0);
   assert.ok(a?.data.every((p) => p[1] === null));
 });
+
+test('custom metrics: a run that is not the newest compares against the run before it', () => {
+  const { run, samples } = etlRun();
+  const later: CustomTrendPoint = {
+    runId: '20250104-120000-000-abcd',
+    startedAt: '2025-01-04T12:00:00.000Z',
+    nodeId: 'extract',
+    metric: 'rows',
+    value: 555,
+  };
+  // The trend shows a later run too; "previous" is still the one before this run.
+  const m = modelOf(run, samples, { customHistory: [...history(), later] });
+  const extract = customMetricRows(m).find((r) => r.nodeId === 'extract' && r.metric === 'rows');
+  assert.equal(extract?.previous, 110);
+  assert.equal(extract?.runs, 4);
+  // The host's previous run (src/query's previousRun) decides when it is given.
+  const given = modelOf(run, samples, {
+    customHistory: [...history(), later],
+    customPrevious: [{ ...later, runId: 'r0', startedAt: '2024-12-31T12:00:00.000Z', value: 90 }],
+  });
+  const rows = customMetricRows(given);
+  assert.equal(rows.find((r) => r.nodeId === 'extract' && r.metric === 'rows')?.previous, 90);
+  // A metric the previous run did not record has no previous value, whatever later runs did.
+  assert.ok(rows.filter((r) => r.metric !== 'rows').every((r) => r.previous === null));
+});

@@ -66,7 +66,7 @@ test('one run against one: insufficient, and the text says how many more runs de
   for (const n of c.nodes) assert.equal(n.metrics.durationMs?.verdict, 'insufficient');
   assert.equal(c.moreRunsNeeded, 2);
   assert.match(renderSeriesText(c), /run 2 more times to decide/);
-  const far = compareSeries([run(0, 200)], [run(1, 600)], METRICS);
+  const far = compareSeries([run(0, 200)], [run(1, 1500)], METRICS);
   assert.equal(far.nodes[0]?.metrics.durationMs?.verdict, 'regressed');
   assert.match(far.nodes[0]?.metrics.durationMs?.note ?? '', /far outside plausible noise/);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { parseCompareToHost } from '../../src/protocol/compareValidate';
-import { parseDashboardToHost } from '../../src/protocol/dashboardValidate';
+import { isDashboardSnapshot, parseDashboardToHost } from '../../src/protocol/dashboardValidate';
 import { describeMessage } from '../../src/protocol/validate';
 
 /** Shapes no webview message may have, whatever its page. */
@@ -99,4 +99,12 @@ test('a rejected message is described by its type only, shortened', () => {
   assert.equal(describeMessage(3), 'a number');
   assert.equal(describeMessage({ nodeId: 'a' }), 'an object without a string type');
   assert.equal(describeMessage({ type: 'x'.repeat(100) }), `type "${'x'.repeat(40)}"`);
+});
+
+test('dashboard snapshot: customPrevious is absent (older snapshots) or a list', () => {
+  const base = { run: { id: 'r1', tasks: [] }, samples: [], plan: [], customHistory: [] };
+  assert.equal(isDashboardSnapshot(base), true);
+  assert.equal(isDashboardSnapshot({ ...base, customPrevious: [] }), true);
+  assert.equal(isDashboardSnapshot({ ...base, customPrevious: null }), false);
+  assert.equal(isDashboardSnapshot({ ...base, customPrevious: { rows: 1 } }), false);
 });

@@ -16,7 +16,7 @@ import {
   latestFinishedRun,
   previousRun,
 } from '../../src/query/runHistory';
-import { customHistory } from '../../src/query/customHistory';
+import { customHistory, customPrevious } from '../../src/query/customHistory';
 import { EXPORT_FORMATS, exportText, writeExport } from '../../src/query/exportRun';
 import { runReport, runReportText } from '../../src/query/report';
 import { makeRun, ran, samplesOf } from '../helpers/makeRun';
@@ -218,4 +218,22 @@ test('report: the stored report.md of a finished run, else one rendered now', as
   const live = await runReport(source, running);
   assert.equal(live.kind, 'rendered');
   assert.equal(await runReportText(source, running), renderReport(running, []));
+});
+
+test('custom previous: the run before the one shown, not the newest other', async (t) => {
+  const store = await tempStore(t);
+  const total = CUSTOM_HISTORY_RUNS + 5;
+  const flowA = Array.from({ length: total }, (_, i) => runOf(FLOW_A, i + 1));
+  const running = runOf(FLOW_A, 500, { id: 'r-a-run', status: 'running', endedAt: null });
+  write(store, [...flowA, running, runOf(FLOW_B, 100)]);
+  const source = storeSource(store);
+  const prevOf = async (r: RunRecord): Promise<string[]> =>
+    (await customPrevious(source, r)).map((p) => `${p.runId}:${p.value}`);
+  // An old run, outside the newest runs the trend shows: still the one just before it.
+  assert.deepEqual(await prevOf(flowA[4] as RunRecord), ['r-a-004:4']);
+  assert.deepEqual(await prevOf(flowA[total - 3] as RunRecord), [`r-a-0${total - 3}:${total - 3}`]);
+  // The newest finished run; a live run after it; the first run has none.
+  assert.deepEqual(await prevOf(flowA[total - 1] as RunRecord), [`r-a-0${total - 1}:${total - 1}`]);
+  assert.deepEqual(await prevOf(running), [`r-a-0${total}:${total}`]);
+  assert.deepEqual(await prevOf(flowA[0] as RunRecord), []);
 });

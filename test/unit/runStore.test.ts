@@ -180,7 +180,7 @@ test('paths: logs per node and attempt, report, outputs; bad ids are refused', a
   assert.equal(tm.logPath(run.id, 'extract'), path.join(dir, 'logs', 'extract.log'));
   assert.equal(tm.logPath(run.id, 'extract', 1), path.join(dir, 'logs', 'extract.log'));
   assert.equal(tm.logPath(run.id, 'extract', 2), path.join(dir, 'logs', 'extract.attempt-2.log'));
-  assert.equal(tm.logPath(run.id, 'sub/step'), path.join(dir, 'logs', 'sub__step.log'));
+  assert.equal(tm.logPath(run.id, 'sub/step'), path.join(dir, 'logs', 'sub~step.log'));
   assert.equal(tm.reportPath(run.id), path.join(dir, 'report.md'));
   assert.equal(tm.outputsDir(run.id), path.join(dir, 'outputs'));
   assert.throws(() => tm.logPath('../evil', 'x'), RunStoreError);

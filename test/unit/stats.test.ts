@@ -150,17 +150,22 @@ test('a verdict needs significance and a change outside the noise band', () => {
   assert.equal(decide({ ...base, better: 'higher' }).verdict, 'improved');
 });
 
-test('fewer than 3 runs a side: insufficient, unless far beyond noise (> 50 % and > 100 ms)', () => {
+test('fewer than 3 runs a side: insufficient, unless far beyond noise (> 50 % and > 1 s)', () => {
   const one = { ...base, nBaseline: 1, nCandidate: 1, pAdjusted: null };
   const small = decide(one);
   assert.equal(small.verdict, 'insufficient');
   assert.match(small.note ?? '', /fewer than 3/);
-  const far = decide({ ...one, baselineMedian: 200, candidateMedian: 500, change: 1.5 });
+  const far = decide({ ...one, baselineMedian: 1000, candidateMedian: 2500, change: 1.5 });
   assert.equal(far.verdict, 'regressed');
   assert.match(far.note ?? '', /far outside/);
-  // +60 % but only 60 ms: not far enough for times.
+  // +200 % but only 110 ms (a 50 ms sleep under load): not far enough for times.
   assert.equal(
-    decide({ ...one, baselineMedian: 100, candidateMedian: 160, change: 0.6 }).verdict,
+    decide({ ...one, baselineMedian: 55, candidateMedian: 165, change: 2 }).verdict,
+    'insufficient',
+  );
+  // +40 % and 4 s: large, but not beyond 50 %.
+  assert.equal(
+    decide({ ...one, baselineMedian: 10_000, candidateMedian: 14_000, change: 0.4 }).verdict,
     'insufficient',
   );
   assert.equal(decide({ ...base, nCandidate: 2 }).verdict, 'insufficient');

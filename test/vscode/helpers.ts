@@ -14,10 +14,20 @@ export interface PanelRendered {
   charts: string[];
 }
 
+/** An end-of-run notification as the extension showed it (src/extension/runController.ts). */
+export interface RunNotice {
+  runId: string;
+  status: string;
+  message: string;
+  items: string[];
+  choose(item: string | undefined): void;
+}
+
 export interface ProfilerApi {
   storeDir(): string;
   activationMs: number;
   onDidRenderPanel: vscode.Event<PanelRendered>;
+  onDidNotifyRun: vscode.Event<RunNotice>;
 }
 
 /** Resolves with the first render report matching `match` from now on (or fails after a while). */

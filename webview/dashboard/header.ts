@@ -1,6 +1,7 @@
 /** The dashboard's header: workflow name, status badge, run facts, live status line, figures. */
 import type { DashboardModel } from '../../src/report/charts/dashboardModel';
 import { headlineFigures, statusLine } from '../../src/report/charts/summary';
+import { failedTasks, failureLine, plainLine } from '../../src/model/failures';
 import { clear, h } from '../shared/dom';
 
 export interface DashboardHeader {
@@ -14,6 +15,8 @@ export function dashboardHeader(onOpenReport: (() => void) | null): DashboardHea
   const badge = h('span', { class: 'wp-badge' });
   const meta = h('p', { class: 'wp-meta' });
   const status = h('p', { class: 'wp-status', role: 'status', 'aria-live': 'polite' });
+  // Which nodes failed and why, so a failure does not hide in a sliver of the timeline.
+  const failures = h('ul', { class: 'wp-failures', 'aria-label': 'Failed nodes' });
   const figures = h('dl', { class: 'wp-figures' });
   const actions = h('div', { class: 'wp-actions' });
   if (onOpenReport) {
@@ -27,6 +30,7 @@ export function dashboardHeader(onOpenReport: (() => void) | null): DashboardHea
     h('div', { class: 'wp-title-row' }, title, badge, actions),
     meta,
     status,
+    failures,
     figures,
   );
 
@@ -39,6 +43,14 @@ export function dashboardHeader(onOpenReport: (() => void) | null): DashboardHea
     meta.textContent = `run ${run.id} · started ${run.startedAt} · ${run.runtime}${run.runtime === 'parallel' ? ` × ${run.maxParallel}` : ''} · sampled every ${run.collector.intervalMs} ms (${run.collector.mode})`;
     status.textContent = statusLine(m);
     status.classList.toggle('wp-live', m.live);
+    clear(failures);
+    for (const t of failedTasks(run.tasks)) {
+      const why = plainLine(failureLine(t) ?? '');
+      failures.append(
+        h('li', {}, h('strong', { text: t.nodeId }), why ? ` failed: ${why}` : ' failed'),
+      );
+    }
+    failures.hidden = failures.childElementCount === 0;
     clear(figures);
     for (const f of headlineFigures(m)) {
       figures.append(

@@ -15,7 +15,7 @@ import { parseDashboardToHost } from '../../protocol/dashboardValidate';
 import { describeMessage } from '../../protocol/validate';
 import type { RunRecord, Sample, TaskRun } from '../../model/run';
 import { planOf } from '../../report/panelSnapshots';
-import { customHistory } from '../../query/customHistory';
+import { customHistory, customPrevious } from '../../query/customHistory';
 import type { RunController } from '../runController';
 import type { RunCatalog } from '../runCatalog';
 import { revealNode } from './revealNode';
@@ -224,6 +224,7 @@ class DashboardPanel {
         plan: active.plan,
         live: true,
         customHistory: await customHistory(this.manager.cache, active.record),
+        customPrevious: await customPrevious(this.manager.cache, active.record),
         sentAt: Date.now(),
       };
     }
@@ -236,6 +237,7 @@ class DashboardPanel {
       plan: planOf(run),
       live: false,
       customHistory: await customHistory(this.manager.cache, run),
+      customPrevious: await customPrevious(this.manager.cache, run),
       sentAt: Date.now(),
     };
   }

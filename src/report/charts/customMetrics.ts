@@ -17,7 +17,7 @@ export interface CustomMetricRow {
   nodeId: string;
   metric: string;
   value: number;
-  /** The same metric of the same node in the latest earlier run that recorded it. */
+  /** The same metric of the same node in the previous run (null where it did not record it). */
   previous: number | null;
   change: number | null;
   /** Relative change (0.1 = +10%); null without a previous value or from 0. */
@@ -29,13 +29,14 @@ export interface CustomMetricRow {
 export function customMetricRows(model: DashboardModel): CustomMetricRow[] {
   const history = model.snapshot.customHistory;
   const runId = model.run.id;
+  const before = model.snapshot.customPrevious ?? pointsBefore(history, runId);
   const out: CustomMetricRow[] = [];
   for (const row of model.rows) {
     const custom = row.final?.custom ?? {};
     for (const [metric, value] of Object.entries(custom)) {
       if (typeof value !== 'number' || !Number.isFinite(value)) continue;
       const points = history.filter((p) => p.nodeId === row.nodeId && p.metric === metric);
-      const earlier = points.filter((p) => p.runId !== runId);
+      const earlier = before.filter((p) => p.nodeId === row.nodeId && p.metric === metric);
       const prev =
         earlier.length > 0 ? (earlier[earlier.length - 1] as CustomTrendPoint).value : null;
       const change = prev === null ? null : value - prev;
@@ -51,6 +52,15 @@ export function customMetricRows(model: DashboardModel): CustomMetricRow[] {
     }
   }
   return out;
+}
+
+/**
+ * The points of runs that started before `runId` (history is oldest first): never a later run,
+ * which the trend shows too when the run shown is not the newest.
+ */
+function pointsBefore(history: readonly CustomTrendPoint[], runId: string): CustomTrendPoint[] {
+  const at = history.findIndex((p) => p.runId === runId);
+  return (at < 0 ? history : history.slice(0, at)).filter((p) => p.runId !== runId);
 }
 
 export interface TrendCell {

@@ -30,7 +30,9 @@ import type { DashboardModel, NodeRow } from './dashboardModel';
 import { rowNodeAt } from './rowHits';
 import { itemTooltip } from './tooltips';
 import { isHighContrast, statusColor, textOn, withAlpha, type ChartTheme } from './theme';
-import { nodeLabel, richText, tooltipLines } from './text';
+import { middleEllipsis, nodeLabel, richText, tooltipLines } from './text';
+import { errorHeadline } from '../../model/taskError';
+import { plainLine, taskError } from '../../model/failures';
 import { nodeTooltip, nodeTitle } from './tooltipText';
 import { axisMs, exactMs } from './units';
 
@@ -107,8 +109,12 @@ export function timelineItems(model: DashboardModel): TimelineItem[] {
     }
     own.sort((a, b) => a.start - b.start);
     for (let i = 0; i < own.length - 1; i++) {
-      (own[i] as TimelineItem).nextStart = (own[i + 1] as TimelineItem).start;
-      (own[i + 1] as TimelineItem).prevEnd = (own[i] as TimelineItem).end;
+      const prev = own[i] as TimelineItem;
+      const next = own[i + 1] as TimelineItem;
+      prev.nextStart = next.start;
+      // A label may cover its own attempt's queue line (thin, and right before its bar): a short
+      // last bar otherwise has room on neither side.
+      next.prevEnd = prev.kind === 'wait' && prev.task === next.task ? prev.prevEnd : prev.end;
     }
     items.push(...own);
   });
@@ -494,7 +500,13 @@ function barLabel(
       : null;
   const retry = t.status === 'retried' ? `#${t.attempt} ` : '';
   const short = cpu ? formatPercent(t.cpuPercent, 0) : null;
+  // A failed attempt says why before anything else: a short one is otherwise an unlabelled sliver.
+  const failure = taskError(t);
+  const error = failure
+    ? richText(`✗ ${middleEllipsis(plainLine(errorHeadline(failure)), 60)}`)
+    : null;
   const candidates = [
+    error,
     cpu ? `${retry}${dur} · ${cpu}` : `${retry}${dur}`,
     cpu ? `${retry}${cpu}` : null,
     short ? `${retry}${short}` : null,

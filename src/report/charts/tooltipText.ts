@@ -7,6 +7,8 @@ import { formatBytes, formatCount, formatMs, formatPercent, NA } from '../../mod
 import type { NodeRow } from './dashboardModel';
 import { exactMs } from './units';
 import { tooltipLines } from './text';
+import { errorHeadline } from '../../model/taskError';
+import { plainLine, taskError } from '../../model/failures';
 
 export function nodeTitle(row: NodeRow): string {
   return `${row.nodeId}  (${row.type})`;
@@ -23,6 +25,9 @@ export function attemptText(t: TaskRun): string {
 /** Every measured fact of one attempt, `n/a` where not measured. */
 export function attemptRows(t: TaskRun, nowMs?: number): [string, string][] {
   const rows: [string, string][] = [['status', attemptText(t)]];
+  // Why it failed comes first: the tooltip may be cut short in a low chart.
+  const error = taskError(t);
+  if (error) rows.push(['error', plainLine(errorHeadline(error))]);
   if (t.readyAtMs !== null) rows.push(['ready at', exactMs(t.readyAtMs)]);
   if (t.waitMs !== null) rows.push(['queued for a slot', exactMs(t.waitMs)]);
   if (t.startMs !== null) rows.push(['started at', exactMs(t.startMs)]);

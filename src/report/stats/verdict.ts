@@ -8,8 +8,12 @@ import type { SeriesVerdict } from '../../model/seriesComparison';
 
 /** A change this large decides even a single pair of runs... */
 export const FAR_CHANGE = 0.5;
-/** ...when it is also this large in absolute terms: 100 ms for times... */
-export const FAR_TIME_MS = 100;
+/**
+ * ...when it is also this large in absolute terms: 1 s for times. Not 100 ms: on a loaded 2-core
+ * machine one unchanged run of a 50 ms sleep took 160 ms and one of a 35 ms CPU burner 245 ms,
+ * so a tenth of a second is plausible noise for a single run; a second is 4× the worst seen.
+ */
+export const FAR_TIME_MS = 1000;
 /** ...and this many noise floors for other kinds. */
 export const FAR_FLOORS = 5;
 
