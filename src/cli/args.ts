@@ -22,6 +22,14 @@ Commands:
                                over time, custom metrics) as one self-contained HTML file
                                that opens in any browser offline; prints the file's path,
                                or without -o writes the HTML to stdout
+  run FILE --repeat N [--warmup K]
+                               K + N runs as one series (series id in run.json; warm-ups
+                               are stored, marked, and never compared)
+  compare BASELINE CANDIDATE [--json] [--metric M,…] [--fail-on-regression]
+                               per-node medians, the change with its 95 % interval and a
+                               verdict; each side a run (id or prefix), a series id or a
+                               comma-separated list of runs; exit 3 with
+                               --fail-on-regression when a watched metric regressed
 
 --max-log-size caps each node's log (default 64M; K, M, G suffixes): the first and last half
 are kept and the cut is marked.

@@ -21,6 +21,10 @@ import { customHistory, customPrevious } from '../query/customHistory';
 import { exportText, writeExport } from '../query/exportRun';
 import { runReportText } from '../query/report';
 import { whatifCommand } from './whatif';
+import { compareCommand } from './compare';
+import { seriesCommand } from './series';
+import { takeSeriesFlags } from './seriesArgs';
+import { runRequestFor } from './runRequest';
 import { terminalSafe } from '../model/terminalText';
 import {
   checkOutputFile,
@@ -58,6 +62,17 @@ const debugRequested = process.argv.includes('--debug');
 async function main(argv: string[]): Promise<number> {
   // Parsed by its own module, so the shared parser stays as it is.
   if (argv[0] === 'whatif') return whatifCommand(argv.slice(1), out, err);
+  if (argv[0] === 'compare') return compareCommand(argv.slice(1), out, err);
+  if (argv[0] === 'run') {
+    let series;
+    try {
+      series = takeSeriesFlags(argv);
+    } catch (e) {
+      err(`workflow-profiler: ${(e as Error).message}`);
+      return 2;
+    }
+    if (series) return seriesCommand(series, out, err);
+  }
   let args: CliArgs;
   try {
     args = parseArgs(argv);
@@ -93,33 +108,13 @@ declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
 async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
-  const file = path.resolve(args.target as string);
   prepareStore(storeDir);
   // Checked here first, so an invalid file exits 2 without forking a runner (it checks again).
-  const loaded = await loadWorkflowTree(file, args.maxNodes);
+  const loaded = await loadWorkflowTree(path.resolve(args.target as string), args.maxNodes);
   if (!loaded.root) return invalid(args, loaded.problems);
   const log = args.json || args.quiet ? err : out;
   const printer = args.quiet ? null : progressPrinter(log);
-  const handle = startRun(
-    {
-      file,
-      runtime: args.runtime,
-      maxParallel: args.maxParallel,
-      intervalMs: args.intervalMs,
-      storeDir,
-      profile: args.samples,
-      retention: args.retention,
-      forwardLogs: false,
-      redact: args.redact,
-      maxLogBytes: args.maxLogBytes,
-      limits: {
-        maxOutputBytes: args.maxOutputBytes,
-        maxOutputDepth: args.maxOutputDepth,
-        maxNodes: args.maxNodes,
-      },
-    },
-    { onEvent: (e) => printer?.(e) },
-  );
+  const handle = startRun(runRequestFor(args, storeDir), { onEvent: (e) => printer?.(e) });
   let interrupts = 0;
   let finished = false;
   const onSignal = (sig: NodeJS.Signals): void => {

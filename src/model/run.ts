@@ -126,6 +126,17 @@ export interface ContainmentInfo {
   detail: string;
 }
 
+/**
+ * A run's place in a series made by `run --repeat N --warmup K`: the runs share `id`; `index` is
+ * the 0-based position in the whole sequence, warm-ups first. Warm-ups are kept for inspection
+ * but never enter statistics.
+ */
+export interface RunSeries {
+  id: string;
+  index: number;
+  warmup: boolean;
+}
+
 export interface RunRecord {
   schemaVersion: 1;
   id: string;
@@ -143,6 +154,8 @@ export interface RunRecord {
   reason: string | null;
   /** CPU cores the runner could use: more slots than this cannot speed up CPU-bound nodes. */
   cores?: number;
+  /** Null for a plain run; absent in run.json files written before series existed. */
+  series?: RunSeries | null;
   tasks: TaskRun[];
 }
 

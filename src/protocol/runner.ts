@@ -4,7 +4,7 @@
  */
 import type { RunLimits } from '../workflow/limits';
 import type { WorkflowProblem } from '../workflow/types';
-import type { RunRecord, RunStatus, Sample, TaskRun } from '../model/run';
+import type { RunRecord, RunSeries, RunStatus, Sample, TaskRun } from '../model/run';
 
 export interface RunRequest {
   /** Absolute path of the workflow file. */
@@ -20,6 +20,8 @@ export interface RunRequest {
   retention?: number;
   /** Forward node output to the parent as `log` events (rate-limited; the log files are whole). */
   forwardLogs: boolean;
+  /** Set when the run is one of a repeated series; recorded in run.json as is. */
+  series?: RunSeries;
   /** Names (of environment variables, query parameters, headers) whose values are secrets too. */
   redact?: string[];
   /** Cap of each node attempt's log in bytes (head and tail kept); absent: 64 MiB. */

@@ -141,6 +141,7 @@ async function execute(
     profile: request.profile,
     reason: null,
     cores: os.availableParallelism(),
+    series: request.series ?? null,
     tasks: [],
   };
   runDir = store.createRun(run);

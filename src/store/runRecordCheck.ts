@@ -68,6 +68,18 @@ export function checkRunRecord(value: unknown): string | null {
   ) {
     return '"runner" needs a positive integer "pid", a string "host" and "startedAtTicks"';
   }
+  const series = value.series;
+  // Absent in files written before series existed: that reads as a plain run.
+  if (
+    series !== undefined &&
+    series !== null &&
+    (!isObj(series) ||
+      !isStr(series.id) ||
+      !Number.isSafeInteger(series.index) ||
+      typeof series.warmup !== 'boolean')
+  ) {
+    return '"series" needs a string "id", an integer "index" and a boolean "warmup", or null';
+  }
   if (!Array.isArray(value.tasks)) return '"tasks" is not an array';
   for (let i = 0; i < value.tasks.length; i++) {
     const t: unknown = value.tasks[i];

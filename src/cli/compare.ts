@@ -1,0 +1,44 @@
+/** The `compare` command: two sets of runs, per-node statistics, a verdict and an exit status. */
+import * as path from 'node:path';
+import { RunStore } from '../store/runStore';
+import { storeSource } from '../query/runSource';
+import { resolveRunSet } from '../query/runSet';
+import { compareSeries } from '../report/stats/compareSeries';
+import { renderSeriesText } from '../report/stats/renderSeries';
+import { COMPARE_USAGE, parseCompareArgs, type CompareArgs } from './compareArgs';
+
+/** A watched metric regressed and --fail-on-regression was given. */
+export const EXIT_REGRESSED = 3;
+
+export async function compareCommand(
+  argv: readonly string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
+  let args: CompareArgs;
+  try {
+    args = parseCompareArgs(argv);
+  } catch (e) {
+    err(`workflow-profiler: ${(e as Error).message}\n\n${COMPARE_USAGE}`);
+    return 2;
+  }
+  const source = storeSource(
+    new RunStore(path.resolve(args.store), { warn: (m) => err(`warning: ${m}`) }),
+  );
+  let sides;
+  try {
+    sides = [
+      await resolveRunSet(source, args.baseline),
+      await resolveRunSet(source, args.candidate),
+    ] as const;
+  } catch (e) {
+    err(`workflow-profiler: ${(e as Error).message}`);
+    return 2;
+  }
+  const result = compareSeries(sides[0], sides[1], args.metrics);
+  out(args.json ? JSON.stringify(result) : renderSeriesText(result));
+  const regressed = result.nodes.some((n) =>
+    Object.values(n.metrics).some((m) => m.verdict === 'regressed'),
+  );
+  return args.failOnRegression && regressed ? EXIT_REGRESSED : 0;
+}

@@ -1,0 +1,72 @@
+/**
+ * Arguments of `compare BASELINE CANDIDATE [--json] [--metric M,…] [--fail-on-regression]
+ * [--store DIR]`. Parsed here, not in args.ts, so the command stays one module of its own.
+ */
+import { COMPARE_METRICS, type CompareMetric } from '../model/comparison';
+
+export interface CompareArgs {
+  baseline: string;
+  candidate: string;
+  metrics: CompareMetric[];
+  json: boolean;
+  failOnRegression: boolean;
+  store: string;
+}
+
+/** Watched unless --metric says otherwise: the three every workflow has. */
+export const DEFAULT_COMPARE_METRICS: readonly CompareMetric[] = [
+  'durationMs',
+  'cpuTimeMs',
+  'peakRssBytes',
+];
+
+export const COMPARE_USAGE = `workflow-profiler compare BASELINE CANDIDATE [--json] [--metric M,…] [--fail-on-regression] [--store DIR]
+
+Each side is a run id or unique prefix, a series id (from run --repeat), or a comma-separated
+list of runs; warm-up runs never count. Per node and metric: medians, the relative change with
+its 95 % interval, and a verdict: regressed, improved, unchanged or insufficient (fewer than 3
+runs a side). --metric: ${COMPARE_METRICS.join(', ')} (default ${DEFAULT_COMPARE_METRICS.join(',')}).
+Exit status: 0; 3 with --fail-on-regression when a watched metric regressed; 2 usage or unknown runs.`;
+
+export function parseCompareArgs(argv: readonly string[]): CompareArgs {
+  const out: CompareArgs = {
+    baseline: '',
+    candidate: '',
+    metrics: [...DEFAULT_COMPARE_METRICS],
+    json: false,
+    failOnRegression: false,
+    store: '.workflow-runs',
+  };
+  const positional: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    const value = (): string => {
+      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--json') out.json = true;
+    else if (flag === '--fail-on-regression') out.failOnRegression = true;
+    else if (flag === '--store') out.store = value();
+    else if (flag === '--metric' || flag === '--metrics') out.metrics = metricList(value());
+    else if (a.startsWith('-') && a !== '-') throw new Error(`unknown option ${flag}`);
+    else positional.push(a);
+  }
+  if (positional.length !== 2) throw new Error('compare needs a BASELINE and a CANDIDATE');
+  [out.baseline, out.candidate] = positional as [string, string];
+  return out;
+}
+
+function metricList(v: string): CompareMetric[] {
+  const names = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const known = new Set<string>(COMPARE_METRICS);
+  const unknown = names.filter((n) => !known.has(n));
+  if (names.length === 0 || unknown.length > 0)
+    throw new Error(`--metric takes ${COMPARE_METRICS.join(', ')}; not ${unknown.join(', ') || v}`);
+  return [...new Set(names)] as CompareMetric[];
+}
