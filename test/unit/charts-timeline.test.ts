@@ -248,3 +248,33 @@ test('sorting puts unmeasured values last in both directions', () => {
     ['c', 'b', 'a'],
   );
 });
+
+test('a failed bar keeps its reason beside it even when a short figure fits inside', () => {
+  // 40 ms of a 1 s run at 900 px: room for "4%" inside, not for the error line.
+  const run = makeRun(
+    [
+      ran('slow', 0, 960, {}),
+      ran('broken', 960, 40, {
+        status: 'failed',
+        exitCode: 3,
+        cpuPercent: 4,
+        reason: 'exit code 3',
+        error: {
+          kind: 'exit',
+          message: 'exit code 3',
+          exitCode: 3,
+          signal: null,
+          stderrTail: 'boom: the widget table is missing\n',
+        },
+      }),
+    ],
+    { wallMs: 1000, status: 'failed' },
+  );
+  const texts = drawSeries(timelineChart(modelOf(run), theme, { width: 900 }), BARS).map(
+    (d) => d.text ?? '',
+  );
+  assert.ok(
+    texts.some((t) => t.startsWith('✗ ') && t.includes('boom: the widget table is missing')),
+    texts.join('|'),
+  );
+});

@@ -275,7 +275,8 @@ export function timelineChart(
           verticalAlign: 'middle',
         },
       });
-    } else if (label.outside) {
+    }
+    if (label.outside) {
       // Beside the bar: to its right if that is free up to the next item, else to its left.
       const tw = textWidth(label.outside, labelFs);
       const gridLeft = grid ? grid.x : -Infinity;
@@ -505,14 +506,18 @@ function barLabel(
   const error = failure
     ? richText(`✗ ${middleEllipsis(plainLine(errorHeadline(failure)), 60)}`)
     : null;
-  const candidates = [
-    error,
+  const figures = [
     cpu ? `${retry}${dur} · ${cpu}` : `${retry}${dur}`,
     cpu ? `${retry}${cpu}` : null,
     short ? `${retry}${short}` : null,
     retry && short ? short : null,
   ].filter((c): c is string => c !== null);
-  for (const c of candidates)
-    if (textWidth(c, fs) + 10 <= widthPx) return { inside: c, outside: null };
-  return { inside: null, outside: candidates[0] ?? null };
+  const fits = (c: string): boolean => textWidth(c, fs) + 10 <= widthPx;
+  if (error) {
+    // The reason is never traded for a figure: beside the bar when it does not fit inside.
+    if (fits(error)) return { inside: error, outside: null };
+    return { inside: figures.find(fits) ?? null, outside: error };
+  }
+  const inside = figures.find(fits) ?? null;
+  return { inside, outside: inside === null ? (figures[0] ?? null) : null };
 }
