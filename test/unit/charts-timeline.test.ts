@@ -250,11 +250,11 @@ test('sorting puts unmeasured values last in both directions', () => {
 });
 
 test('a failed bar keeps its reason beside it even when a short figure fits inside', () => {
-  // 40 ms of a 1 s run at 900 px: room for "4%" inside, not for the error line.
+  // The test api draws 0.1 px per ms: a 400 ms bar has room for "4%", not for the error line.
   const run = makeRun(
     [
-      ran('slow', 0, 960, {}),
-      ran('broken', 960, 40, {
+      ran('slow', 0, 1000, {}),
+      ran('broken', 1000, 400, {
         status: 'failed',
         exitCode: 3,
         cpuPercent: 4,
@@ -268,7 +268,7 @@ test('a failed bar keeps its reason beside it even when a short figure fits insi
         },
       }),
     ],
-    { wallMs: 1000, status: 'failed' },
+    { wallMs: 1400, status: 'failed' },
   );
   const texts = drawSeries(timelineChart(modelOf(run), theme, { width: 900 }), BARS).map(
     (d) => d.text ?? '',
