@@ -14,11 +14,11 @@ import * as path from 'node:path';
 import { collect, spawnCli } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
 
-const CASES = Number(process.env['WP_FUZZ_CASES']) || 520;
+const CASES = Number(process.env['WP_FUZZ_CASES']) || 500;
 const FIRST_SEED = Number(process.env['WP_FUZZ_SEED']) || 1;
-const CONCURRENCY = 3;
+const CONCURRENCY = 4;
 /** A valid mutant is cancelled this long after it starts (the cancel path is under test too). */
-const CANCEL_AFTER_MS = 400;
+const CANCEL_AFTER_MS = 200;
 /** Far above any legitimate case: a case still alive then is a hang. */
 const HANG_MS = 20_000;
 
