@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { collect, spawnCli } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
+import { mulberry32 } from '../../src/report/stats/prng';
 
 const CASES = Number(process.env['WP_FUZZ_CASES']) || 500;
 const FIRST_SEED = Number(process.env['WP_FUZZ_SEED']) || 1;
@@ -22,17 +23,8 @@ const CANCEL_AFTER_MS = 200;
 /** Far above any legitimate case: a case still alive then is a hang. */
 const HANG_MS = 20_000;
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same sequence on every machine, so a failing seed reproduces. */
+const rng = mulberry32;
 
 const INTERESTING = [
   '',

@@ -7,19 +7,10 @@
 import type { CompareSnapshot } from '../../src/protocol/compare';
 import { compareSnapshot } from '../../src/report/compareSnapshot';
 import { emptyTaskRun, type RunRecord, type Sample, type TaskRun } from '../../src/model/run';
+import { mulberry32 } from '../../src/report/stats/prng';
 import { makeRun, MiB } from './makeRun';
 
-/** mulberry32: small, fast, good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const VERBS = [
   'extract',
