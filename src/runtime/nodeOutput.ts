@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MAX_OUTPUT_DEPTH } from '../workflow/limits';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { parseBoundedJson } from './boundedJson';
-import { holdsSecret, redactText, redactValue } from './redact';
+import { holdsSecret, nothingToRedact, redactText, redactValue } from './redact';
 import { redactFileInPlace } from './redactFile';
 
 export type NodeOutputs = Record<string, unknown>;
@@ -75,8 +75,7 @@ function redactStored(
   parsed: unknown,
   secrets: readonly string[],
 ): void {
-  // Most outputs hold neither a known secret nor a URL: nothing to walk.
-  if (secrets.length === 0 && !raw.includes('://')) return;
+  if (nothingToRedact(raw, secrets)) return;
   const text = JSON.stringify(redactValue(parsed, secrets));
   if (text !== JSON.stringify(parsed)) writeFileAtomic(file, text);
 }

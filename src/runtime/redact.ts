@@ -56,6 +56,15 @@ function redactUnknown(value: unknown, secrets: readonly string[]): unknown {
   return out;
 }
 
+/**
+ * Whether JSON text can be stored as it is without walking its value: with no known secret
+ * there is nothing to find but URL credentials, and those need a `://`. Most node outputs and
+ * inputs are such text, so the runner skips a walk and a second serialisation per node.
+ */
+export function nothingToRedact(text: string, secrets: readonly string[]): boolean {
+  return secrets.length === 0 && !text.includes('://');
+}
+
 /** Whether `text` holds anything redactText would replace. */
 export function holdsSecret(text: string, secrets: readonly string[]): boolean {
   return redactText(text, secrets) !== text;

@@ -15,7 +15,7 @@ import { MAX_PARALLEL } from '../workflow/limits';
 import { readNodeOutput, extractMetrics, type NodeOutputs, type OutputLimits } from './nodeOutput';
 import { startProcess } from './processRunner';
 import { writePrivateInputs } from './privateInputs';
-import { redactValue } from './redact';
+import { nothingToRedact, redactValue } from './redact';
 import { Scheduler, type Transition } from './scheduler';
 import { commandLine } from './nodes/commandLine';
 import { mergeOutputs } from './nodes/mergeNode';
@@ -370,7 +370,9 @@ export class WorkflowRuntime {
     this.ensureDir(path.dirname(inputsFile));
     this.ensureDir(path.dirname(outputFile));
     const inputsText = JSON.stringify(inputs);
-    const storedInputs = JSON.stringify(redactValue(inputs, this.host.secrets));
+    const storedInputs = nothingToRedact(inputsText, this.host.secrets)
+      ? inputsText
+      : JSON.stringify(redactValue(inputs, this.host.secrets));
     fs.writeFileSync(inputsFile, storedInputs);
     const realInputs = storedInputs === inputsText ? null : writePrivateInputs(inputsText);
     // A stale output (a file name two node ids share) must not pass for this node's. existsSync

@@ -11,10 +11,10 @@ import { afterEach, describe, test } from 'node:test';
 import {
   fixture,
   identify,
+  killSurvivors,
   newCollector,
   run,
   start,
-  survivors,
   TREE_MEMBERS,
   tempDir,
   waitForPids,
@@ -26,13 +26,7 @@ type Members = Map<string, { pid: number; start: number }>;
 let current: Members | null = null;
 
 afterEach(() => {
-  for (const role of current ? survivors(current) : []) {
-    try {
-      process.kill(Number(role.split(' ')[1]), 'SIGKILL');
-    } catch {
-      // gone meanwhile
-    }
-  }
+  killSurvivors(current);
   current = null;
 });
 

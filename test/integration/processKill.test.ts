@@ -10,10 +10,10 @@ import { afterEach, describe, test } from 'node:test';
 import {
   fixture,
   identify,
+  killSurvivors,
   newCollector,
   requireReaper,
   start,
-  survivors,
   TREE_MEMBERS,
   tempDir,
   waitForPids,
@@ -25,15 +25,7 @@ let current: Members | null = null;
 
 /** Whatever a failed test left alive is killed, so it cannot disturb the next ones. */
 afterEach(() => {
-  if (!current) return;
-  for (const role of survivors(current)) {
-    const pid = Number(role.split(' ')[1]);
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone meanwhile
-    }
-  }
+  killSurvivors(current);
   current = null;
 });
 

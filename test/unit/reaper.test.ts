@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { reaperMetrics } from '../../src/runtime/processRunner';
-import type { TreeStats } from '../../src/measure/treeStats';
+import { emptyTreeStats, type TreeStats } from '../../src/measure/treeStats';
 import {
   monoNsToMonoMs,
   parseReaperResult,
@@ -107,18 +107,7 @@ test('monotonic nanoseconds map onto monoMs()', () => {
   assert.equal(monoNsToMonoMs(10_250_000_000, 500, 10_000_000_000n), 750);
 });
 
-const stats = (over: Partial<TreeStats> = {}): TreeStats => ({
-  sampleCount: 0,
-  peakRssBytes: null,
-  maxHwmBytes: null,
-  firstRssBytes: null,
-  lastRssBytes: null,
-  peakThreads: null,
-  processCount: null,
-  lastCpuMs: null,
-  lastIo: null,
-  ...over,
-});
+const stats = (over: Partial<TreeStats> = {}): TreeStats => ({ ...emptyTreeStats(), ...over });
 
 test('exact reaper totals combine with sampled peaks', () => {
   const r: ReaperResult = parseReaperResult(JSON.stringify(sample));
