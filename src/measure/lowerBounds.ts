@@ -78,3 +78,24 @@ export function sampledLowerBounds(
   const keys: (keyof ProcessMetrics)[] = ['cpuTimeMs', 'cpuPercent', 'peakRssBytes', ...IO_METRICS];
   return keys.flatMap((k) => bound(m, k, reason));
 }
+
+/**
+ * runQueueWaitMs is only ever sampled (rusage has no run-queue time): always a lower bound. Says
+ * how many processes of the tree no sample saw (`unsampled`: processes counted minus seen), as
+ * their whole wait is missing.
+ */
+export function runQueueWaitBound(
+  m: ProcessMetrics,
+  intervalMs: number,
+  unsampled: number,
+): LowerBound[] {
+  const missed =
+    unsampled > 0
+      ? `; at least ${unsampled} of the tree's processes exited before any sample saw them`
+      : '';
+  return bound(
+    m,
+    'runQueueWaitMs',
+    `sampled every ${intervalMs} ms from /proc/PID/schedstat: each process's wait after its last sample is missed${missed}`,
+  );
+}

@@ -83,6 +83,9 @@ class TrackedTree {
   /** The last observation's io and keys: a quiet tick hands the same objects back. */
   private lastObsIo: ProcIo | null = null;
   private lastKeys: string[] | null = null;
+  /** Each process's latest run-queue wait, ns: kept after it exits, when /proc forgets it. */
+  private readonly waitNs = new Map<string, number>();
+  private lastWaits: TreeObservation['runQueueWaits'] = undefined;
 
   constructor(
     readonly nodeId: string,
@@ -108,6 +111,15 @@ class TrackedTree {
     // A new object each time: base.io and stats.lastIo keep references to earlier ones.
     this.cumIo = this.cumIo ? maxIo(this.cumIo, io) : { ...io };
     this.stats.lastIo = this.cumIo;
+  }
+
+  /** Keeps each process's largest (latest) wait, and the tree's sum of them. */
+  private foldWaits(waits: NonNullable<TreeObservation['runQueueWaits']>): void {
+    this.lastWaits = waits;
+    for (const [key, ns] of waits) this.waitNs.set(key, Math.max(this.waitNs.get(key) ?? 0, ns));
+    let sum = 0;
+    for (const ns of this.waitNs.values()) sum += ns;
+    this.stats.runQueueWaitMs = round(sum / 1e6, 3);
   }
 
   /** Folds one observation into the statistics and returns the interval's Sample. */
@@ -145,6 +157,7 @@ class TrackedTree {
     }
     if (obs.hwm !== null) s.maxHwmBytes = Math.max(s.maxHwmBytes ?? 0, obs.hwm);
     if (obs.kernelReaping === true) s.kernelReaping = true;
+    if (obs.runQueueWaits && obs.runQueueWaits !== this.lastWaits) this.foldWaits(obs.runQueueWaits);
 
     return {
       nodeId: this.nodeId,
@@ -320,6 +333,7 @@ export class MetricsCollector {
       memoryDeltaBytes: `summed rss of the tree at the last sample minus at the first (${every}); null with fewer than 2 samples`,
       peakThreads: `highest summed /proc/PID/stat num_threads of the tree across samples (${every}); null without a sample`,
       processCount: 'distinct processes (pid + start time) seen in samples',
+      runQueueWaitMs: `sampled lower bound (${every}): time the tree's threads were runnable but waiting for a CPU, /proc/PID/schedstat run_delay (every thread's, /proc/PID/task/TID/schedstat, for multi-threaded processes) summed over the tree, keeping each process's last reading after it exits; the wait after a process's last sample, and processes living between two samples, are missed`,
       samples: `/proc ${every}, descriptors kept open: the tree through /proc/PID/task/TID/children (walked again only when one of its processes ran, by /proc/PID/schedstat); per process stat (CPU incl. reaped children, threads), statm (resident memory) and io, status (VmHWM) for ${hwmOf}; CPU % from the growth of the tree's cumulative CPU time`,
     };
     if (this.mode === 'procfs') {

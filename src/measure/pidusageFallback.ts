@@ -172,6 +172,7 @@ export function sampledMetrics(stats: TreeStats, durationMs: number | null): Pro
     contextSwitches: null,
     processCount: stats.processCount,
     strayProcessesKilled: null,
+    runQueueWaitMs: stats.runQueueWaitMs,
     sampleCount: stats.sampleCount,
   };
 }

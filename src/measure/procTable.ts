@@ -21,6 +21,7 @@ import {
   parentMap,
   parseChildrenBytes,
   parseIoBytes,
+  parseSchedstatWaitNs,
   parseStatBytes,
   parseStatmResident,
   parseStatus,
@@ -195,6 +196,36 @@ export class ProcTable {
     if (length !== e.schedLength || !sameBytes(e.sched, length)) return false;
     e.seenTick = this.tick;
     return true;
+  }
+
+  /**
+   * Nanoseconds the process's threads have waited on a run queue, runnable with no CPU free
+   * (schedstat's run_delay), summed over its live threads; null when unreadable or when the
+   * kernel keeps no scheduler statistics. schedstat is per thread: a single-threaded process's
+   * is the snapshot read() took just before its stat (no extra read); every thread of another
+   * is read through /proc/PID/task. Threads that already exited took their wait with them.
+   */
+  runQueueWaitNs(entry: ProcEntry): number | null {
+    const e = entry as Entry;
+    if (!this.schedstat) return null;
+    if (e.stat.threads <= 1) {
+      if (e.schedLength >= 0) return parseSchedstatWaitNs(e.sched, e.schedLength);
+      const length = this.readFile(e.schedFd, e.pid, 'schedstat');
+      return length === null ? null : parseSchedstatWaitNs(procBuffer, length);
+    }
+    let tids: string[];
+    try {
+      tids = this.files.readdir(`/proc/${e.pid}/task`);
+    } catch {
+      return null; // gone
+    }
+    let sum: number | null = null;
+    for (const tid of tids) {
+      const length = this.readFile(NOT_OPEN, e.pid, `task/${tid}/schedstat`);
+      const ns = length === null ? null : parseSchedstatWaitNs(procBuffer, length);
+      if (ns !== null) sum = (sum ?? 0) + ns;
+    }
+    return sum;
   }
 
   /** Resident pages now (/proc/PID/statm: exact, see parseStatmResident); null when gone. */

@@ -35,6 +35,11 @@ export interface TreeObservation {
    * CPU, I/O and context switches never reach a wait4 rusage (absent: not known).
    */
   kernelReaping?: boolean;
+  /**
+   * Each live or zombie process's run-queue wait so far (key, ns), from its threads' schedstat;
+   * absent where the kernel keeps none. Quiet ticks hand the last walk's back: nothing ran.
+   */
+  runQueueWaits?: readonly (readonly [string, number])[];
 }
 
 /** A process of the last full walk, as needed to answer quiet ticks. */
@@ -60,6 +65,8 @@ interface Walk {
   complete: boolean;
   /** See TreeObservation.kernelReaping. */
   kernelReaping: boolean;
+  /** See TreeObservation.runQueueWaits; empty when none could be read. */
+  runQueueWaits: [string, number][];
 }
 
 export class ProcTreeObserver {
@@ -136,6 +143,7 @@ export class ProcTreeObserver {
       keys: [],
       complete: true,
       kernelReaping: false,
+      runQueueWaits: [],
     };
     const queue: number[] = [];
     /** Per queue item: its parent ignores SIGCHLD (see the constructor). */
@@ -184,6 +192,9 @@ function addProcess(table: ProcTable, entry: ProcEntry, walk: Walk, wantsHwm: bo
   const stat = entry.stat;
   walk.cpuTicks += stat.utimeTicks + stat.stimeTicks + stat.cutimeTicks + stat.cstimeTicks;
   const zombie = stat.state === 'Z' || stat.state === 'X';
+  // A zombie's wait still counts: it is the process's final figure, gone once it is reaped.
+  const waitNs = table.runQueueWaitNs(entry);
+  if (waitNs !== null) walk.runQueueWaits.push([entry.key, waitNs]);
   const pio = table.io(entry);
   if (pio) addIo(walk.io, pio);
   else if (!zombie) walk.ioOk = false;
@@ -214,5 +225,6 @@ function observation(walk: Walk): TreeObservation | null {
     io: walk.ioOk ? walk.io : null,
     hwm,
     kernelReaping: walk.kernelReaping,
+    ...(walk.runQueueWaits.length > 0 ? { runQueueWaits: walk.runQueueWaits } : {}),
   };
 }

@@ -283,6 +283,17 @@ export function schedstatSupported(): boolean {
   return schedstatWorks;
 }
 
+/**
+ * The second field of a schedstat line ("ns-on-cpu ns-waiting times-scheduled"): nanoseconds the
+ * thread spent runnable on a run queue, waiting for a CPU. Null when the line is not one.
+ */
+export function parseSchedstatWaitNs(buf: Uint8Array, length: number): number | null {
+  const ran = scanTokenNumber(buf, 0, length);
+  if (Number.isNaN(ran) || tokenEnd >= length || buf[tokenEnd] !== SPACE) return null;
+  const waited = scanTokenNumber(buf, tokenEnd + 1, length);
+  return Number.isNaN(waited) || waited < 0 ? null : waited;
+}
+
 /** /proc/PID/io: this process's threads plus its reaped children's. */
 export interface ProcIo {
   rchar: number;

@@ -21,6 +21,11 @@ export interface TreeStats {
   lastIo: ProcIo | null;
   /** A sample saw a process that ignores SIGCHLD with children (see TreeObservation). */
   kernelReaping?: boolean;
+  /**
+   * Run-queue wait of the tree, ms: the last schedstat reading of every process seen, summed (a
+   * lower bound: waits after a process's last sample are missed); null where none was read.
+   */
+  runQueueWaitMs: number | null;
 }
 
 export interface TrackHandle {
@@ -41,5 +46,6 @@ export function emptyTreeStats(): TreeStats {
     lastCpuMs: null,
     lastIo: null,
     kernelReaping: false,
+    runQueueWaitMs: null,
   };
 }

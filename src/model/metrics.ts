@@ -55,6 +55,9 @@ const PROCFS_IO = "sampled estimate: the tree's summed /proc/PID/io at the last 
 const NO_REAPER = null;
 const NO_PIDUSAGE = null;
 const TABLE = ['node', 'table', 'trace'] as const;
+// Runnable but not running: the kernel's per-thread run_delay. Sampled, so always a lower bound.
+const RUN_QUEUE_WAIT =
+  "sampled lower bound: time the tree's threads were runnable but waiting for a CPU, /proc/PID/task/TID/schedstat run_delay summed over the tree, each process's last reading kept; its wait after its last sample, and processes living between two samples, are missed";
 // Computed when the run ends by replaying its recorded schedule (src/report/whatif).
 const SIMULATED_SLACK =
   'how much later it could have ended without delaying the run, on the replayed schedule';
@@ -339,6 +342,20 @@ export const TASK_METRICS = [
       pidusage: NO_PIDUSAGE,
     },
     views: [],
+  },
+  {
+    key: 'runQueueWaitMs',
+    label: 'Run-queue wait',
+    short: 'CPU wait',
+    phrase: 'run-queue wait',
+    unit: 'ms',
+    kind: 'time',
+    better: 'lower',
+    signed: false,
+    format: formatMs,
+    layer: 'process',
+    how: { reaper: RUN_QUEUE_WAIT, procfs: RUN_QUEUE_WAIT, pidusage: NO_PIDUSAGE },
+    views: TABLE,
   },
   {
     key: 'slackMs',

@@ -5,8 +5,10 @@
 
 import { nullMetrics, type TaskMetricValues } from './metrics';
 import type { TaskError } from './taskError';
+import type { MachineContext } from './machine';
 
 export type { TaskError, TaskErrorKind } from './taskError';
+export type { MachineContext } from './machine';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 export type TaskStatus =
@@ -154,6 +156,11 @@ export interface RunRecord {
   reason: string | null;
   /** CPU cores the runner could use: more slots than this cannot speed up CPU-bound nodes. */
   cores?: number;
+  /**
+   * The machine and how busy it was while the run ran (see MachineContext for each figure's
+   * definition). Absent in run.json files written before it existed: read it with machineOf.
+   */
+  machine?: MachineContext;
   /** Null for a plain run; absent in run.json files written before series existed. */
   series?: RunSeries | null;
   tasks: TaskRun[];

@@ -63,5 +63,10 @@ export interface SeriesComparison {
   nodes: NodeStats[];
   /** More runs each side needs before every insufficient verdict can be decided; 0 when none. */
   moreRunsNeeded: number;
+  /**
+   * Why the sides' load differed too much to call a duration or CPU time change (their
+   * regressed or improved verdicts are then `insufficient`, noted as such); null when it did not.
+   */
+  loadWarning: string | null;
   settings: StatsSettings;
 }

@@ -16,6 +16,7 @@ import {
   isStringArray,
   stringMessage,
 } from './validate';
+import { checkMachineContext } from '../model/machine';
 
 export function isDashboardSnapshot(v: unknown): v is DashboardSnapshot {
   if (!isObject(v) || !isObject(v['run'])) return false;
@@ -23,6 +24,8 @@ export function isDashboardSnapshot(v: unknown): v is DashboardSnapshot {
   return (
     typeof run['id'] === 'string' &&
     Array.isArray(run['tasks']) &&
+    // Absent for runs recorded before it existed; when present, the header trusts its shape.
+    (run['machine'] === undefined || checkMachineContext(run['machine']) === null) &&
     Array.isArray(v['samples']) &&
     Array.isArray(v['plan']) &&
     Array.isArray(v['customHistory']) &&

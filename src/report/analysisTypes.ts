@@ -26,6 +26,8 @@ export type InsightKind =
   | 'critical-node'
   | 'queueing'
   | 'unused-slots'
+  | 'starved'
+  | 'busy-machine'
   | 'retried'
   | 'off-cpu'
   | 'http'

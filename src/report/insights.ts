@@ -27,6 +27,7 @@ import {
   ioOps,
 } from './rules';
 import { whatIf } from './whatif/whatIf';
+import { loadWarnings, machineOf } from '../model/machine';
 
 /**
  * A piece of an insight sentence: our own wording (a plain string: words, numbers, units), a node
@@ -96,6 +97,7 @@ export function buildInsights(run: RunRecord, a: Omit<RunAnalysis, 'insights'>):
     ...failures(a, inOrder),
     ...criticalPath(a, node, rootOnly(run)),
     ...slots(run, a),
+    ...machineLoad(run, inOrder),
     ...retries(inOrder),
     ...offCpu(inOrder, rootOnly(run)),
     ...http(inOrder),
@@ -291,6 +293,19 @@ function slots(run: RunRecord, a: Omit<RunAnalysis, 'insights'>): Insight[] {
     ];
   }
   return [];
+}
+
+/**
+ * Starved nodes (waiting for a CPU a large share of their time) and a busy machine: their
+ * figures say as much about the machine's load as about their own work.
+ */
+function machineLoad(run: RunRecord, nodes: NodeInfo[]): Insight[] {
+  const tasks = nodes.filter((n) => !n.isContainer && n.executed).map((n) => n.final);
+  return loadWarnings(machineOf(run), tasks).map((w) => {
+    const s = new Sentence();
+    if (w.nodeId !== null) s.node(w.nodeId);
+    return s.text(w.text).build(w.kind, 'warning');
+  });
 }
 
 function retries(nodes: NodeInfo[]): Insight[] {

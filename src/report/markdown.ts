@@ -28,6 +28,7 @@ import {
   type CriticalPath,
 } from './analysis';
 import { maxOfAll } from './rules';
+import { MACHINE_LINE_HELP, machineLine, machineOf } from '../model/machine';
 import { failedTasks, taskError } from '../model/failures';
 import {
   formatBytes,
@@ -237,6 +238,7 @@ function summary(run: RunRecord, a: RunAnalysis): string[] {
   const rows: [string, string, string][] = [
     ['Status', status, 'final state of the run and of its nodes'],
     ['Runtime', slotsText, 'slots = maxParallel; the local runtime has one'],
+    machineRow(run),
     ['Wall time', `**${formatMs(a.wallMs)}**`, wallDef],
     [
       'Sum of durations',
@@ -281,6 +283,14 @@ function summary(run: RunRecord, a: RunAnalysis): string[] {
       rows.map(([m, v, d]) => [m, v, cell(d)]),
     ),
   ];
+}
+
+/** Cores, load and other CPU: how much of the machine the run had (see MachineContext). */
+function machineRow(run: RunRecord): [string, string, string] {
+  const m = machineOf(run);
+  return m
+    ? ['Machine', e(machineLine(m)), MACHINE_LINE_HELP]
+    : ['Machine', NA, 'not recorded: the run was made before the machine context was'];
 }
 
 function nestedPaths(cp: CriticalPath): string {

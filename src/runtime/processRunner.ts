@@ -21,7 +21,11 @@ import { ioMetricsOf, memoryDeltaOf, sampledMetrics } from '../measure/pidusageF
 import { maxOf } from '../model/numbers';
 import { descendantsOf } from '../measure/procfs';
 import type { NodeContainer } from '../measure/containment';
-import { reaperLowerBounds, sampledLowerBounds } from '../measure/lowerBounds';
+import {
+  reaperLowerBounds,
+  runQueueWaitBound,
+  sampledLowerBounds,
+} from '../measure/lowerBounds';
 import type { LowerBound } from '../model/run';
 import {
   DEFAULT_GRACE_MS,
@@ -74,6 +78,8 @@ export function reaperMetrics(
     contextSwitches: r.voluntaryCtxSwitches + r.involuntaryCtxSwitches,
     processCount: Math.max(r.processesReaped, stats.processCount ?? 0),
     strayProcessesKilled: r.straysKilled,
+    // Only sampling sees it: rusage has no run-queue time.
+    runQueueWaitMs: stats.runQueueWaitMs,
     sampleCount: stats.sampleCount,
   };
 }
@@ -266,6 +272,10 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
         const mode = collector.mode === 'pidusage' ? 'pidusage' : 'procfs';
         outcome.lowerBounds = sampledLowerBounds(outcome.metrics, mode, collector.intervalMs);
       }
+      const unsampled = (outcome.metrics.processCount ?? 0) - (stats.processCount ?? 0);
+      outcome.lowerBounds.push(
+        ...runQueueWaitBound(outcome.metrics, collector.intervalMs, Math.max(0, unsampled)),
+      );
       resolve(outcome);
     };
 

@@ -21,6 +21,7 @@ import { redactText, redactValue } from './redact';
 import { runSecrets } from './secretNames';
 import { inheritedEnv } from './inheritedEnv';
 import { sweepLeftovers } from '../measure/containment';
+import { startMachineProbe } from '../measure/machineProbe';
 import { slotsFor, WorkflowRuntime, type RunFiles } from './workflowRuntime';
 
 /** run.json is rewritten at most this often while tasks finish (always at the end). */
@@ -115,6 +116,8 @@ async function execute(
   };
   // What runners killed since the last run left behind: reaper folders, cgroups.
   sweepLeftovers();
+  // Before anything of the run starts: the machine's CPU counters from here on are the run's span.
+  const machine = startMachineProbe();
   const originEpochMs = Date.now();
   const originMono = monoMs();
   const id = newRunId(new Date(originEpochMs));
@@ -141,6 +144,7 @@ async function execute(
     profile: request.profile,
     reason: null,
     cores: os.availableParallelism(),
+    machine: machine.atStart,
     series: request.series ?? null,
     tasks: [],
   };
@@ -266,6 +270,8 @@ async function execute(
   run.endedAt = new Date(originEpochMs + run.wallMs).toISOString();
   run.collector = collector.info();
   run.tasks = [...tasks.values()];
+  // Every attempt's tree (nested workflows' nodes are tasks of their own; containers have no CPU).
+  run.machine = machine.finish(run.tasks.reduce((sum, t) => sum + (t.cpuTimeMs ?? 0), 0));
   try {
     finalise?.(run);
   } catch (err) {

@@ -4,6 +4,7 @@
  * check names the first thing that is wrong so a warning can say it.
  */
 import type { RunRecord, RunStatus, Sample, TaskStatus } from '../model/run';
+import { checkMachineContext } from '../model/machine';
 
 export const RUN_STATUSES: readonly RunStatus[] = [
   'running',
@@ -79,6 +80,11 @@ export function checkRunRecord(value: unknown): string | null {
       typeof series.warmup !== 'boolean')
   ) {
     return '"series" needs a string "id", an integer "index" and a boolean "warmup", or null';
+  }
+  // Absent in files written before the machine context existed: that reads as "not recorded".
+  if (value.machine !== undefined) {
+    const wrong = checkMachineContext(value.machine);
+    if (wrong !== null) return wrong;
   }
   if (!Array.isArray(value.tasks)) return '"tasks" is not an array';
   for (let i = 0; i < value.tasks.length; i++) {

@@ -154,10 +154,10 @@ test('null metrics render n/a and never 0', () => {
   const run = makeRun([ran('blind', 0, 100, { waitMs: null })], { wallMs: 100 });
   const md = renderReport(run, []);
   const c = taskRow(md, 'blind');
-  // Node, Type, Status, Attempt, Wait, Duration, then 8 metric columns.
+  // Node, Type, Status, Attempt, Wait, Duration, then 9 metric columns.
   assert.equal(c[4], 'n/a');
   assert.equal(c[5], '100.0 ms');
-  assert.deepEqual(c.slice(6), ['n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a', 'n/a']);
+  assert.deepEqual(c.slice(6), Array<string>(9).fill('n/a'));
   assert.match(md, /\| Total CPU time \| n\/a \|/);
   assert.match(md, /\| Peak concurrent memory \| n\/a \|/);
   assert.ok(!/\| 0 B \|/.test(md));

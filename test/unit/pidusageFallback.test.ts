@@ -148,6 +148,7 @@ test('with no sample at all, sampled metrics are null, never 0', () => {
       processCount: null,
       lastCpuMs: null,
       lastIo: null,
+      runQueueWaitMs: null,
     },
     15,
   );

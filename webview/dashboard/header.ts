@@ -3,6 +3,7 @@ import type { DashboardModel } from '../../src/report/charts/dashboardModel';
 import { headlineFigures, statusLine } from '../../src/report/charts/summary';
 import { failedTasks, failureLine, plainLine } from '../../src/model/failures';
 import { clear, h } from '../shared/dom';
+import { machineContextView } from './machineContext';
 
 export interface DashboardHeader {
   root: HTMLElement;
@@ -18,6 +19,7 @@ export function dashboardHeader(onOpenReport: (() => void) | null): DashboardHea
   // Which nodes failed and why, so a failure does not hide in a sliver of the timeline.
   const failures = h('ul', { class: 'wp-failures', 'aria-label': 'Failed nodes' });
   const figures = h('dl', { class: 'wp-figures' });
+  const machine = machineContextView();
   const actions = h('div', { class: 'wp-actions' });
   if (onOpenReport) {
     const report = h('button', { class: 'wp-button', type: 'button', text: 'Open report' });
@@ -29,6 +31,7 @@ export function dashboardHeader(onOpenReport: (() => void) | null): DashboardHea
     { class: 'wp-header' },
     h('div', { class: 'wp-title-row' }, title, badge, actions),
     meta,
+    machine.root,
     status,
     failures,
     figures,
@@ -41,6 +44,7 @@ export function dashboardHeader(onOpenReport: (() => void) | null): DashboardHea
     badge.textContent = st;
     badge.className = `wp-badge status-${st}`;
     meta.textContent = `run ${run.id} · started ${run.startedAt} · ${run.runtime}${run.runtime === 'parallel' ? ` × ${run.maxParallel}` : ''} · sampled every ${run.collector.intervalMs} ms (${run.collector.mode})`;
+    machine.render(run);
     status.textContent = statusLine(m);
     status.classList.toggle('wp-live', m.live);
     clear(failures);

@@ -19,6 +19,12 @@ import { benjaminiHochberg } from './multipleTesting';
 import { outlierIndices } from './outliers';
 import { hashSeed } from './prng';
 import { decide } from './verdict';
+import {
+  compareLoadWarning,
+  heldForLoad,
+  LOAD_NOTE_PREFIX,
+  LOAD_SENSITIVE_METRICS,
+} from './loadContext';
 
 export const DEFAULT_STATS: StatsSettings = {
   level: 0.95,
@@ -104,12 +110,13 @@ export function compareSeries(
     return node;
   });
   const adjusted = benjaminiHochberg(pending.map((x) => x.interval?.p ?? null));
+  const loadWarning = compareLoadWarning(base, cand);
   let moreRunsNeeded = 0;
   pending.forEach((x, i) => {
-    const stats = metricStats(x, adjusted[i] ?? null, s);
+    const stats = holdForLoad(metricStats(x, adjusted[i] ?? null, s), x.metric, loadWarning);
     const have = Math.min(stats.baseline.n, stats.candidate.n);
     // A node missing from one side will not be decided by more runs: it is not counted.
-    if (stats.verdict === 'insufficient' && have > 0) {
+    if (stats.verdict === 'insufficient' && have > 0 && !heldForLoad(stats.note)) {
       moreRunsNeeded = Math.max(moreRunsNeeded, s.minRuns - have);
     }
     x.node.metrics[x.metric] = stats;
@@ -120,7 +127,26 @@ export function compareSeries(
     metrics: [...metrics],
     nodes,
     moreRunsNeeded,
+    loadWarning,
     settings: s,
+  };
+}
+
+/**
+ * A duration or CPU time change between sides that ran under very different load may be the
+ * machine's doing: it is not called, and the note says why. More runs would not settle it.
+ */
+function holdForLoad(
+  stats: MetricStats,
+  metric: CompareMetric,
+  loadWarning: string | null,
+): MetricStats {
+  if (loadWarning === null || !LOAD_SENSITIVE_METRICS.includes(metric)) return stats;
+  if (stats.verdict !== 'regressed' && stats.verdict !== 'improved') return stats;
+  return {
+    ...stats,
+    verdict: 'insufficient',
+    note: `${LOAD_NOTE_PREFIX} (${loadWarning}); it would have been ${stats.verdict}`,
   };
 }
 

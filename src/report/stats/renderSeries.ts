@@ -12,6 +12,7 @@ import type {
   SideStats,
 } from '../../model/seriesComparison';
 import { escapeMarkdown } from '../markdown';
+import { heldForLoad } from './loadContext';
 
 const HEAD = ['node', 'metric', 'baseline', 'candidate', 'change', 'interval', 'verdict'];
 
@@ -78,11 +79,21 @@ export function verdictLine(c: SeriesComparison): string {
       .map((r) => `${r.nodeId} ${compareMetricDef(r.metric).label} ${pct(r.stats.change)}`);
   const regressed = named('regressed');
   const improved = named('improved');
-  const insufficient = rows.filter((r) => r.stats.verdict === 'insufficient').length;
+  const undecided = rows.filter((r) => r.stats.verdict === 'insufficient');
+  const held = undecided.filter((r) => heldForLoad(r.stats.note));
+  const insufficient = undecided.length - held.length;
   const parts: string[] = [];
   if (regressed.length > 0) parts.push(`regressed: ${regressed.join('; ')}`);
   if (improved.length > 0) parts.push(`improved: ${improved.join('; ')}`);
   if (parts.length === 0) parts.push('no regression, no improvement');
+  if (held.length > 0) {
+    const names = held.map(
+      (r) => `${r.nodeId} ${compareMetricDef(r.metric).label} ${pct(r.stats.change)}`,
+    );
+    parts.push(
+      `Not called because the load differed (see Load): ${names.join('; ')}; rerun both sides on a quieter machine`,
+    );
+  }
   if (insufficient > 0) {
     const more = c.moreRunsNeeded;
     parts.push(
@@ -90,6 +101,15 @@ export function verdictLine(c: SeriesComparison): string {
     );
   }
   return `Verdict: ${parts.join('. ')}.`;
+}
+
+/** The sides' load differed: durations and CPU times are not compared as if it had not. */
+function loadLines(c: SeriesComparison): string[] {
+  return c.loadWarning === null
+    ? []
+    : [
+        `Load: ${c.loadWarning}. Duration and CPU time changes are not called significant under such different load.`,
+      ];
 }
 
 function method(c: SeriesComparison): string {
@@ -106,7 +126,9 @@ export function renderSeriesText(c: SeriesComparison): string {
       .join('  ')
       .trimEnd(),
   );
-  return [...lines, '', ...outlierLines(c), method(c), verdictLine(c)].join('\n');
+  return [...lines, '', ...outlierLines(c), method(c), ...loadLines(c), verdictLine(c)].join(
+    '\n',
+  );
 }
 
 export function renderSeriesMarkdown(c: SeriesComparison): string {
@@ -119,6 +141,7 @@ export function renderSeriesMarkdown(c: SeriesComparison): string {
     '',
     escapeMarkdown(method(c)),
     '',
+    ...loadLines(c).flatMap((l) => [`> ${escapeMarkdown(l)}`, '']),
     row(HEAD),
     `|${HEAD.map(() => ' --- ').join('|')}|`,
     ...rowsOf(c).map((r) => row(cells(r))),
