@@ -157,7 +157,8 @@ class TrackedTree {
     }
     if (obs.hwm !== null) s.maxHwmBytes = Math.max(s.maxHwmBytes ?? 0, obs.hwm);
     if (obs.kernelReaping === true) s.kernelReaping = true;
-    if (obs.runQueueWaits && obs.runQueueWaits !== this.lastWaits) this.foldWaits(obs.runQueueWaits);
+    if (obs.runQueueWaits && obs.runQueueWaits !== this.lastWaits)
+      this.foldWaits(obs.runQueueWaits);
 
     return {
       nodeId: this.nodeId,

@@ -21,11 +21,7 @@ import { ioMetricsOf, memoryDeltaOf, sampledMetrics } from '../measure/pidusageF
 import { maxOf } from '../model/numbers';
 import { descendantsOf } from '../measure/procfs';
 import type { NodeContainer } from '../measure/containment';
-import {
-  reaperLowerBounds,
-  runQueueWaitBound,
-  sampledLowerBounds,
-} from '../measure/lowerBounds';
+import { reaperLowerBounds, runQueueWaitBound, sampledLowerBounds } from '../measure/lowerBounds';
 import type { LowerBound } from '../model/run';
 import {
   DEFAULT_GRACE_MS,

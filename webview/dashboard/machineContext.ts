@@ -4,12 +4,7 @@
  * thresholds are the report's (src/model/machine.ts), so the two never disagree.
  */
 import type { RunRecord } from '../../src/model/run';
-import {
-  loadWarnings,
-  MACHINE_LINE_HELP,
-  machineLine,
-  machineOf,
-} from '../../src/model/machine';
+import { loadWarnings, MACHINE_LINE_HELP, machineLine, machineOf } from '../../src/model/machine';
 import { clear, h } from '../shared/dom';
 
 export interface MachineContextView {
@@ -20,7 +15,10 @@ export interface MachineContextView {
 export function machineContextView(): MachineContextView {
   const line = h('p', { class: 'wp-meta wp-machine', title: MACHINE_LINE_HELP });
   // Styled as the failures list: these are warnings about what the figures mean.
-  const warnings = h('ul', { class: 'wp-failures wp-load-warnings', 'aria-label': 'Load warnings' });
+  const warnings = h('ul', {
+    class: 'wp-failures wp-load-warnings',
+    'aria-label': 'Load warnings',
+  });
   const root = h('div', { class: 'wp-machine-context' }, line, warnings);
 
   function render(run: RunRecord): void {

@@ -126,9 +126,7 @@ export function renderSeriesText(c: SeriesComparison): string {
       .join('  ')
       .trimEnd(),
   );
-  return [...lines, '', ...outlierLines(c), method(c), ...loadLines(c), verdictLine(c)].join(
-    '\n',
-  );
+  return [...lines, '', ...outlierLines(c), method(c), ...loadLines(c), verdictLine(c)].join('\n');
 }
 
 export function renderSeriesMarkdown(c: SeriesComparison): string {
