@@ -71,6 +71,20 @@ test('one run against one: insufficient, and the text says how many more runs de
   assert.match(far.nodes[0]?.metrics.durationMs?.note ?? '', /far outside plausible noise/);
 });
 
+test('a node on one side only is named as not measured, never "run 0 more times"', () => {
+  const withD = series(200).map((r) => ({
+    ...r,
+    tasks: [...r.tasks, { ...(r.tasks[2] as RunRecord['tasks'][number]), nodeId: 'd' }],
+  }));
+  const c = compareSeries(series(200), withD, METRICS);
+  assert.equal(c.nodes.find((n) => n.nodeId === 'd')?.metrics.durationMs?.verdict, 'insufficient');
+  assert.equal(c.moreRunsNeeded, 0);
+  const text = renderSeriesText(c);
+  assert.match(text, /not measured on both sides \(d Duration/);
+  assert.ok(!/run 0 more times/.test(text), text);
+  assert.ok(!/undecided/.test(text), text);
+});
+
 test('an outlier run is reported and kept', () => {
   const base = series(200);
   base[2] = run(2, 400);

@@ -81,7 +81,12 @@ export function verdictLine(c: SeriesComparison): string {
   const improved = named('improved');
   const undecided = rows.filter((r) => r.stats.verdict === 'insufficient');
   const held = undecided.filter((r) => heldForLoad(r.stats.note));
-  const insufficient = undecided.length - held.length;
+  // Rows with no measurement on a side (a node missing, a metric not measured there) are not
+  // decided by more runs: they are named apart, so "run 0 more times" is never printed.
+  const unmeasured = undecided.filter(
+    (r) => !heldForLoad(r.stats.note) && Math.min(r.stats.baseline.n, r.stats.candidate.n) === 0,
+  );
+  const insufficient = undecided.length - held.length - unmeasured.length;
   const parts: string[] = [];
   if (regressed.length > 0) parts.push(`regressed: ${regressed.join('; ')}`);
   if (improved.length > 0) parts.push(`improved: ${improved.join('; ')}`);
@@ -94,7 +99,12 @@ export function verdictLine(c: SeriesComparison): string {
       `Not called because the load differed (see Load): ${names.join('; ')}; rerun both sides on a quieter machine`,
     );
   }
-  if (insufficient > 0) {
+  if (unmeasured.length > 0) {
+    parts.push(
+      `${unmeasured.length} not measured on both sides (${unmeasured.map((r) => `${r.nodeId} ${compareMetricDef(r.metric).label}`).join('; ')})`,
+    );
+  }
+  if (insufficient > 0 && c.moreRunsNeeded > 0) {
     const more = c.moreRunsNeeded;
     parts.push(
       `${insufficient} undecided: run ${more} more time${more === 1 ? '' : 's'} to decide`,
