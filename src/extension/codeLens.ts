@@ -3,6 +3,7 @@
  * time it ran (`1.24 s · 312 MiB · 98% CPU`), with the numbers in a hover.
  */
 import * as vscode from 'vscode';
+import { nodeQueuedMs } from '../model/metrics';
 import type { RunRecord, TaskRun } from '../model/run';
 import { hoverRows, lensTitleParts } from '../report/metricColumns';
 import { latestFinishedRun } from '../query/runHistory';
@@ -118,7 +119,9 @@ export class WorkflowHoverProvider implements vscode.HoverProvider {
     const md = new vscode.MarkdownString();
     md.isTrusted = false;
     md.appendMarkdown(`**Last run** \`${run.id}\` — ${t.status}\n\n`);
-    const rows = hoverRows(t);
+    // Queued is the node's, over every attempt (src/model/metrics.ts), as in the report.
+    const attempts = run.tasks.filter((x) => x.nodeId === node.id);
+    const rows = hoverRows({ ...t, waitMs: nodeQueuedMs(attempts) });
     md.appendMarkdown('| | |\n|---|---|\n' + rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n'));
     return new vscode.Hover(md, toRange(node.range));
   }

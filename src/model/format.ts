@@ -23,18 +23,21 @@ function missing(v: Maybe): v is null | undefined {
 export function formatMs(ms: Maybe): string {
   if (missing(ms)) return NA;
   if (ms < 0) return `-${formatMs(-ms)}`;
+  // Snapped to the microsecond the runner records: a sum or difference of recorded values
+  // (3142.4999999999995) and the value itself (3142.5) then print alike.
+  ms = snapUs(ms);
   if (ms === 0) return '0 ms';
-  if (ms < 1) return `${ms.toFixed(3)} ms`;
-  if (ms < 10 && round(ms, 2) < 10) return `${ms.toFixed(2)} ms`;
-  if (round(ms, 1) < 1000) return `${ms.toFixed(1)} ms`;
+  if (ms < 1) return `${fixed(ms, 3)} ms`;
+  if (ms < 10 && round(ms, 2) < 10) return `${fixed(ms, 2)} ms`;
+  if (round(ms, 1) < 1000) return `${fixed(ms, 1)} ms`;
   // Seconds with millisecond precision up to 10 s, 10 ms precision up to a minute.
-  if (round(ms, 0) < 10_000) return `${(ms / 1000).toFixed(3)} s`;
-  if (round(ms / 10, 0) < 6000) return `${(ms / 1000).toFixed(2)} s`;
+  if (round(ms, 0) < 10_000) return `${fixed(ms / 1000, 3)} s`;
+  if (round(ms / 10, 0) < 6000) return `${fixed(ms / 1000, 2)} s`;
   const tenths = Math.round(ms / 100);
   if (tenths < 36_000) {
     const min = Math.floor(tenths / 600);
     const sec = (tenths % 600) / 10;
-    return `${min} min ${sec.toFixed(1).padStart(4, '0')} s`;
+    return `${min} min ${fixed(sec, 1).padStart(4, '0')} s`;
   }
   const secs = Math.round(ms / 1000);
   const h = Math.floor(secs / 3600);
@@ -61,13 +64,13 @@ export function formatBytes(bytes: Maybe, opts: { signed?: boolean } = {}): stri
     v /= 1024;
     unit++;
   }
-  return `${sign}${v.toFixed(1)} ${BYTE_UNITS[unit] ?? 'B'}`;
+  return `${sign}${fixed(v, 1)} ${BYTE_UNITS[unit] ?? 'B'}`;
 }
 
 /** A percentage already in per cent (CPU % may exceed 100: it is per cent of one core). */
 export function formatPercent(pct: Maybe, digits = 1): string {
   if (missing(pct)) return NA;
-  return `${pct.toFixed(digits)}%`;
+  return `${fixed(pct, digits)}%`;
 }
 
 /** A ratio (0.45) as a percentage (`45.0%`). */
@@ -94,15 +97,39 @@ export function formatNumber(n: Maybe): string {
   const abs = Math.abs(n);
   if (abs >= 1e15 || abs < 1e-4) return n.toExponential(3);
   const digits = abs >= 1000 ? 1 : abs >= 1 ? 3 : 4;
-  return formatCount(Number(n.toFixed(digits)));
+  return formatCount(round(n, digits));
 }
 
 /** A multiplier such as parallelism: `2.35×`. */
 export function formatFactor(n: Maybe): string {
-  return missing(n) ? NA : `${n.toFixed(2)}×`;
+  return missing(n) ? NA : `${fixed(n, 2)}×`;
 }
 
-function round(v: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
+/**
+ * THE rounding rule of every figure: half away from zero on the decimal value. `toFixed` rounds
+ * the binary value instead, so 1000.5 ms printed `1.000 s` and 2000.5 ms `2.001 s`; a figure and
+ * the same figure reached another way could then differ in the last digit.
+ */
+export function round(v: number, digits: number): number {
+  if (!Number.isFinite(v)) return v;
+  const sign = v < 0 ? -1 : 1;
+  const abs = Math.abs(v);
+  const text = String(abs);
+  // Already in exponent form (1e-7, 1e21): far from any half, plain arithmetic is exact enough.
+  if (text.includes('e')) return (sign * Math.round(abs * 10 ** digits)) / 10 ** digits;
+  // Shifting by exponent notation keeps the decimal digits exact (1.0005e3, not 1000.4999…).
+  const shifted = Math.round(Number(`${text}e${digits}`));
+  return sign * Number(`${shifted}e-${digits}`);
+}
+
+/** `v` with exactly `digits` decimals, rounded by the one rule above. */
+export function fixed(v: number, digits: number): string {
+  const r = round(v, digits);
+  // -0 and a negative value that rounds to zero print without a sign.
+  return (r === 0 ? 0 : r).toFixed(digits);
+}
+
+/** To the microsecond: the precision durations are recorded with. */
+function snapUs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }

@@ -64,6 +64,23 @@ const SIMULATED_SLACK =
 const SIMULATED_SAVING =
   'wall time the replayed schedule loses if this node takes no time (every attempt counted)';
 
+/**
+ * Queued, the one definition every view uses. An attempt's figure is ready to started: for the
+ * first attempt, ready (dependencies done) to started (a slot was free); for a retry, the
+ * previous attempt's end to its start (the slot is kept and there is no back-off, so that is the
+ * runner's own turnaround). A node's figure is the sum over its attempts (nodeQueuedMs), so a
+ * retried node that waited 506 ms for a slot reads 506 ms everywhere, not its last attempt's 1 ms.
+ */
+const QUEUED_HOW =
+  'ready (dependencies done, or the previous attempt ended) to started (a slot was free); a node: summed over its attempts';
+
+/** A node's queue time: every attempt's `waitMs` added up; null when no attempt recorded one. */
+export function nodeQueuedMs(attempts: readonly { waitMs: number | null }[]): number | null {
+  let sum: number | null = null;
+  for (const t of attempts) if (t.waitMs !== null) sum = (sum ?? 0) + t.waitMs;
+  return sum;
+}
+
 export const TASK_METRICS = [
   {
     key: 'waitMs',
@@ -77,9 +94,9 @@ export const TASK_METRICS = [
     format: formatMs,
     layer: 'scheduler',
     how: {
-      reaper: 'ready (dependencies done) to started (a slot was free)',
-      procfs: 'ready (dependencies done) to started (a slot was free)',
-      pidusage: 'ready (dependencies done) to started (a slot was free)',
+      reaper: QUEUED_HOW,
+      procfs: QUEUED_HOW,
+      pidusage: QUEUED_HOW,
     },
     views: TABLE,
   },

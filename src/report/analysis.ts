@@ -8,6 +8,7 @@
  * and the rules are unit-tested without any I/O. Every metric may be `null` (not measured); the
  * analysis never turns a null into 0.
  */
+import { nodeQueuedMs } from '../model/metrics';
 import { maxOf } from '../model/numbers';
 import type { RunRecord, Sample, TaskRun } from '../model/run';
 import { formatBytes, formatCount, formatMs, formatPercent, formatRatio } from '../model/format';
@@ -128,7 +129,6 @@ function buildNodes(run: RunRecord): { nodes: Map<string, NodeInfo>; order: stri
     const attempts = [...list].sort((a, b) => a.attempt - b.attempt);
     const final = attempts[attempts.length - 1] as TaskRun;
     const ran = attempts.filter(hasRun);
-    const waits = attempts.filter((t) => t.waitMs !== null);
     nodes.set(nodeId, {
       nodeId,
       parentId: final.parentId,
@@ -141,7 +141,8 @@ function buildNodes(run: RunRecord): { nodes: Map<string, NodeInfo>; order: stri
         ran.length === 0 || ran.every((t) => t.durationMs === null)
           ? null
           : ran.reduce((s, t) => s + (t.durationMs ?? 0), 0),
-      totalWaitMs: waits.length === 0 ? null : waits.reduce((s, t) => s + (t.waitMs ?? 0), 0),
+      // The one definition of a node's queue time (src/model/metrics.ts), shared by every view.
+      totalWaitMs: nodeQueuedMs(attempts),
       isContainer: false,
       children: [],
       onCriticalPath: false,

@@ -241,10 +241,14 @@ function criticalPath(
 function slots(run: RunRecord, a: Omit<RunAnalysis, 'insights'>): Insight[] {
   const width = a.dagWidth;
   // Top level only: a nested workflow queues in slots of its own, which maxParallel does not set.
-  const waiting = [...a.nodes.values()]
-    .filter((n) => n.depth === 0 && (n.totalWaitMs ?? 0) >= 1)
+  const topLevel = [...a.nodes.values()].filter((n) => n.depth === 0);
+  const waiting = topLevel
+    .filter((n) => (n.totalWaitMs ?? 0) >= 1)
     .sort((x, y) => (y.totalWaitMs ?? 0) - (x.totalWaitMs ?? 0));
-  const waitMs = waiting.reduce((s, n) => s + (n.totalWaitMs ?? 0), 0);
+  // The same sum as the summary's "Queued for a slot" (every wait, sub-millisecond ones too):
+  // adding up only the named nodes made the two differ in the last digit.
+  const waitMs = topLevel.reduce((s, n) => s + (n.totalWaitMs ?? 0), 0);
+  const scope = waitMs === a.totalWaitMs ? '' : ' at the top level';
   const setting =
     run.runtime === 'local' ? 'The local runtime (one node at a time)' : `maxParallel=${a.slots}`;
   if (waitMs >= QUEUE_INSIGHT_MIN_MS && width > a.slots) {
@@ -256,7 +260,7 @@ function slots(run: RunRecord, a: Omit<RunAnalysis, 'insights'>): Insight[] {
       target > a.slots && wall !== null ? whatIf(run, { slots: target }).wallMs : null;
     const saving = forecast === null || wall === null ? null : wall - forecast;
     const s = new Sentence().text(
-      `${setting} made ${waiting.length} ${plural(waiting.length, 'node')} wait ${formatMs(waitMs)} in total for a slot (`,
+      `${setting} made ${waiting.length} ${plural(waiting.length, 'node')} wait ${formatMs(waitMs)} in total for a slot${scope} (`,
     );
     s.nodes(
       waiting.map((n) => n.nodeId),

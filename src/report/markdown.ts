@@ -430,7 +430,10 @@ function taskTable(a: RunAnalysis): string[] {
     const n = a.nodes.get(nodeId) as NodeInfo;
     for (const t of n.attempts) {
       const attempts = n.attempts.length > 1 ? `${t.attempt}/${n.attempts.length}` : '1';
-      const label = t === n.final ? nodeLabel(n) : `${nodeLabel(n)} (attempt ${t.attempt})`;
+      // Every row of a retried node names its attempt: the final one's figures (its Queued
+      // above all) are that attempt's, while the node's queue time is the sum of the rows.
+      const label =
+        n.attempts.length === 1 ? nodeLabel(n) : `${nodeLabel(n)} (attempt ${t.attempt})`;
       rows.push([
         label,
         e(t.type),
@@ -458,7 +461,7 @@ function taskTable(a: RunAnalysis): string[] {
       ['l', 'l', 'l', 'r', ...REPORT_TASK_COLUMNS.map((): 'r' => 'r')],
     ),
     '',
-    `Nested workflow nodes are indented under their \`workflow\` node (↳); ${CRITICAL_MARK} marks the critical path; earlier attempts of retried nodes have their own rows. CPU % is per cent of one core (over 100% means several cores). ${NA} means not measured, never zero.`,
+    `Nested workflow nodes are indented under their \`workflow\` node (↳); ${CRITICAL_MARK} marks the critical path; each attempt of a retried node has its own row (its Queued is the attempt's; the node's queue time is their sum). CPU % is per cent of one core (over 100% means several cores). ${NA} means not measured, never zero.`,
   );
   const tagged = a.order
     .map((x) => a.nodes.get(x) as NodeInfo)

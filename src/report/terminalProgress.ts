@@ -2,6 +2,7 @@
 import type { RunnerEvent } from '../protocol/runner';
 import type { TaskRun } from '../model/run';
 import { formatBytes, formatMs, formatPercent } from '../model/format';
+import { nodeQueuedMs } from '../model/metrics';
 import { failedTasks, failureLine, plainLine, taskError } from '../model/failures';
 
 const MARK: Record<string, string> = {
@@ -13,7 +14,11 @@ const MARK: Record<string, string> = {
   running: '▶',
 };
 
-export function taskLine(task: TaskRun): string {
+/**
+ * `queuedMs`: what "waited" says. The final attempt of a retried node gives the node's queue
+ * time over every attempt (src/model/metrics.ts), as the report and the dashboard do.
+ */
+export function taskLine(task: TaskRun, queuedMs: number | null = task.waitMs): string {
   const mark = MARK[task.status] ?? '?';
   const name = task.nodeId.padEnd(20);
   const type = task.type.padEnd(8);
@@ -25,7 +30,10 @@ export function taskLine(task: TaskRun): string {
     `cpu ${formatPercent(task.cpuPercent)}`.padEnd(11),
     `peak ${formatBytes(task.peakRssBytes)}`,
   ];
-  if (task.waitMs !== null && task.waitMs >= 1) parts.push(`waited ${formatMs(task.waitMs)}`);
+  if (queuedMs !== null && queuedMs >= 1) {
+    const all = task.attempt > 1 && task.status !== 'retried' ? ' over all attempts' : '';
+    parts.push(`waited ${formatMs(queuedMs)}${all}`);
+  }
   if (task.http) parts.push(`HTTP ${task.http.status ?? '-'}`);
   const why =
     task.status === 'completed' ? '' : `  (${task.status}${task.reason ? `: ${task.reason}` : ''})`;
@@ -57,6 +65,8 @@ export function failureDetails(tasks: readonly TaskRun[]): string[] {
 }
 
 export function progressPrinter(write: (line: string) => void): (e: RunnerEvent) => void {
+  /** Queue time of the attempts of each node so far, for its final attempt's line. */
+  const queued = new Map<string, number | null>();
   return (e) => {
     switch (e.type) {
       case 'run-started':
@@ -64,9 +74,14 @@ export function progressPrinter(write: (line: string) => void): (e: RunnerEvent)
           `▶ ${e.run.workflow.name}: run ${e.runId} (${e.run.runtime}, ${e.run.maxParallel} slot${e.run.maxParallel === 1 ? '' : 's'}, sampling every ${e.run.collector.intervalMs} ms)`,
         );
         break;
-      case 'task-finished':
-        write(taskLine(e.task));
+      case 'task-finished': {
+        const t = e.task;
+        const sum = nodeQueuedMs([{ waitMs: queued.get(t.nodeId) ?? null }, t]);
+        if (t.status === 'retried') queued.set(t.nodeId, sum);
+        else queued.delete(t.nodeId);
+        write(taskLine(t, sum));
         break;
+      }
       default:
         break;
     }

@@ -1,14 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import {
-  FALLBACK_THEMES,
-  mix,
-  palette,
-  parseColor,
-  statusColor,
-  textOn,
-  withAlpha,
-} from '../../src/report/charts/theme';
+import { FALLBACK_THEMES, mix, parseColor, textOn, withAlpha } from '../../src/report/charts/theme';
+import { seriesPalette, statusColor } from '../../src/report/charts/colors';
 import { middleEllipsis, nodeLabel, richText, tooltipLines } from '../../src/report/charts/text';
 import { axisBytes, axisCount, axisMs, exactMs, niceScale } from '../../src/report/charts/units';
 import { heldSum, minMaxBuckets, type Point } from '../../src/report/charts/downsample';
@@ -47,7 +40,7 @@ test('every status has a colour in every theme, and failed differs from complete
       assert.ok(statusColor(theme, s).length > 0);
     }
     assert.notEqual(statusColor(theme, 'failed'), statusColor(theme, 'completed'));
-    assert.equal(palette(theme).length, 6);
+    assert.equal(seriesPalette(theme).length, 7);
   }
 });
 

@@ -249,7 +249,7 @@ test('failed, skipped and retried nodes are explained', () => {
   );
   const md = renderReport(run);
   assert.match(md, /\| flaky ◆ \(attempt 1\) \| shell \| retried \| 1\/2 \|/);
-  assert.match(md, /\| flaky ◆ \| shell \| failed \| 2\/2 \|/);
+  assert.match(md, /\| flaky ◆ \(attempt 2\) \| shell \| failed \| 2\/2 \|/);
   assert.match(md, /\| after \| shell \| skipped \| 1 \| n\/a \| n\/a \|/);
   assert.match(md, /- \*\*Failure:\*\* \*\*flaky\*\* failed \(exit code 1\) after 2 attempts/);
   assert.match(md, /because of it 1 node was skipped: \*\*after\*\*/);

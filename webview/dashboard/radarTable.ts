@@ -1,7 +1,8 @@
 /** The radar's raw numbers beside it: one column per group, one row per axis. */
 import type { DashboardModel } from '../../src/report/charts/dashboardModel';
 import { radarGroups, type RadarGrouping } from '../../src/report/charts/radar';
-import { palette, type ChartTheme } from '../../src/report/charts/theme';
+import { groupColor } from '../../src/report/charts/colors';
+import type { ChartTheme } from '../../src/report/charts/theme';
 import { clear, h } from '../shared/dom';
 
 export function renderRadarTable(
@@ -11,13 +12,12 @@ export function renderRadarTable(
   theme: ChartTheme,
 ): void {
   const { axes, groups } = radarGroups(m, groupBy);
-  const colors = palette(theme);
   clear(el);
   if (groups.length === 0) return;
   const head = h('tr', {}, h('th', { scope: 'col', text: `Mean per node` }));
-  groups.forEach((g, i) => {
+  groups.forEach((g) => {
     const swatch = h('span', { class: 'wp-swatch' });
-    swatch.style.background = colors[i % colors.length] ?? theme.foreground;
+    swatch.style.background = groupColor(theme, g.name);
     head.append(
       h(
         'th',

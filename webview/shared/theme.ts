@@ -3,6 +3,7 @@
  * by the standalone page's fallbacks) and reports theme changes: VS Code flips the body's class
  * and `data-vscode-theme-kind`, a browser flips prefers-color-scheme.
  */
+import { colorVariables } from '../../src/report/charts/colors';
 import { FALLBACK_THEMES, type ChartTheme, type ThemeKind } from '../../src/report/charts/theme';
 
 export function themeKind(): ThemeKind {
@@ -72,7 +73,22 @@ export function watchTheme(changed: () => void): void {
   window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', fire);
 }
 
+/**
+ * The colour mapping (src/report/charts/colors.ts) as CSS variables on the body, so status text
+ * and swatches in the style sheets are the charts' colours. On the body, not <html>: watchTheme
+ * listens to <html style>, and writing there would call it again.
+ */
+function applyColorVariables(theme: ChartTheme): void {
+  for (const [name, value] of Object.entries(colorVariables(theme)))
+    document.body.style.setProperty(name, value);
+}
+
 /** Hands the page the new theme whenever it may have changed, so it rebuilds its charts. */
 export function followTheme(changed: (theme: ChartTheme) => void): void {
-  watchTheme(() => changed(readTheme()));
+  applyColorVariables(readTheme());
+  watchTheme(() => {
+    const theme = readTheme();
+    applyColorVariables(theme);
+    changed(theme);
+  });
 }

@@ -7,7 +7,8 @@ import { NA } from '../../model/format';
 import { runsAxis, valueAxis } from './axes';
 import { baseOption, count, type ChartSize, type ChartSpec, FIXED_GRID } from './chartSpec';
 import { scrollLegend } from './legend';
-import { palette, withAlpha, type ChartTheme } from './theme';
+import { seriesPalette } from './colors';
+import { withAlpha, type ChartTheme } from './theme';
 import { compareText, richText } from './text';
 import { axisMs, exactMs } from './units';
 import { axisTooltip } from './tooltips';
@@ -45,7 +46,7 @@ export function compareTrendChart(
   opts: CompareTrendOptions,
 ): ChartSpec {
   const nodes = trendNodes(s, opts.maxNodes ?? TREND_MAX_NODES);
-  const colors = palette(theme);
+  const colors = seriesPalette(theme);
   const labels = s.runs.map((r, i) => runLabel(r.startedAt, i));
   const bad = (status: string): boolean => status !== 'completed';
   const names = [WALL_SERIES, ...nodes.map((n) => richText(n))];

@@ -9,6 +9,7 @@ import { axisTitle, runsAxis, valueAxis } from './axes';
 import { baseOption, count, type ChartSize, type ChartSpec, FIXED_GRID } from './chartSpec';
 import type { DashboardModel } from './dashboardModel';
 import { withAlpha, type ChartTheme } from './theme';
+import { metricColor } from './colors';
 import { middleEllipsis, richText, tooltipLines } from './text';
 import { axisCount } from './units';
 import { itemTooltip } from './tooltips';
@@ -186,15 +187,19 @@ export function customTrendChart(
       name: richText(`${c.nodeId} · ${c.metric}`),
       connectNulls: true,
       symbolSize: 5,
-      lineStyle: { width: 1.5, color: theme.blue },
-      itemStyle: { color: theme.blue },
-      areaStyle: { color: withAlpha(theme.blue, 0.1) },
+      lineStyle: { width: 1.5, color: metricColor(theme, 'custom') },
+      itemStyle: { color: metricColor(theme, 'custom') },
+      areaStyle: { color: withAlpha(metricColor(theme, 'custom'), 0.1) },
       data: c.values.map((v, k) =>
         k === current && v !== null
           ? {
               value: v,
               symbolSize: 9,
-              itemStyle: { color: theme.orange, borderColor: theme.background, borderWidth: 1 },
+              itemStyle: {
+                color: metricColor(theme, 'customMark'),
+                borderColor: theme.background,
+                borderWidth: 1,
+              },
             }
           : (v ?? '-'),
       ),

@@ -12,7 +12,8 @@ import {
   type TaskRun,
   type TaskStatus,
 } from '../../model/run';
-import { analyzeRun, taskEndMs, type RunAnalysis } from '../analysis';
+import { analyzeRun, taskEndMs, type CriticalPath, type RunAnalysis } from '../analysis';
+import { criticalPathSoFar } from './liveFigures';
 import { compareText } from './text';
 
 /** The measured values a chart or table shows for a node: its final attempt's. */
@@ -36,7 +37,10 @@ export interface NodeRow {
   final: TaskRun | null;
   onCriticalPath: boolean;
   isContainer: boolean;
-  /** The final attempt's metrics; null where not measured (or not started, or still running). */
+  /**
+   * The final attempt's metrics, except Queued: the node's queue time over every attempt (the
+   * one definition, nodeQueuedMs). Null where not measured (or not started, or still running).
+   */
   metrics: Record<NodeMetric, number | null>;
   /** Sum over every attempt's duration, null if none ran. */
   totalDurationMs: number | null;
@@ -97,7 +101,8 @@ export function buildDashboardModel(snapshot: DashboardSnapshot, clockNow: numbe
       final: n.final,
       onCriticalPath: n.onCriticalPath,
       isContainer: n.isContainer,
-      metrics: metricsOf(n.final),
+      // Queued is the node's (every attempt's, src/model/metrics.ts), as the report says it.
+      metrics: { ...metricsOf(n.final), waitMs: n.totalWaitMs },
       totalDurationMs: n.totalDurationMs,
       lowerBounds: boundsOf(n.final),
     });
@@ -141,6 +146,16 @@ export function buildDashboardModel(snapshot: DashboardSnapshot, clockNow: numbe
   const live = snapshot.live && run.status === 'running';
   const nowMs = live ? Math.max(latest, elapsed) : (analysis.wallMs ?? latest);
   const spanMs = Math.max(nowMs, latest, analysis.wallMs ?? 0);
+  if (live) {
+    // The timeline outlines the same chain the header names: the longest so far.
+    const onPath = new Set<string>();
+    const mark = (cp: CriticalPath): void => {
+      for (const id of cp.nodeIds) onPath.add(id);
+      for (const n of cp.nested) mark(n.path);
+    };
+    mark(criticalPathSoFar(analysis.nodes, nowMs));
+    for (const r of rows) r.onCriticalPath = onPath.has(r.nodeId);
+  }
 
   const progress: Progress = {
     total: rows.length,

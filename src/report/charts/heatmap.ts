@@ -23,6 +23,7 @@ import {
 import type { DashboardModel, NodeMetric, NodeRow } from './dashboardModel';
 import { hasStarted, sortRows, TABLE_METRICS } from './dashboardModel';
 import { mix, textOn, withAlpha, type ChartTheme } from './theme';
+import { metricColor } from './colors';
 import { tooltipLines } from './text';
 import { rowNodeAt } from './rowHits';
 import { itemTooltip } from './tooltips';
@@ -112,7 +113,8 @@ export function heatmapChart(
   rows.forEach((_, r) => HEATMAP_COLUMNS.forEach((_, c) => data.push([c, r])));
   const ax = axisStyle(theme);
 
-  const cellColor = (t: number): string => mix(theme.background, theme.blue, 0.08 + 0.92 * t);
+  const cellColor = (t: number): string =>
+    mix(theme.background, metricColor(theme, 'heat'), 0.08 + 0.92 * t);
 
   const render: CustomSeriesRenderItem = (params, api): CustomSeriesRenderItemReturn => {
     const d = data[params.dataIndex];

@@ -9,6 +9,7 @@ import { count, type ChartSize, type ChartSpec } from './chartSpec';
 import { hasStarted, type DashboardModel, type NodeMetric, type NodeRow } from './dashboardModel';
 import { hbarHeight, hbarLabelWidth, hbarNodeAt, hbarOption, type HBarPanel } from './hbarPanels';
 import type { ChartTheme } from './theme';
+import { metricColor } from './colors';
 import { axisBytes, axisCount } from './units';
 
 export interface IoOptions extends ChartSize {
@@ -69,7 +70,7 @@ export function ioChart(model: DashboardModel, theme: ChartTheme, opts: IoOption
     ]),
     format: p.format,
     axis: p.axis,
-    color: [theme.blue, theme.orange],
+    color: [metricColor(theme, 'ioRead'), metricColor(theme, 'ioWrite')],
     ...(p.scale === undefined ? {} : { scale: p.scale }),
   }));
   const option = hbarOption(rows, panels, theme, {
@@ -94,8 +95,8 @@ export function ioChart(model: DashboardModel, theme: ChartTheme, opts: IoOption
     height: hbarHeight(rows.length, ROW_PX),
     notes,
     legend: [
-      { label: 'read', color: theme.blue, shape: 'bar' },
-      { label: 'written', color: theme.orange, shape: 'bar' },
+      { label: 'read', color: metricColor(theme, 'ioRead'), shape: 'bar' },
+      { label: 'written', color: metricColor(theme, 'ioWrite'), shape: 'bar' },
     ],
     empty: measured.length === 0,
     nodeAt: hbarNodeAt(rows),

@@ -11,7 +11,8 @@ import { baseOption, count, type ChartSize, type ChartSpec, FIXED_GRID } from '.
 import { timeSlider } from './dataZoom';
 import type { DashboardModel } from './dashboardModel';
 import { heldSums, minMaxBuckets, type HeldTrack, type Point } from './downsample';
-import { palette, withAlpha, type ChartTheme } from './theme';
+import { seriesPalette } from './colors';
+import { withAlpha, type ChartTheme } from './theme';
 import { compareText, richText } from './text';
 import { axisBytes, axisMs, axisPercent, exactMs, niceScale } from './units';
 import { scrollLegend } from './legend';
@@ -137,7 +138,7 @@ export function overTimeChart(
   // About one bucket per 3 px: each keeps its min and max, so peaks survive.
   const buckets = Math.max(50, Math.min(600, Math.floor(opts.width / 3)));
   const span = Math.max(1, model.spanMs);
-  const colors = palette(theme);
+  const colors = seriesPalette(theme);
   const interval = model.run.collector.intervalMs;
 
   // Totals over every node, not only the ones drawn: each attempt's value held from one sample

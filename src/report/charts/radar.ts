@@ -6,7 +6,8 @@
 import { formatBytes, formatMs, formatNumber, formatPercent, NA } from '../../model/format';
 import { baseOption, count, type ChartSize, type ChartSpec } from './chartSpec';
 import { hasStarted, type DashboardModel, type NodeRow } from './dashboardModel';
-import { palette, withAlpha, isHighContrast, type ChartTheme } from './theme';
+import { groupColor } from './colors';
+import { withAlpha, isHighContrast, type ChartTheme } from './theme';
 import { scrollLegend } from './legend';
 import { compareText, richText, tooltipLines } from './text';
 import { itemTooltip } from './tooltips';
@@ -107,7 +108,8 @@ export function radarChart(
   opts: RadarOptions,
 ): ChartSpec {
   const { axes, groups, omitted } = radarGroups(model, opts.groupBy);
-  const colors = palette(theme);
+  // By name, never by rank: a type (or tag) keeps its colour from run to run.
+  const colors = groups.map((g) => groupColor(theme, g.name));
   const hc = isHighContrast(theme);
   const shownAxes = axes.length >= 3 ? axes : RADAR_AXES.slice(0, 3);
   const height = Math.round(Math.min(420, Math.max(300, opts.width * 0.62)));
@@ -165,7 +167,7 @@ export function radarChart(
           name: richText(g.name),
           // n/a sits at the centre; the tooltip says n/a, never 0.
           value: shownAxes.map((_, j) => g.normalised[j] ?? 0),
-          itemStyle: { color: colors[i % colors.length] },
+          itemStyle: { color: colors[i] },
         })),
       },
     ],

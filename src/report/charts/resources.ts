@@ -16,6 +16,7 @@ import {
 import { metricDef } from '../../model/metrics';
 import { hbarHeight, hbarLabelWidth, hbarNodeAt, hbarOption } from './hbarPanels';
 import type { ChartTheme } from './theme';
+import { metricColor } from './colors';
 import { axisBytes, axisMs, axisPercent } from './units';
 
 export interface ResourceOptions extends ChartSize {
@@ -58,21 +59,21 @@ export function resourceChart(
         values: rows.map((r) => r.metrics.durationMs),
         format: formatMs,
         axis: axisMs,
-        color: theme.blue,
+        color: metricColor(theme, 'duration'),
       },
       {
         title: 'CPU (% of one core)',
         values: rows.map((r) => r.metrics.cpuPercent),
         format: (v) => formatPercent(v),
         axis: axisPercent,
-        color: theme.orange,
+        color: metricColor(theme, 'cpu'),
       },
       {
         title: 'Peak memory',
         values: rows.map((r) => r.metrics.peakRssBytes),
         format: (v) => formatBytes(v),
         axis: axisBytes,
-        color: theme.purple,
+        color: metricColor(theme, 'memory'),
         scale: 'bytes',
       },
       {
@@ -80,7 +81,7 @@ export function resourceChart(
         values: rows.map((r) => r.metrics.memoryDeltaBytes),
         format: (v) => formatBytes(v, { signed: true }),
         axis: axisBytes,
-        color: [theme.green, theme.red],
+        color: [metricColor(theme, 'memoryRelease'), metricColor(theme, 'memoryGrowth')],
         scale: 'bytes',
       },
     ],

@@ -4,6 +4,7 @@
  */
 import { formatBytes, formatFactor, formatMs, formatRatio, NA } from '../../model/format';
 import type { DashboardModel } from './dashboardModel';
+import { runFigures } from './liveFigures';
 import { exactMs } from './units';
 
 export function statusLine(model: DashboardModel): string {
@@ -29,17 +30,26 @@ export interface Figure {
 
 export function headlineFigures(model: DashboardModel): Figure[] {
   const a = model.analysis;
-  const cp = a.criticalPath;
+  // Live: running nodes count with their time and CPU so far (liveFigures.ts).
+  const f = runFigures(model);
+  const cp = f.criticalPath;
+  const soFar = f.soFar ? ' so far' : '';
+  const runningCpu =
+    f.running === 0
+      ? ''
+      : `; ${f.runningWithCpu} of ${f.running} running node${f.running === 1 ? '' : 's'} counted with their CPU so far, from samples`;
   return [
     {
       label: 'Wall time',
-      value: formatMs(model.live ? model.nowMs : a.wallMs),
-      detail: `${exactMs(model.live ? model.nowMs : a.wallMs)} from the run's start to its end${a.wallSource === 'tasks' ? ' (span of its tasks: the run has no recorded end)' : ''}`,
+      value: formatMs(f.wallMs),
+      detail: f.soFar
+        ? `${exactMs(f.wallMs)} since the run started: it is still running`
+        : `${exactMs(f.wallMs)} from the run's start to its end${a.wallSource === 'tasks' ? ' (span of its tasks: the run has no recorded end)' : ''}`,
     },
     {
       label: 'CPU time',
-      value: formatMs(a.totalCpuTimeMs),
-      detail: `${exactMs(a.totalCpuTimeMs)}: user + system time of every node's process tree, summed (${a.cpuMeasuredTasks} of ${a.executedLeafTasks} tasks measured)`,
+      value: formatMs(f.cpuTimeMs),
+      detail: `${exactMs(f.cpuTimeMs)}${soFar}: user + system time of every node's process tree, summed (${f.cpuMeasuredTasks} of ${f.executedLeafTasks} tasks measured${runningCpu})`,
     },
     {
       label: 'Peak memory',
@@ -53,13 +63,14 @@ export function headlineFigures(model: DashboardModel): Figure[] {
     },
     {
       label: 'Parallelism',
-      value: formatFactor(a.parallelism),
-      detail: `${formatFactor(a.parallelism)} nodes at once on average (sum of durations ${exactMs(a.sumDurationMs)} / wall time); ${formatRatio(a.parallelEfficiency)} of ${a.slots} slot${a.slots === 1 ? '' : 's'} kept busy`,
+      value: formatFactor(f.parallelism),
+      detail: `${formatFactor(f.parallelism)} nodes at once on average${soFar} (sum of durations ${exactMs(f.sumDurationMs)} / wall time${f.running > 0 ? ', running nodes up to now' : ''}); ${formatRatio(f.parallelEfficiency)} of ${a.slots} slot${a.slots === 1 ? '' : 's'} kept busy`,
     },
     {
-      label: 'Critical path',
+      // Until the run ends the chain is only the longest so far: a node still running may grow it.
+      label: f.soFar ? 'Critical path so far' : 'Critical path',
       value: `${formatMs(cp.totalMs)}${cp.shareOfWall !== null ? ` · ${formatRatio(cp.shareOfWall, 0)}` : ''}`,
-      detail: `${cp.nodeIds.join(' → ') || 'none'}: ${exactMs(cp.totalMs)}${cp.shareOfWall !== null ? `, ${formatRatio(cp.shareOfWall)} of the wall time` : ''}`,
+      detail: `${cp.nodeIds.join(' → ') || 'none'}: ${exactMs(cp.totalMs)}${cp.shareOfWall !== null ? `, ${formatRatio(cp.shareOfWall)} of the wall time` : ''}${f.soFar ? '; so far: running nodes count with the time they have run, and the path may change until the run ends' : ''}`,
     },
   ];
 }

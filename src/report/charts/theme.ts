@@ -1,10 +1,9 @@
 /**
  * The resolved colours and fonts every chart builder draws with. The webview reads them from
  * VS Code's `--vscode-*` CSS variables (webview/shared/theme.ts) and rebuilds the charts when the
- * theme changes; builders never touch the DOM, so tests pass a fallback theme.
+ * theme changes; builders never touch the DOM, so tests pass a fallback theme. Which colour
+ * means what (statuses, node types, metrics) is colors.ts's alone.
  */
-import type { TaskStatus } from '../../model/run';
-
 export type ThemeKind = 'light' | 'dark' | 'high-contrast' | 'high-contrast-light';
 
 export interface ChartTheme {
@@ -128,32 +127,6 @@ export function isHighContrast(t: ChartTheme): boolean {
 
 export function isDark(t: ChartTheme): boolean {
   return t.kind === 'dark' || t.kind === 'high-contrast';
-}
-
-/** Status as the timeline draws it: `pending` is a planned node that has not started. */
-export type DisplayStatus = TaskStatus;
-
-export function statusColor(t: ChartTheme, s: DisplayStatus): string {
-  switch (s) {
-    case 'completed':
-      return t.green;
-    case 'failed':
-      return t.red;
-    case 'cancelled':
-      return t.orange;
-    case 'running':
-      return t.blue;
-    case 'retried':
-      return t.yellow;
-    case 'skipped':
-    case 'pending':
-      return withAlpha(t.muted, 0.55);
-  }
-}
-
-/** Series colours in order, for one line or polygon per node or group. */
-export function palette(t: ChartTheme): string[] {
-  return [t.blue, t.orange, t.green, t.purple, t.red, t.yellow];
 }
 
 // ---- Colour arithmetic on the CSS colour strings VS Code hands us (hex, rgb(), rgba()).

@@ -29,7 +29,8 @@ import { sliderStyle, timeSlider } from './dataZoom';
 import type { DashboardModel, NodeRow } from './dashboardModel';
 import { rowNodeAt } from './rowHits';
 import { itemTooltip } from './tooltips';
-import { isHighContrast, statusColor, textOn, withAlpha, type ChartTheme } from './theme';
+import { statusColor } from './colors';
+import { isHighContrast, textOn, withAlpha, type ChartTheme } from './theme';
 import { middleEllipsis, nodeLabel, richText, tooltipLines } from './text';
 import { errorHeadline } from '../../model/taskError';
 import { plainLine, taskError } from '../../model/failures';
@@ -159,8 +160,10 @@ export function timelineLegend(theme: ChartTheme, model: DashboardModel): Legend
     if (present.has(s)) entries.push({ label: s, color: statusColor(theme, s), shape: 'bar' });
   }
   entries.push({ label: 'queued for a slot', color: withAlpha(theme.muted, 0.7), shape: 'thin' });
-  if (model.analysis.criticalPath.nodeIds.length > 0) {
-    entries.push({ label: 'critical path', color: theme.purple, shape: 'outline' });
+  if (model.rows.some((r) => r.onCriticalPath)) {
+    // Live, the chain is the longest so far and may change until the run ends.
+    const label = model.live ? 'critical path so far' : 'critical path';
+    entries.push({ label, color: theme.purple, shape: 'outline' });
   }
   return entries;
 }

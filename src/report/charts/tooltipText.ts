@@ -73,6 +73,10 @@ export function nodeTooltip(row: NodeRow, t: TaskRun | null, nowMs?: number): st
   if (row.attempts.length > 1 && row.totalDurationMs !== null) {
     rows.push([`all ${row.attempts.length} attempts`, exactMs(row.totalDurationMs)]);
   }
+  // The node's queue time, as the node table and the report give it (every attempt's).
+  if (row.attempts.length > 1 && row.metrics.waitMs !== null) {
+    rows.push([`queued, all ${row.attempts.length} attempts`, exactMs(row.metrics.waitMs)]);
+  }
   if (row.onCriticalPath) rows.push(['critical path', 'yes: this node set the wall time']);
   if (row.tags.length > 0) rows.push(['tags', row.tags.join(', ')]);
   return tooltipLines(nodeTitle(row), rows);
