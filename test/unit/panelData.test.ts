@@ -1,27 +1,37 @@
 /** The host-side data of the panels: the compare snapshot and the glance view's HTML. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { compareSnapshot } from '../../src/report/compareSnapshot';
+import { sidesSnapshot } from '../helpers/syntheticRun';
 import { glanceHtml, glanceModel } from '../../src/extension/panels/glanceHtml';
 import { makeRun, ran } from '../helpers/makeRun';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
-test('compareSnapshot orders runs oldest first and gives each node its duration per run', () => {
+test("compareSnapshot: baseline runs then candidate runs, each node's duration per run, the CLI's words", () => {
   const older = makeRun([ran('a', 0, 100), ran('b', 100, 50)], {
     id: 'r1',
     startedAt: '2026-01-01T00:00:00.000Z',
   });
   const newer = makeRun([ran('a', 0, 300)], { id: 'r2', startedAt: '2026-01-02T00:00:00.000Z' });
-  const s = compareSnapshot([newer, older]);
+  const s = sidesSnapshot([older], [newer], { warmups: [['w0'], []] });
   assert.deepEqual(
-    s.runs.map((r) => r.id),
-    ['r1', 'r2'],
+    s.runs.map((r) => [r.id, r.side]),
+    [
+      ['r1', 'baseline'],
+      ['r2', 'candidate'],
+    ],
   );
-  assert.equal(s.comparison.candidateId, 'r2');
   assert.deepEqual(s.durationTrend.a, [100, 300]);
   assert.deepEqual(s.durationTrend.b, [50, null]);
-  assert.ok(s.comparison.regressions.some((r) => r.nodeId === 'a' && r.metric === 'durationMs'));
+  // One run a side: nothing is decided, and the page gets the CLI's verdict line to say so.
+  assert.equal(
+    s.stats.nodes.find((n) => n.nodeId === 'a')?.metrics.durationMs?.verdict,
+    'insufficient',
+  );
+  assert.match(s.words.verdict, /run 2 more times to decide/);
+  assert.equal(s.baseline.description, 'r1: 1 measured run; 1 warm-up run left out (w0)');
+  assert.equal(s.candidate.description, 'r2: 1 measured run; no warm-up run named');
+  assert.equal(s.nodeTypes.a, 'shell');
 });
 
 test('the glance page holds no run strings: they arrive as data and are drawn as text', () => {
