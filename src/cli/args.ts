@@ -25,7 +25,7 @@ Commands:
   run FILE --repeat N [--warmup K]
                                K + N runs as one series (series id in run.json; warm-ups
                                are stored, marked, and never compared)
-  compare BASELINE CANDIDATE [--json] [--metric M,…] [--fail-on-regression]
+  compare BASELINE CANDIDATE [--json | --markdown] [--metric M,…] [--fail-on-regression]
                                per-node medians, the change with its 95 % interval and a
                                verdict; each side a run (id or prefix), a series id or a
                                comma-separated list of runs; exit 3 with

@@ -2,9 +2,8 @@
 import * as path from 'node:path';
 import { RunStore } from '../store/runStore';
 import { storeSource } from '../query/runSource';
-import { resolveRunSet } from '../query/runSet';
-import { compareSeries } from '../report/stats/compareSeries';
-import { renderSeriesText } from '../report/stats/renderSeries';
+import { compareSides, type SidesComparison } from '../query/compareSides';
+import { compareReportMarkdown, compareReportText } from '../report/stats/renderSides';
 import { COMPARE_USAGE, parseCompareArgs, type CompareArgs } from './compareArgs';
 
 /** A watched metric regressed and --fail-on-regression was given. */
@@ -25,18 +24,17 @@ export async function compareCommand(
   const source = storeSource(
     new RunStore(path.resolve(args.store), { warn: (m) => err(`warning: ${m}`) }),
   );
-  let sides;
+  let sides: SidesComparison;
   try {
-    sides = [
-      await resolveRunSet(source, args.baseline),
-      await resolveRunSet(source, args.candidate),
-    ] as const;
+    sides = await compareSides(source, args.baseline, args.candidate, args.metrics);
   } catch (e) {
     err(`workflow-profiler: ${(e as Error).message}`);
     return 2;
   }
-  const result = compareSeries(sides[0], sides[1], args.metrics);
-  out(args.json ? JSON.stringify(result) : renderSeriesText(result));
+  const { result } = sides;
+  if (args.json) out(JSON.stringify(result));
+  else if (args.markdown) out(compareReportMarkdown(result, sides));
+  else out(compareReportText(result, sides));
   const regressed = result.nodes.some((n) =>
     Object.values(n.metrics).some((m) => m.verdict === 'regressed'),
   );

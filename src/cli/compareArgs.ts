@@ -1,31 +1,29 @@
 /**
- * Arguments of `compare BASELINE CANDIDATE [--json] [--metric M,…] [--fail-on-regression]
- * [--store DIR]`. Parsed here, not in args.ts, so the command stays one module of its own.
+ * Arguments of `compare BASELINE CANDIDATE [--json | --markdown] [--metric M,…]
+ * [--fail-on-regression] [--store DIR]`. Parsed here, not in args.ts, so the command stays one module of its own.
  */
 import { COMPARE_METRICS, type CompareMetric } from '../model/comparison';
+import { DEFAULT_COMPARE_METRICS } from '../query/compareSides';
+
+export { DEFAULT_COMPARE_METRICS };
 
 export interface CompareArgs {
   baseline: string;
   candidate: string;
   metrics: CompareMetric[];
   json: boolean;
+  /** The Markdown report, the same text the Compare panel's report shows. */
+  markdown: boolean;
   failOnRegression: boolean;
   store: string;
 }
 
-/** Watched unless --metric says otherwise: the three every workflow has. */
-export const DEFAULT_COMPARE_METRICS: readonly CompareMetric[] = [
-  'durationMs',
-  'cpuTimeMs',
-  'peakRssBytes',
-];
-
-export const COMPARE_USAGE = `workflow-profiler compare BASELINE CANDIDATE [--json] [--metric M,…] [--fail-on-regression] [--store DIR]
+export const COMPARE_USAGE = `workflow-profiler compare BASELINE CANDIDATE [--json | --markdown] [--metric M,…] [--fail-on-regression] [--store DIR]
 
 Each side is a run id or unique prefix, a series id (from run --repeat), or a comma-separated
 list of runs; warm-up runs never count. Per node and metric: medians, the relative change with
 its 95 % interval, and a verdict: regressed, improved, unchanged or insufficient (fewer than 3
-runs a side). --metric: ${COMPARE_METRICS.join(', ')} (default ${DEFAULT_COMPARE_METRICS.join(',')}).
+runs a side). --markdown prints the report the editor's Compare panel opens. --metric: ${COMPARE_METRICS.join(', ')} (default ${DEFAULT_COMPARE_METRICS.join(',')}).
 Exit status: 0; 3 with --fail-on-regression when a watched metric regressed; 2 usage or unknown runs.`;
 
 export function parseCompareArgs(argv: readonly string[]): CompareArgs {
@@ -34,6 +32,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
     candidate: '',
     metrics: [...DEFAULT_COMPARE_METRICS],
     json: false,
+    markdown: false,
     failOnRegression: false,
     store: '.workflow-runs',
   };
@@ -48,12 +47,14 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
       return v;
     };
     if (flag === '--json') out.json = true;
+    else if (flag === '--markdown') out.markdown = true;
     else if (flag === '--fail-on-regression') out.failOnRegression = true;
     else if (flag === '--store') out.store = value();
     else if (flag === '--metric' || flag === '--metrics') out.metrics = metricList(value());
     else if (a.startsWith('-') && a !== '-') throw new Error(`unknown option ${flag}`);
     else positional.push(a);
   }
+  if (out.json && out.markdown) throw new Error('--json and --markdown exclude each other');
   if (positional.length !== 2) throw new Error('compare needs a BASELINE and a CANDIDATE');
   [out.baseline, out.candidate] = positional as [string, string];
   return out;

@@ -3,13 +3,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../model/run';
-import { compareRuns } from '../report/compare';
-import { renderComparison } from '../report/compareMarkdown';
+import type { SeriesComparison } from '../model/seriesComparison';
+import { compareChoices, compareSides } from '../query/compareSides';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { EXPORT_FORMATS, writeExport } from '../query/exportRun';
 import { runReport } from '../query/report';
 import { lastFinishedRuns } from '../query/runHistory';
 import { COMMANDS } from './commandIds';
+import { showCompareReport } from './compareReport';
 import { registerCommand, type CommandErrorSink, type CommandHandler } from './registerCommand';
 import type { RunCatalog } from './runCatalog';
 import type { RunCommandResult, RunController } from './runController';
@@ -25,8 +26,24 @@ export interface CommandDeps {
   scratchDir: () => string;
   /** Opens the dashboard for a run; without panels this shows the report. */
   openDashboard?: (run: RunRecord, nodeId?: string) => void;
-  /** Opens the compare panel; without it the comparison is shown as Markdown. */
-  openCompare?: (runIds: string[]) => void;
+  /**
+   * Opens the compare panel on two sides (each a series, a run or runs separated by commas) and
+   * resolves with its comparison; without it the comparison is shown as Markdown.
+   */
+  openCompare?: (sides: CompareSidesArg) => Promise<SeriesComparison>;
+}
+
+export interface CompareSidesArg {
+  baseline: string;
+  candidate: string;
+}
+
+function sidesFromArg(arg: unknown): CompareSidesArg | undefined {
+  if (typeof arg !== 'object' || arg === null || Array.isArray(arg)) return undefined;
+  const o = arg as { baseline?: unknown; candidate?: unknown };
+  return typeof o.baseline === 'string' && typeof o.candidate === 'string'
+    ? { baseline: o.baseline, candidate: o.candidate }
+    : undefined;
 }
 
 /** "Compare last runs" from a workflow compares this many of its newest finished runs. */
@@ -148,56 +165,12 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   });
 
   reg(COMMANDS.compareRuns, async (arg?: unknown, selection?: unknown) => {
-    let ids: string[] = [];
-    if (Array.isArray(selection) && selection.length >= 2) {
-      ids = selection.map(runIdFromArg).filter((x): x is string => !!x);
-    } else if (Array.isArray(arg)) {
-      ids = arg.map(runIdFromArg).filter((x): x is string => !!x);
-    } else {
-      const uri = uriFromArg(arg);
-      const all = await deps.runs.list();
-      // From a workflow (CodeLens, tree): its last runs, newest first, the newest against the others.
-      if (uri)
-        ids = lastFinishedRuns(all, uri.fsPath, COMPARE_LAST_RUNS)
-          .map((r) => r.id)
-          .reverse();
-      else {
-        const picked = await vscode.window.showQuickPick(
-          all
-            .filter((r) => r.status !== 'running')
-            .map((r) => ({
-              label: `${r.workflow.name}  ${new Date(r.startedAt).toLocaleString()}`,
-              description: `${r.status} · ${r.id}`,
-              id: r.id,
-            })),
-          { canPickMany: true, placeHolder: 'Pick two or more runs of one workflow to compare' },
-        );
-        ids = picked?.map((p) => p.id) ?? [];
-      }
-    }
-    if (ids.length < 2) {
-      void vscode.window.showInformationMessage(
-        'Comparing needs at least two finished runs of the workflow.',
-      );
-      return undefined;
-    }
-    const runs = await Promise.all(ids.map((id) => deps.runs.load(id)));
-    const files = new Set(runs.map((r) => r.workflow.file));
-    if (files.size > 1) {
-      void vscode.window.showErrorMessage(
-        `Runs of different workflows cannot be compared (${[...files].join(', ')}).`,
-      );
-      return undefined;
-    }
-    const comparison = compareRuns(runs);
-    if (deps.openCompare) deps.openCompare(runs.map((r) => r.id));
-    else {
-      const file = path.join(deps.scratchDir(), `compare-${comparison.candidateId}.md`);
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      writeFileAtomic(file, renderComparison(comparison, runs));
-      await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(file));
-    }
-    return comparison;
+    const sides = sidesFromArg(arg) ?? (await sidesOfRuns(deps, arg, selection));
+    if (!sides) return undefined;
+    if (deps.openCompare) return deps.openCompare(sides);
+    const c = await compareSides(deps.runs, sides.baseline, sides.candidate);
+    await showCompareReport(deps.scratchDir(), c);
+    return c.result;
   });
 
   reg(COMMANDS.exportRun, async (arg?: unknown, options?: unknown) => {
@@ -250,4 +223,64 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   });
 
   reg(COMMANDS.refresh, () => deps.refresh());
+}
+
+/**
+ * The sides of "Compare" from runs: the runs picked (the newest the candidate, the others the
+ * baseline), or from a workflow its two newest series, else its last runs.
+ */
+async function sidesOfRuns(
+  deps: CommandDeps,
+  arg: unknown,
+  selection: unknown,
+): Promise<CompareSidesArg | undefined> {
+  let ids: string[] = [];
+  if (Array.isArray(selection) && selection.length >= 2) {
+    ids = selection.map(runIdFromArg).filter((x): x is string => !!x);
+  } else if (Array.isArray(arg)) {
+    ids = arg.map(runIdFromArg).filter((x): x is string => !!x);
+  } else {
+    const uri = uriFromArg(arg);
+    const all = await deps.runs.list();
+    if (uri) {
+      // Two series of the workflow say more than its last runs: compare the newest two.
+      const series = (await compareChoices(deps.runs, uri.fsPath)).filter(
+        (c) => c.kind === 'series',
+      );
+      const [newest, previous] = series;
+      if (newest && previous) return { baseline: previous.spec, candidate: newest.spec };
+      ids = lastFinishedRuns(all, uri.fsPath, COMPARE_LAST_RUNS)
+        .map((r) => r.id)
+        .reverse();
+    } else {
+      const picked = await vscode.window.showQuickPick(
+        all
+          .filter((r) => r.status !== 'running')
+          .map((r) => ({
+            label: `${r.workflow.name}  ${new Date(r.startedAt).toLocaleString()}`,
+            description: `${r.status} · ${r.id}`,
+            id: r.id,
+          })),
+        { canPickMany: true, placeHolder: 'Pick two or more runs of one workflow to compare' },
+      );
+      ids = picked?.map((p) => p.id) ?? [];
+    }
+  }
+  if (ids.length < 2) {
+    void vscode.window.showInformationMessage(
+      'Comparing needs at least two finished runs of the workflow.',
+    );
+    return undefined;
+  }
+  const runs = await Promise.all(ids.map((id) => deps.runs.load(id)));
+  const files = new Set(runs.map((r) => r.workflow.file));
+  if (files.size > 1) {
+    void vscode.window.showErrorMessage(
+      `Runs of different workflows cannot be compared (${[...files].join(', ')}).`,
+    );
+    return undefined;
+  }
+  runs.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id));
+  const candidate = runs.pop() as RunRecord;
+  return { baseline: runs.map((r) => r.id).join(','), candidate: candidate.id };
 }

@@ -54,7 +54,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const workflowsTree = new WorkflowsTreeProvider(parsed);
   const lenses = new WorkflowCodeLensProvider(runs, parsed);
   const dashboards = new DashboardPanels(context.extensionUri, runs, controller, log);
-  const compares = new ComparePanels(dashboards);
+  const scratchDir = (): string =>
+    path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'scratch');
+  const compares = new ComparePanels(dashboards, scratchDir);
   const glance = new RunGlanceViewProvider(runs, controller);
   const runsView = vscode.window.createTreeView('workflowProfiler.runs', {
     treeDataProvider: runsTree,
@@ -111,9 +113,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     runs,
     log,
     refresh,
-    scratchDir: () => path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'scratch'),
+    scratchDir,
     openDashboard: (run, nodeId) => dashboards.open(run.id, nodeId),
-    openCompare: (runIds) => compares.open(runIds),
+    openCompare: (sides) => compares.open(sides),
   });
   const activationMs = performance.now() - t0;
   log.info(`activated in ${activationMs.toFixed(1)} ms; runs are stored in ${storeDir()}`);

@@ -1,7 +1,8 @@
 /**
  * One side of a comparison, named on a command line or in a panel: a run id or unique prefix, a
  * series id (its measured runs), or a comma-separated list of runs. Warm-up runs never count:
- * they are dropped, and a side left with none is an error that says so.
+ * they are dropped (and named, so a front end can say so), and a side left with none is an error
+ * that says so.
  */
 import type { RunRecord } from '../model/run';
 import { isSeriesId, seriesIdTime } from '../store/seriesId';
@@ -26,8 +27,21 @@ async function seriesRuns(source: RunSource, id: string): Promise<RunRecord[]> {
   return runs;
 }
 
-/** The measured runs `spec` names, oldest first. */
-export async function resolveRunSet(source: RunSource, spec: string): Promise<RunRecord[]> {
+const byStart = (a: RunRecord, b: RunRecord): number =>
+  a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id);
+
+/** The measured runs a spec names, oldest first, and the warm-up runs it left out. */
+export interface ResolvedRunSet {
+  spec: string;
+  runs: RunRecord[];
+  /** Ids of the warm-up runs the spec named (directly or through its series), oldest first. */
+  warmups: string[];
+}
+
+export async function resolveRunSetDetailed(
+  source: RunSource,
+  spec: string,
+): Promise<ResolvedRunSet> {
   const parts = spec
     .split(',')
     .map((s) => s.trim())
@@ -38,8 +52,14 @@ export async function resolveRunSet(source: RunSource, spec: string): Promise<Ru
     if (isSeriesId(part)) runs.push(...(await seriesRuns(source, part)));
     else runs.push(await source.load(part));
   }
-  const measured = runs.filter((r) => r.series?.warmup !== true);
+  const unique = [...new Map(runs.map((r) => [r.id, r])).values()].sort(byStart);
+  const measured = unique.filter((r) => r.series?.warmup !== true);
   if (measured.length === 0) throw new RunSetError(`${spec} names only warm-up runs`);
-  const unique = [...new Map(measured.map((r) => [r.id, r])).values()];
-  return unique.sort((a, b) => a.startedAt.localeCompare(b.startedAt) || a.id.localeCompare(b.id));
+  const warmups = unique.filter((r) => r.series?.warmup === true).map((r) => r.id);
+  return { spec, runs: measured, warmups };
+}
+
+/** The measured runs `spec` names, oldest first. */
+export async function resolveRunSet(source: RunSource, spec: string): Promise<RunRecord[]> {
+  return (await resolveRunSetDetailed(source, spec)).runs;
 }

@@ -1,19 +1,21 @@
 /// <reference lib="dom" />
 /**
  * The compare page in Chromium: standalone (light and dark screenshots) and as a panel with a
- * fake VS Code API (ready → snapshot → rendered, run points open dashboards).
+ * fake VS Code API (ready → snapshot → rendered, choosers ask for other sides, run points open
+ * dashboards), on a series-against-series payload with every verdict.
  */
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { compareSnapshot } from '../../src/report/compareSnapshot';
+import type { CompareSnapshot } from '../../src/protocol/compare';
 import { standaloneCompareHtml } from '../../src/report/webviewHtml';
 import { RICH, XSS } from '../helpers/chartFixtures';
-import { syntheticComparison } from '../helpers/syntheticRun';
+import { sidesSnapshot, syntheticComparison } from '../helpers/syntheticRun';
 import {
   assetsFor,
   chartInk,
   launchBrowser,
+  pixelAt,
   openStandalone,
   openWebview,
   pointOnPage,
@@ -39,23 +41,63 @@ function assertClean(w: PageWatch): void {
   assert.deepEqual(w.requests, [], 'network requests');
 }
 
-/** Six runs of a 30-node workflow, two nodes renamed to hostile names. */
-function comparison(): ReturnType<typeof compareSnapshot> {
-  const { runs } = syntheticComparison(6, 30);
+/**
+ * Two series of five runs of a 30-node workflow (two nodes renamed to hostile names), the
+ * candidate's with one node slower and one faster; one node ran only twice in the candidate, so
+ * it is undecided. The choosers offer both series and a run.
+ */
+function comparison(): CompareSnapshot {
+  const { runs } = syntheticComparison(10, 30);
   const ids = [...new Set(runs[0]?.tasks.map((t) => t.nodeId))];
   const rename = new Map([
     [ids[3] as string, XSS],
     [ids[4] as string, RICH],
   ]);
-  for (const r of runs) for (const t of r.tasks) t.nodeId = rename.get(t.nodeId) ?? t.nodeId;
-  return compareSnapshot(runs);
+  const flaky = ids[5] as string;
+  runs.forEach((r, i) => {
+    for (const t of r.tasks) t.nodeId = rename.get(t.nodeId) ?? t.nodeId;
+    // In three candidate runs the flaky node did not complete: two measured runs are left.
+    if (i >= 7) for (const t of r.tasks) if (t.nodeId === flaky) t.status = 'skipped';
+  });
+  const series = (spec: string, day: string) => ({
+    kind: 'series' as const,
+    spec,
+    measuredRuns: 5,
+    warmups: 1,
+    startedAt: day,
+    workflowName: XSS,
+  });
+  return sidesSnapshot(runs.slice(0, 5), runs.slice(5), {
+    specs: ['series-20250101-020000-000-aaaa', 'series-20250106-020000-000-bbbb'],
+    warmups: [['20250101-015900-000-w000'], ['20250106-015900-000-w001']],
+    choices: [
+      series('series-20250106-020000-000-bbbb', '2025-01-06T02:00:00.000Z'),
+      series('series-20250101-020000-000-aaaa', '2025-01-01T02:00:00.000Z'),
+      {
+        kind: 'run',
+        spec: runs[9]?.id ?? '',
+        startedAt: runs[9]?.startedAt ?? '',
+        status: 'completed',
+        wallMs: 1234,
+        workflowName: XSS,
+      },
+    ],
+  });
 }
 
+const verdictOf = (s: CompareSnapshot, v: string): string[] =>
+  s.stats.nodes.filter((n) => n.metrics.durationMs?.verdict === v).map((n) => n.nodeId);
+
 test(
-  'the compare page draws its charts in light and dark, names as text',
+  'the compare page draws verdict badges, error bars and an undecided row, in light and dark',
   { timeout: 60_000 },
   async () => {
     const snapshot = comparison();
+    const regressed = verdictOf(snapshot, 'regressed');
+    const improved = verdictOf(snapshot, 'improved');
+    assert.equal(regressed.length, 1, `regressed: ${regressed.join()}`);
+    assert.equal(improved.length, 1, `improved: ${improved.join()}`);
+    assert.ok(verdictOf(snapshot, 'insufficient').length >= 1);
     const html = standaloneCompareHtml(snapshot, assetsFor('compare'));
     for (const colorScheme of ['light', 'dark'] as const) {
       const o = await openStandalone(html, { browser, colorScheme });
@@ -65,8 +107,38 @@ test(
         for (const id of o.rendered.charts) assert.ok((ink[id] ?? 0) > 1500, `${id}: ${ink[id]}`);
         const text = await o.page.evaluate(() => document.body.innerText);
         assert.ok(text.includes(XSS) && text.includes(RICH));
-        assert.match(text, /Regressions/);
-        assert.ok(snapshot.comparison.regressions.length > 0);
+        assert.match(text, /Verdict: regressed: /);
+        assert.match(text, /run 1 more time to decide/);
+        assert.match(
+          text,
+          /series-20250101-020000-000-aaaa: 5 measured runs; 1 warm-up run left out/,
+        );
+        assert.match(text, /Benjamini–Hochberg/);
+        // Badges: one per node × metric in the table, and the flagged ones in the header.
+        const badges = await o.page.evaluate(() =>
+          Array.from(document.querySelectorAll('.wp-table .wp-verdict')).map((b) => b.className),
+        );
+        assert.equal(badges.length, snapshot.stats.nodes.length * snapshot.stats.metrics.length);
+        for (const v of ['regressed', 'improved', 'unchanged', 'insufficient'])
+          assert.ok(
+            badges.some((c) => c.includes(`verdict-${v}`)),
+            v,
+          );
+        const badgeColor = (v: string) =>
+          o.page.evaluate(
+            (v) =>
+              getComputedStyle(document.querySelector(`.wp-table .verdict-${v}`) as Element).color,
+            v,
+          );
+        assert.notEqual(await badgeColor('regressed'), await badgeColor('improved'));
+        // The error bar of the regressed node is drawn: its interval's ends hold ink.
+        const row = snapshot.stats.nodes.find((n) => n.nodeId === regressed[0]);
+        const d = row?.metrics.durationMs;
+        assert.ok(d?.low != null && d.high != null);
+        const ranked = 0; // regressed first
+        const mid = ((d.low + d.high) / 2) * 100;
+        const px = await pixelAt(o.page, 'deltas', { seriesIndex: 1 }, [mid, ranked]);
+        assert.ok(px[3] > 0, `whisker ink at ${mid}%: ${px.join()}`);
         assert.equal(await o.page.evaluate(() => document.querySelectorAll('img').length), 0);
         for (const id of o.rendered.charts) {
           const box = await o.page.locator(`.wp-chart[data-chart="${id}"]`).boundingBox();
@@ -83,7 +155,7 @@ test(
 );
 
 test(
-  'as a panel: ready, then the snapshot draws, state keeps the run ids, runs open dashboards',
+  'as a panel: ready, snapshot, state keeps the sides, choosers offer series, errors keep the page',
   { timeout: 60_000 },
   async () => {
     const snapshot = comparison();
@@ -101,11 +173,47 @@ test(
       assert.equal(posted[0]?.type, 'ready');
       assert.ok(posted.some((m) => m.type === 'rendered'));
       assert.deepEqual(await w.state(), {
-        runIds: snapshot.runs.map((r) => r.id),
+        baseline: snapshot.baseline.spec,
+        candidate: snapshot.candidate.spec,
       });
       // Choosing a metric is UI state.
       await w.page.selectOption('#sec-deltas select', 'peakRssBytes');
       assert.equal(((await w.state()) as { metric?: string }).metric, 'peakRssBytes');
+      // The choosers offer the series (with their run counts) and the single runs.
+      const options = await w.page.evaluate(() =>
+        Array.from(document.querySelectorAll('select[aria-label="Baseline"] option')).map(
+          (o) => o.textContent ?? '',
+        ),
+      );
+      assert.ok(
+        options.some((o) =>
+          /^series series-20250106-020000-000-bbbb · 5 runs \(\+1 warm-up\)/.test(o),
+        ),
+        options.join('\n'),
+      );
+      assert.ok(options.some((o) => o.startsWith('run ')));
+      await w.page.selectOption('select[aria-label="Candidate"]', snapshot.choices[2]?.spec ?? '');
+      assert.deepEqual((await w.posted()).at(-1), {
+        type: 'choose',
+        baseline: snapshot.baseline.spec,
+        candidate: snapshot.choices[2]?.spec,
+      });
+      // The host could not compare them: the page says so and keeps what it showed.
+      await w.send({ type: 'error', message: `Cannot compare: no runs of series ${XSS}` });
+      await w.page.waitForFunction(() => document.querySelector('[role="alert"]')?.textContent);
+      assert.equal(
+        await w.page.evaluate(() => document.querySelector('[role="alert"]')?.textContent),
+        `Cannot compare: no runs of series ${XSS}`,
+      );
+      assert.equal(
+        await w.page.evaluate(
+          () =>
+            (document.querySelector('select[aria-label="Candidate"]') as HTMLSelectElement).value,
+        ),
+        snapshot.candidate.spec,
+      );
+      await w.page.click('button:has-text("Open Report")');
+      assert.deepEqual((await w.posted()).at(-1), { type: 'openReport' });
       const last = snapshot.runs.length - 1;
       const p = await pointOnPage(w.page, 'trend', { seriesIndex: 0 }, [
         last,

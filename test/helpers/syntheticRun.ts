@@ -4,8 +4,11 @@
  * metrics on some nodes, and samples spread over the executed process nodes. Deterministic for a
  * given seed.
  */
-import type { CompareSnapshot } from '../../src/protocol/compare';
+import type { CompareChoice, CompareSnapshot } from '../../src/protocol/compare';
 import { compareSnapshot } from '../../src/report/compareSnapshot';
+import { DEFAULT_COMPARE_METRICS } from '../../src/query/compareSides';
+import { compareSeries } from '../../src/report/stats/compareSeries';
+import type { StatsSettings } from '../../src/model/seriesComparison';
 import { emptyTaskRun, type RunRecord, type Sample, type TaskRun } from '../../src/model/run';
 import { mulberry32 } from '../../src/report/stats/prng';
 import { makeRun, MiB } from './makeRun';
@@ -215,8 +218,41 @@ export function syntheticRun(
 }
 
 /**
- * `runs` runs of one synthetic workflow of `nodes` nodes, a day apart, with run-to-run noise; in
- * the last run one node regresses and one improves. Returns the runs and the compare snapshot.
+ * The compare snapshot of two sides as the panel's host makes it: compareSeries over the CLI's
+ * default metrics, each side named by a spec (a series id, or its runs' ids).
+ */
+export function sidesSnapshot(
+  baseline: RunRecord[],
+  candidate: RunRecord[],
+  opts: {
+    specs?: [string, string];
+    warmups?: [string[], string[]];
+    choices?: CompareChoice[];
+    settings?: Partial<StatsSettings>;
+  } = {},
+): CompareSnapshot {
+  const result = compareSeries(baseline, candidate, DEFAULT_COMPARE_METRICS, opts.settings);
+  const spec = (runs: RunRecord[]): string => runs.map((r) => r.id).join(',');
+  return compareSnapshot({
+    baseline: {
+      spec: opts.specs?.[0] ?? spec(baseline),
+      runs: baseline,
+      warmups: opts.warmups?.[0] ?? [],
+    },
+    candidate: {
+      spec: opts.specs?.[1] ?? spec(candidate),
+      runs: candidate,
+      warmups: opts.warmups?.[1] ?? [],
+    },
+    result,
+    choices: opts.choices,
+  });
+}
+
+/**
+ * `runs` runs of one synthetic workflow of `nodes` nodes, a day apart, with run-to-run noise: the
+ * first half the baseline, the rest the candidate, in whose every run one node regresses and one
+ * improves. Returns the runs (oldest first) and the compare snapshot of the two halves.
  */
 export function syntheticComparison(
   runs: number,
@@ -232,8 +268,9 @@ export function syntheticComparison(
     .sort((a, b) => (b.durationMs ?? 0) - (a.durationMs ?? 0))
     .map((t) => t.nodeId);
   const [slower, faster] = [longest[0], longest[1]];
+  const half = Math.max(1, Math.floor(runs / 2));
   for (let r = 0; r < runs; r++) {
-    const last = r === runs - 1;
+    const last = r >= half;
     const scale = (t: TaskRun): number => {
       if (last && t.nodeId === slower) return 1.6;
       if (last && t.nodeId === faster) return 0.55;
@@ -267,5 +304,10 @@ export function syntheticComparison(
       tasks,
     });
   }
-  return { runs: out, snapshot: compareSnapshot(out) };
+  // Fewer resamples than the CLI's 4,000: thousands of nodes would take seconds to build.
+  const settings = { iterations: nodes > 200 ? 300 : 1000 };
+  return {
+    runs: out,
+    snapshot: sidesSnapshot(out.slice(0, half), out.slice(half), { settings }),
+  };
 }

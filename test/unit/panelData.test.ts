@@ -1,27 +1,38 @@
 /** The host-side data of the panels: the compare snapshot and the glance view's HTML. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { compareSnapshot } from '../../src/report/compareSnapshot';
+import { sidesSnapshot } from '../helpers/syntheticRun';
 import { glanceHtml, glanceModel } from '../../src/extension/panels/glanceHtml';
 import { makeRun, ran } from '../helpers/makeRun';
+import type { RunRecord } from '../../src/model/run';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
-test('compareSnapshot orders runs oldest first and gives each node its duration per run', () => {
+test("compareSnapshot: baseline runs then candidate runs, each node's duration per run, the CLI's words", () => {
   const older = makeRun([ran('a', 0, 100), ran('b', 100, 50)], {
     id: 'r1',
     startedAt: '2026-01-01T00:00:00.000Z',
   });
   const newer = makeRun([ran('a', 0, 300)], { id: 'r2', startedAt: '2026-01-02T00:00:00.000Z' });
-  const s = compareSnapshot([newer, older]);
+  const s = sidesSnapshot([older], [newer], { warmups: [['w0'], []] });
   assert.deepEqual(
-    s.runs.map((r) => r.id),
-    ['r1', 'r2'],
+    s.runs.map((r) => [r.id, r.side]),
+    [
+      ['r1', 'baseline'],
+      ['r2', 'candidate'],
+    ],
   );
-  assert.equal(s.comparison.candidateId, 'r2');
   assert.deepEqual(s.durationTrend.a, [100, 300]);
   assert.deepEqual(s.durationTrend.b, [50, null]);
-  assert.ok(s.comparison.regressions.some((r) => r.nodeId === 'a' && r.metric === 'durationMs'));
+  // One run a side: nothing is decided, and the page gets the CLI's verdict line to say so.
+  assert.equal(
+    s.stats.nodes.find((n) => n.nodeId === 'a')?.metrics.durationMs?.verdict,
+    'insufficient',
+  );
+  assert.match(s.words.verdict, /run 2 more times to decide/);
+  assert.equal(s.baseline.description, 'r1: 1 measured run; 1 warm-up run left out (w0)');
+  assert.equal(s.candidate.description, 'r2: 1 measured run; no warm-up run named');
+  assert.equal(s.nodeTypes.a, 'shell');
 });
 
 test('the glance page holds no run strings: they arrive as data and are drawn as text', () => {
@@ -65,4 +76,26 @@ test('glanceModel: live progress counts done and left; empty state without a run
     finished?.actions.map((a) => a.label),
     ['Dashboard', 'Report'],
   );
+});
+
+test("compareSnapshot: sides under very different load carry the CLI's load line for the page", () => {
+  const side = (other: number, ms: number): RunRecord[] =>
+    [0, 1, 2].map((i) =>
+      makeRun([ran('a', 0, ms + i)], {
+        id: `20250101-12000${i}-000-o${other}`,
+        startedAt: `2025-01-01T12:00:0${i}.000Z`,
+        machine: {
+          cores: 2,
+          cpuModel: 'Test CPU',
+          memoryBytes: 4 * 1024 ** 3,
+          loadAverage: { start: 0.5, end: 0.5 },
+          otherCpuPercent: other,
+        },
+      }),
+    );
+  const quiet = sidesSnapshot(side(5, 100), side(6, 100));
+  assert.deepEqual(quiet.words.load, []);
+  const busy = sidesSnapshot(side(5, 100), side(70, 180));
+  assert.equal(busy.words.load.length, 1);
+  assert.match(busy.words.load[0] ?? '', /^Load: other processes used a median 5% .* 70%/);
 });

@@ -10,7 +10,7 @@ import {
   webviewHtml,
 } from '../../src/report/webviewHtml';
 import { parseArgs, USAGE } from '../../src/cli/args';
-import { compareSnapshot } from '../../src/report/compareSnapshot';
+import { sidesSnapshot } from '../helpers/syntheticRun';
 import { customTrendPoints, planOf } from '../../src/report/panelSnapshots';
 import { HOSTILE_NAMES, hostileEtl, SCRIPT_END, snapshotOf, XSS } from '../helpers/chartFixtures';
 import { makeRun, ran } from '../helpers/makeRun';
@@ -105,7 +105,7 @@ test('standalone dashboard: one file, scripts by nonce, the snapshot embedded sa
 test('standalone compare page and the theme fallbacks cover every variable the panels read', () => {
   const a = makeRun([ran('x', 0, 10)], { id: 'a', startedAt: '2025-01-01T00:00:00.000Z' });
   const b = makeRun([ran('x', 0, 20)], { id: 'b', startedAt: '2025-01-02T00:00:00.000Z' });
-  const html = standaloneCompareHtml(compareSnapshot([a, b]), { js: '' });
+  const html = standaloneCompareHtml(sidesSnapshot([a], [b]), { js: '' });
   assert.match(html, /data-panel="compare"/);
   assert.match(html, /2 runs compared/);
   const css = standaloneThemeCss();

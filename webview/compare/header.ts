@@ -1,17 +1,16 @@
-/** The compare page's header: what is compared, the wall-time verdict, figures, flagged nodes. */
+/**
+ * The compare page's header: what each side is (with the warm-ups left out), the CLI's verdict
+ * line, counts of each verdict, the flagged nodes, and how the verdicts were reached.
+ */
 import type { CompareSnapshot } from '../../src/protocol/compare';
-import { METRIC_LABELS } from '../../src/report/charts/compareDeltas';
-import { formatMs, formatRatio } from '../../src/model/format';
+import type { SeriesVerdict } from '../../src/model/seriesComparison';
+import { METRIC_LABELS, signedPct } from '../../src/report/charts/compareDeltas';
+import { VERDICTS, verdictBadge } from '../../src/report/charts/compareVerdicts';
 import { clear, h } from '../shared/dom';
 
 export interface CompareHeader {
   root: HTMLElement;
-  render(s: CompareSnapshot): void;
-}
-
-function changeOf(delta: number | null, ratio: number | null): string {
-  if (delta === null) return 'n/a';
-  return `${delta > 0 ? '+' : ''}${formatMs(delta)}${ratio !== null ? `, ${ratio > 0 ? '+' : ''}${formatRatio(ratio)}` : ''}`;
+  render(s: CompareSnapshot, error: string | null): void;
 }
 
 function figure(label: string, value: string, detail: string): HTMLElement {
@@ -23,76 +22,104 @@ function figure(label: string, value: string, detail: string): HTMLElement {
   );
 }
 
-export function compareHeader(reveal: (nodeId: string) => void): CompareHeader {
+/** Every node × metric verdict of the comparison. */
+function verdictsOf(
+  s: CompareSnapshot,
+): { nodeId: string; metric: string; v: SeriesVerdict; change: number | null }[] {
+  return s.stats.nodes.flatMap((n) =>
+    s.stats.metrics.flatMap((m) => {
+      const d = n.metrics[m];
+      return d
+        ? [{ nodeId: n.nodeId, metric: METRIC_LABELS[m], v: d.verdict, change: d.change }]
+        : [];
+    }),
+  );
+}
+
+export function compareHeader(
+  reveal: (nodeId: string) => void,
+  choosers: HTMLElement,
+): CompareHeader {
   const title = h('h1', { class: 'wp-h1', text: 'Compare runs' });
-  const meta = h('p', { class: 'wp-meta' });
+  const sides = h('ul', { class: 'wp-meta wp-sides' });
+  const error = h('p', { class: 'wp-status status-failed wp-hidden', role: 'alert' });
   const verdict = h('p', { class: 'wp-status', role: 'status' });
+  const load = h('p', { class: 'wp-status wp-load' });
   const figures = h('dl', { class: 'wp-figures' });
   const flags = h('div');
-  const root = h('header', { class: 'wp-header' }, title, meta, verdict, figures, flags);
+  const method = h('p', { class: 'wp-meta wp-method' });
+  const root = h(
+    'header',
+    { class: 'wp-header' },
+    title,
+    choosers,
+    error,
+    sides,
+    verdict,
+    load,
+    figures,
+    flags,
+    method,
+  );
 
-  /** The regressions and improvements, each a button revealing its node. */
-  function renderFlags(c: CompareSnapshot['comparison']): void {
+  function renderFlags(s: CompareSnapshot): void {
     clear(flags);
     const list = h('ul', { class: 'wp-flags', 'aria-label': 'Flagged changes' });
-    for (const [kind, items] of [
-      ['regression', c.regressions],
-      ['improvement', c.improvements],
-    ] as const) {
-      for (const f of items.slice(0, 24)) {
-        const b = h('button', {
-          class: 'wp-link',
-          type: 'button',
-          text: f.nodeId,
-          title: `Reveal ${f.nodeId} in the workflow file`,
-        });
-        b.addEventListener('click', () => reveal(f.nodeId));
-        list.append(
-          h(
-            'li',
-            { class: `wp-flag status-${kind}` },
-            kind === 'regression' ? '▲ ' : '▼ ',
-            b,
-            ` ${METRIC_LABELS[f.metric]} ${f.ratio !== null ? `${f.ratio > 0 ? '+' : ''}${formatRatio(f.ratio)}` : ''}`,
-          ),
-        );
-      }
+    for (const f of verdictsOf(s)
+      .filter((x) => x.v === 'regressed' || x.v === 'improved')
+      .slice(0, 24)) {
+      const b = h('button', {
+        class: 'wp-link',
+        type: 'button',
+        text: f.nodeId,
+        title: `Reveal ${f.nodeId} in the workflow file`,
+      });
+      b.addEventListener('click', () => reveal(f.nodeId));
+      const badge = verdictBadge(f.v);
+      list.append(
+        h(
+          'li',
+          {},
+          h('span', { class: badge.className, text: badge.text }),
+          ' ',
+          b,
+          ` ${f.metric} ${signedPct(f.change)}`,
+        ),
+      );
     }
     if (list.childElementCount > 0) flags.append(list);
   }
 
-  function render(s: CompareSnapshot): void {
-    const c = s.comparison;
-    title.textContent = `${s.workflowName}: ${s.runs.length} runs compared`;
-    meta.textContent = `candidate ${c.candidateId} against ${c.baselineIds.length === 1 ? `run ${c.baselineIds[0] ?? ''}` : `the mean of ${c.baselineIds.length} runs`}`;
-    const w = c.wall;
-    verdict.textContent =
-      w.verdict === 'n/a'
-        ? 'Wall time: n/a'
-        : `Wall time ${formatMs(w.baseline)} → ${formatMs(w.candidate)} (${changeOf(w.delta, w.ratio)}): ${w.verdict === 'same' ? 'within noise' : w.verdict}`;
-    verdict.className = `wp-status status-${w.verdict}`;
-    clear(figures);
-    figures.append(
-      figure('Candidate wall time', formatMs(w.candidate), `${w.candidate ?? 'n/a'} ms`),
-      figure(
-        'Baseline wall time',
-        formatMs(w.baseline),
-        w.spread !== null
-          ? `mean ± ${formatMs(w.spread)} (1σ) over ${c.baselineIds.length} runs`
-          : 'one baseline run',
-      ),
-      figure(
-        'Regressions',
-        String(c.regressions.length),
-        'node metrics beyond the noise and at least 10% worse',
-      ),
-      figure(
-        'Improvements',
-        String(c.improvements.length),
-        'node metrics beyond the noise and at least 10% better',
-      ),
+  function render(s: CompareSnapshot, err: string | null): void {
+    title.textContent = `${s.workflowName}: baseline against candidate`;
+    error.textContent = err ?? '';
+    error.classList.toggle('wp-hidden', err === null);
+    clear(sides);
+    sides.append(
+      h('li', { text: `baseline ${s.baseline.description}` }),
+      h('li', { text: `candidate ${s.candidate.description}` }),
     );
-    renderFlags(c);
+    const all = verdictsOf(s);
+    const worst = all.some((x) => x.v === 'regressed')
+      ? 'regressed'
+      : all.some((x) => x.v === 'improved')
+        ? 'improved'
+        : all.some((x) => x.v === 'insufficient')
+          ? 'insufficient'
+          : 'unchanged';
+    verdict.textContent = s.words.verdict;
+    verdict.className = `wp-status verdict-line verdict-${worst}`;
+    load.textContent = s.words.load.join(' ');
+    load.classList.toggle('wp-hidden', s.words.load.length === 0);
+    clear(figures);
+    for (const v of VERDICTS) {
+      const n = all.filter((x) => x.v === v).length;
+      figures.append(
+        figure(verdictBadge(v).text, String(n), `node × metric rows ${verdictBadge(v).title}`),
+      );
+    }
+    renderFlags(s);
+    method.textContent = s.words.method;
   }
 
   return { root, render };

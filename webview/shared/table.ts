@@ -17,6 +17,8 @@ export interface Column<R> {
   exact?(r: R): string;
   /** Extra class for the cell (e.g. n/a, regression). */
   cellClass?(r: R): string | null;
+  /** A class for a badge: the cell's text is drawn inside a span of that class. */
+  badge?(r: R): string | null;
 }
 
 export interface TableOptions<R> {
@@ -90,7 +92,11 @@ export class DataTable<R> {
           });
           b.addEventListener('click', () => this.opts.onNode?.(nodeId));
           td.append(b);
-        } else td.textContent = c.text(r);
+        } else {
+          const badge = c.badge?.(r) ?? null;
+          if (badge !== null) td.append(h('span', { class: badge, text: c.text(r) }));
+          else td.textContent = c.text(r);
+        }
         tr.append(td);
       });
       frag.append(tr);

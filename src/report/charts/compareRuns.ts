@@ -1,7 +1,7 @@
 /**
- * Runs side by side: each node's duration in each of the last runs, one bar per run in run
- * order (baselines in grey tones, the candidate in colour), so a change reads at a glance and the
- * exact values are on hover.
+ * Runs side by side: each node's duration in the last runs of each side, one bar per run
+ * (baseline runs in grey tones, candidate runs in blue tones), so a change reads at a glance and
+ * the exact values are on hover.
  */
 import type { CustomSeriesRenderItem, CustomSeriesRenderItemReturn } from 'echarts' with {
   'resolution-mode': 'import',
@@ -30,7 +30,15 @@ export interface CompareRunsOptions extends ChartSize {
 }
 
 export const SIDE_BY_SIDE_MAX_NODES = 15;
-export const SIDE_BY_SIDE_MAX_RUNS = 6;
+/** Runs drawn per side: the last of each, so a series of twenty stays readable. */
+export const SIDE_BY_SIDE_MAX_RUNS = 4;
+
+/** Indices into `s.runs` of the runs drawn: the last `max` of each side, baseline first. */
+export function sideBySideRuns(s: CompareSnapshot, max: number): number[] {
+  const of = (side: 'baseline' | 'candidate'): number[] =>
+    s.runs.flatMap((r, i) => (r.side === side ? [i] : [])).slice(-max);
+  return [...of('baseline'), ...of('candidate')];
+}
 
 export function compareRunsChart(
   s: CompareSnapshot,
@@ -38,27 +46,34 @@ export function compareRunsChart(
   opts: CompareRunsOptions,
 ): ChartSpec {
   const nodes = trendNodes(s, opts.maxNodes ?? SIDE_BY_SIDE_MAX_NODES);
-  const runCount = Math.min(s.runs.length, opts.maxRuns ?? SIDE_BY_SIDE_MAX_RUNS);
-  const first = s.runs.length - runCount;
-  const runs = s.runs.slice(first);
+  const picked = sideBySideRuns(s, opts.maxRuns ?? SIDE_BY_SIDE_MAX_RUNS);
+  const runCount = picked.length;
+  const runs = picked.map((i) => s.runs[i] as CompareSnapshot['runs'][number]);
+  const valuesOf = (id: string): (number | null)[] =>
+    picked.map((i) => s.durationTrend[id]?.[i] ?? null);
   const { labels, width: left } = nodeLabelColumn(nodes, theme);
-  const rowPx = Math.max(20, Math.min(36, 6 + runCount * 6));
+  const rowPx = Math.max(20, Math.min(40, 6 + runCount * 5));
+  const baseCount = runs.filter((r) => r.side === 'baseline').length;
+  const candCount = runCount - baseCount;
   const color = (k: number): string =>
-    k === runCount - 1
-      ? theme.blue
+    k >= baseCount
+      ? withAlpha(theme.blue, 0.55 + (0.45 * (k - baseCount + 1)) / Math.max(1, candCount))
       : withAlpha(
           mix(theme.muted, theme.foreground, 0.2),
-          0.35 + (0.45 * k) / Math.max(1, runCount - 1),
+          0.35 + (0.45 * k) / Math.max(1, baseCount - 1),
         );
+  const label = (k: number): string => {
+    const r = runs[k];
+    return r ? `${runLabel(r.startedAt, picked[k] ?? k)} (${r.side})` : '';
+  };
   let max = 1;
-  for (const id of nodes)
-    for (const v of (s.durationTrend[id] ?? []).slice(first)) max = Math.max(max, v ?? 0);
+  for (const id of nodes) for (const v of valuesOf(id)) max = Math.max(max, v ?? 0);
 
   const render: CustomSeriesRenderItem = (params, api): CustomSeriesRenderItemReturn => {
     const i = params.dataIndex;
     const id = nodes[i];
     if (id === undefined) return null;
-    const values = (s.durationTrend[id] ?? []).slice(first);
+    const values = valuesOf(id);
     const o = api.coord([0, i]);
     const band = ((api.size?.([0, 1]) as number[] | undefined)?.[1] ?? rowPx) * 0.8;
     const each = band / runCount;
@@ -99,11 +114,11 @@ export function compareRunsChart(
     tooltip: itemTooltip(theme, (hit) => {
       const id = nodes[hit.dataIndex ?? -1];
       if (id === undefined) return '';
-      const values = (s.durationTrend[id] ?? []).slice(first);
+      const values = valuesOf(id);
       return tooltipLines(
         `${id} · duration`,
-        runs.map((r, k): [string, string] => [
-          `${runLabel(r.startedAt, first + k)}${k === runCount - 1 ? ' (candidate)' : ''}`,
+        runs.map((_, k): [string, string] => [
+          label(k),
           values[k] === null || values[k] === undefined ? 'did not run' : exactMs(values[k]),
         ]),
       );
@@ -118,13 +133,14 @@ export function compareRunsChart(
     yAxis: nodeCategoryAxis(theme, nodes, labels, left - 10),
     series: [rowSeries(render, nodes.length)],
   };
-  const legend: LegendEntry[] = runs.map((r, k) => ({
-    label: `${runLabel(r.startedAt, first + k)}${k === runCount - 1 ? ' (candidate)' : ''}`,
+  const legend: LegendEntry[] = runs.map((_, k) => ({
+    label: label(k),
     color: color(k),
     shape: 'bar',
   }));
   const notes: string[] = [];
-  if (s.runs.length > runCount) notes.push(`The last ${runCount} of ${count(s.runs.length)} runs.`);
+  if (s.runs.length > runCount)
+    notes.push(`The last runs of each side: ${runCount} of ${count(s.runs.length)}.`);
   const total = Object.keys(s.durationTrend).length;
   if (total > nodes.length)
     notes.push(`The ${count(nodes.length)} longest of ${count(total)} nodes on average.`);

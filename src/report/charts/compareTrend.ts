@@ -57,10 +57,7 @@ export function compareTrendChart(
       const i = list[0]?.dataIndex ?? -1;
       const run = s.runs[i];
       if (!run) return '';
-      const lines = [
-        richText(`run ${run.id}`),
-        `${run.startedAt} · ${run.status}${i === s.runs.length - 1 ? ' · candidate' : ''}`,
-      ];
+      const lines = [richText(`run ${run.id}`), `${run.startedAt} · ${run.status} · ${run.side}`];
       for (const p of list) {
         const v = typeof p.value === 'number' ? p.value : null;
         lines.push(`${p.marker ?? ''}${p.seriesName ?? ''}: ${v === null ? NA : exactMs(v)}`);
@@ -106,7 +103,7 @@ export function compareTrendChart(
   };
   const total = Object.keys(s.durationTrend).length;
   const notes: string[] = [
-    `${count(s.runs.length)} runs, oldest on the left; the last is the candidate.`,
+    `${count(s.runs.length)} runs: the baseline's, then the candidate's, each oldest first.`,
   ];
   if (total > nodes.length)
     notes.push(

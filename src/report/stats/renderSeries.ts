@@ -58,7 +58,8 @@ function cells(r: Row): string[] {
   ];
 }
 
-function outlierLines(c: SeriesComparison): string[] {
+/** Exported for the Compare panel, which shows the same lines. */
+export function outlierLines(c: SeriesComparison): string[] {
   return rowsOf(c).flatMap((r) =>
     (['baseline', 'candidate'] as const).flatMap((k) =>
       r.stats[k].outliers.length === 0
@@ -114,7 +115,7 @@ export function verdictLine(c: SeriesComparison): string {
 }
 
 /** The sides' load differed: durations and CPU times are not compared as if it had not. */
-function loadLines(c: SeriesComparison): string[] {
+export function loadLines(c: SeriesComparison): string[] {
   return c.loadWarning === null
     ? []
     : [
@@ -122,7 +123,7 @@ function loadLines(c: SeriesComparison): string[] {
       ];
 }
 
-function method(c: SeriesComparison): string {
+export function method(c: SeriesComparison): string {
   const s = c.settings;
   return `Medians of ${c.baseline.runs.length} baseline and ${c.candidate.runs.length} candidate runs; ${Math.round(s.level * 100)} % bootstrap interval of the median ratio (${s.iterations} resamples, seed ${s.seed}); a change needs Benjamini–Hochberg adjusted p < ${s.alpha} and must exceed the noise band (max of ${Math.round(s.noiseFloor * 100)} % and ±2 robust σ of a single run on either side).`;
 }
