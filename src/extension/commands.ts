@@ -14,6 +14,7 @@ import { registerCommand, type CommandErrorSink, type CommandHandler } from './r
 import type { RunCatalog } from './runCatalog';
 import type { RunCommandResult, RunController } from './runController';
 import { RunItem } from './runsTree';
+import { profileRepeatedly, type SeriesNotice } from './profileRepeatedly';
 import { resolveWorkflowUri, uriFromArg } from './workflowUri';
 
 export interface CommandDeps {
@@ -27,6 +28,8 @@ export interface CommandDeps {
   openDashboard?: (run: RunRecord, nodeId?: string) => void;
   /** Opens the compare panel; without it the comparison is shown as Markdown. */
   openCompare?: (runIds: string[]) => void;
+  /** Where "Profile Repeatedly…" announces its end-of-series notification. */
+  seriesNotices: vscode.EventEmitter<SeriesNotice>;
 }
 
 /** "Compare last runs" from a workflow compares this many of its newest finished runs. */
@@ -112,6 +115,18 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     };
   reg(COMMANDS.run, runOrProfile(false));
   reg(COMMANDS.profile, runOrProfile(true));
+  reg(COMMANDS.profileRepeatedly, (arg?: unknown, options?: unknown) =>
+    profileRepeatedly(
+      {
+        controller: deps.controller,
+        runs: deps.runs,
+        scratchDir: deps.scratchDir,
+        notices: deps.seriesNotices,
+      },
+      arg,
+      options,
+    ),
+  );
 
   reg(COMMANDS.cancel, async (arg?: unknown) => {
     const active = deps.controller.activeRuns();

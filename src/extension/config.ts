@@ -16,6 +16,8 @@ export interface ProfilerConfig {
   /** Cap of each node's log, bytes (the setting is in MiB). */
   maxLogBytes: number;
   limits: RunLimits;
+  /** `workflowProfiler.memoryLimit` as typed (`2G`, `512M`…); '' for no cap. Parsed where used. */
+  memoryLimit: string;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): ProfilerConfig {
@@ -34,6 +36,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProfilerConfig {
       maxOutputDepth: positive(c.get<number>('limits.maxOutputDepth')) || undefined,
       maxNodes: positive(c.get<number>('limits.maxNodes')) || undefined,
     },
+    memoryLimit: String(c.get<unknown>('memoryLimit', '') ?? '').trim(),
   };
 }
 

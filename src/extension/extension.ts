@@ -12,6 +12,8 @@ import { RunCatalog } from './runCatalog';
 import { WorkflowDiagnostics } from './diagnostics';
 import { NodeOutput } from './nodeOutput';
 import { RunController, type RunNotice } from './runController';
+import type { MemoryWarning } from './memoryPrompt';
+import type { SeriesNotice } from './profileRepeatedly';
 import { RunsTreeProvider } from './runsTree';
 import { storeDirFor } from './storage';
 import { TASK_TYPE, WorkflowTaskProvider } from './taskProvider';
@@ -34,6 +36,10 @@ export interface ExtensionApi {
   onDidRenderPanel: vscode.Event<PanelRendered>;
   /** Fires as an end-of-run notification is shown. */
   onDidNotifyRun: vscode.Event<RunNotice>;
+  /** Fires as a memory-forecast warning is shown, with a way to answer it. */
+  onDidWarnMemory: vscode.Event<MemoryWarning>;
+  /** Fires as "Profile Repeatedly…" shows its end-of-series notification. */
+  onDidNotifySeries: vscode.Event<SeriesNotice>;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -56,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const dashboards = new DashboardPanels(context.extensionUri, runs, controller, log);
   const compares = new ComparePanels(dashboards);
   const glance = new RunGlanceViewProvider(runs, controller);
+  const seriesNotices = new vscode.EventEmitter<SeriesNotice>();
   const runsView = vscode.window.createTreeView('workflowProfiler.runs', {
     treeDataProvider: runsTree,
     canSelectMany: true,
@@ -79,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   context.subscriptions.push(
     log,
+    seriesNotices,
     runs,
     runs.watch(storeDir()),
     diagnostics,
@@ -114,6 +122,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     scratchDir: () => path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'scratch'),
     openDashboard: (run, nodeId) => dashboards.open(run.id, nodeId),
     openCompare: (runIds) => compares.open(runIds),
+    seriesNotices,
   });
   const activationMs = performance.now() - t0;
   log.info(`activated in ${activationMs.toFixed(1)} ms; runs are stored in ${storeDir()}`);
@@ -122,6 +131,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     activationMs,
     onDidRenderPanel: dashboards.onDidRender,
     onDidNotifyRun: controller.onDidNotify,
+    onDidWarnMemory: controller.onDidWarnMemory,
+    onDidNotifySeries: seriesNotices.event,
   };
 }
 

@@ -5,8 +5,10 @@
 
 import { nullMetrics, type TaskMetricValues } from './metrics';
 import type { TaskError } from './taskError';
+import type { MemoryForecast } from './memoryForecast';
 
 export type { TaskError, TaskErrorKind } from './taskError';
+export type { MemoryForecast } from './memoryForecast';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 export type TaskStatus =
@@ -156,6 +158,11 @@ export interface RunRecord {
   cores?: number;
   /** Null for a plain run; absent in run.json files written before series existed. */
   series?: RunSeries | null;
+  /**
+   * The memory forecast made before the run from the last completed run of the workflow; null
+   * when there was none. Absent in run.json files written before forecasts existed.
+   */
+  memoryForecast?: MemoryForecast | null;
   tasks: TaskRun[];
 }
 

@@ -16,6 +16,7 @@ import {
   isStringArray,
   stringMessage,
 } from './validate';
+import { isMemoryForecast } from '../model/memoryForecast';
 
 export function isDashboardSnapshot(v: unknown): v is DashboardSnapshot {
   if (!isObject(v) || !isObject(v['run'])) return false;
@@ -23,6 +24,10 @@ export function isDashboardSnapshot(v: unknown): v is DashboardSnapshot {
   return (
     typeof run['id'] === 'string' &&
     Array.isArray(run['tasks']) &&
+    // Absent in runs recorded before forecasts existed; null when there was nothing to replay.
+    (run['memoryForecast'] === undefined ||
+      run['memoryForecast'] === null ||
+      isMemoryForecast(run['memoryForecast'])) &&
     Array.isArray(v['samples']) &&
     Array.isArray(v['plan']) &&
     Array.isArray(v['customHistory']) &&

@@ -142,6 +142,7 @@ async function execute(
     reason: null,
     cores: os.availableParallelism(),
     series: request.series ?? null,
+    memoryForecast: request.memoryForecast ?? null,
     tasks: [],
   };
   runDir = store.createRun(run);

@@ -4,6 +4,7 @@
  * check names the first thing that is wrong so a warning can say it.
  */
 import type { RunRecord, RunStatus, Sample, TaskStatus } from '../model/run';
+import { isMemoryForecast } from '../model/memoryForecast';
 
 export const RUN_STATUSES: readonly RunStatus[] = [
   'running',
@@ -79,6 +80,11 @@ export function checkRunRecord(value: unknown): string | null {
       typeof series.warmup !== 'boolean')
   ) {
     return '"series" needs a string "id", an integer "index" and a boolean "warmup", or null';
+  }
+  const forecast = value.memoryForecast;
+  // Absent in files written before forecasts existed: that reads as "no forecast".
+  if (forecast !== undefined && forecast !== null && !isMemoryForecast(forecast)) {
+    return '"memoryForecast" needs numbers or null "peakRssBytes" and "limitBytes", a string "basedOnRunId" and a positive integer "maxParallel", or null';
   }
   if (!Array.isArray(value.tasks)) return '"tasks" is not an array';
   for (let i = 0; i < value.tasks.length; i++) {

@@ -3,6 +3,7 @@ import type { DashboardModel } from '../../src/report/charts/dashboardModel';
 import { headlineFigures, statusLine } from '../../src/report/charts/summary';
 import { failedTasks, failureLine, plainLine } from '../../src/model/failures';
 import { clear, h } from '../shared/dom';
+import { forecastLine } from './forecastLine';
 
 export interface DashboardHeader {
   root: HTMLElement;
@@ -18,6 +19,7 @@ export function dashboardHeader(onOpenReport: (() => void) | null): DashboardHea
   // Which nodes failed and why, so a failure does not hide in a sliver of the timeline.
   const failures = h('ul', { class: 'wp-failures', 'aria-label': 'Failed nodes' });
   const figures = h('dl', { class: 'wp-figures' });
+  const forecast = forecastLine();
   const actions = h('div', { class: 'wp-actions' });
   if (onOpenReport) {
     const report = h('button', { class: 'wp-button', type: 'button', text: 'Open report' });
@@ -32,6 +34,7 @@ export function dashboardHeader(onOpenReport: (() => void) | null): DashboardHea
     status,
     failures,
     figures,
+    forecast.root,
   );
 
   function render(m: DashboardModel): void {
@@ -43,6 +46,7 @@ export function dashboardHeader(onOpenReport: (() => void) | null): DashboardHea
     meta.textContent = `run ${run.id} · started ${run.startedAt} · ${run.runtime}${run.runtime === 'parallel' ? ` × ${run.maxParallel}` : ''} · sampled every ${run.collector.intervalMs} ms (${run.collector.mode})`;
     status.textContent = statusLine(m);
     status.classList.toggle('wp-live', m.live);
+    forecast.render(m);
     clear(failures);
     for (const t of failedTasks(run.tasks)) {
       const why = plainLine(failureLine(t) ?? '');
