@@ -57,7 +57,9 @@ export async function seriesCommand(
     outcome = await runSeries(
       flags,
       async (series, total) => {
-        log(`${series.warmup ? 'warm-up' : 'run'} ${series.index + 1}/${total} of series ${series.id}`);
+        log(
+          `${series.warmup ? 'warm-up' : 'run'} ${series.index + 1}/${total} of series ${series.id}`,
+        );
         const request = runRequestFor(args, storeDir, series);
         // Each run records its own forecast (from the run before it); the warning is said once.
         const memory = await checkMemory(source, request, capBytes, err, !warned);

@@ -24,7 +24,8 @@ export interface MemoryWarning {
 }
 
 /** What to do after the warning: run as chosen, run with fewer slots, or not at all. */
-export type MemoryChoice = { kind: 'run' } | { kind: 'lower'; maxParallel: number } | { kind: 'no' };
+export type MemoryChoice =
+  { kind: 'run' } | { kind: 'lower'; maxParallel: number } | { kind: 'no' };
 
 export function memoryWarningText(d: ForecastDecision, name: string): string {
   const lower =

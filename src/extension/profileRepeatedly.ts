@@ -50,13 +50,14 @@ export async function profileRepeatedly(
 async function askCount(options: unknown): Promise<number | null> {
   const given =
     typeof options === 'object' && options !== null && 'count' in options
-      ? (options as { count: unknown }).count
+      ? options.count
       : undefined;
   if (given !== undefined) {
-    const n = parseRepeatCount(String(given));
+    const text = typeof given === 'number' || typeof given === 'string' ? String(given) : '';
+    const n = parseRepeatCount(text);
     if (n === null)
       void vscode.window.showErrorMessage(
-        `Workflow Profiler: Profile Repeatedly: ${repeatCountProblem(String(given)) ?? ''}`,
+        `Workflow Profiler: Profile Repeatedly: ${repeatCountProblem(text) ?? ''}`,
       );
     return n;
   }

@@ -7,14 +7,26 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startRun, type RunHandle } from '../runtime/runnerClient';
 import type { RunnerEvent, RunResult } from '../protocol/runner';
-import type { MemoryForecast, RunRecord, RunSeries, RunStatus, Sample, TaskRun } from '../model/run';
+import type {
+  MemoryForecast,
+  RunRecord,
+  RunSeries,
+  RunStatus,
+  Sample,
+  TaskRun,
+} from '../model/run';
 import { formatMs } from '../model/format';
 import { parseSize } from '../model/sizeText';
 import { memoryForecastFor } from '../query/memoryForecast';
 import { storeSource } from '../query/runSource';
 import { runSeries, type SeriesRun } from '../runtime/series';
 import { readConfig, type ProfilerConfig } from './config';
-import { askAboutMemory, MEMORY_LIMIT_SETTING, memoryWarningText, type MemoryWarning } from './memoryPrompt';
+import {
+  askAboutMemory,
+  MEMORY_LIMIT_SETTING,
+  memoryWarningText,
+  type MemoryWarning,
+} from './memoryPrompt';
 import { NodeOutput } from './nodeOutput';
 import { COMMANDS } from './commandIds';
 import { RunStore } from '../store/runStore';
@@ -391,8 +403,7 @@ export class RunController implements vscode.Disposable {
         run.plan = event.plan;
         this.log.info(`run ${event.runId} started: ${event.runDir}`);
         // Profiling shows the dashboard from the start: it is live while the run goes.
-        if (run.openLive)
-          void vscode.commands.executeCommand(COMMANDS.openDashboard, event.runId);
+        if (run.openLive) void vscode.commands.executeCommand(COMMANDS.openDashboard, event.runId);
         this.changed.fire();
         break;
       case 'task-started':

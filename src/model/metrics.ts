@@ -463,8 +463,7 @@ export const RUN_FIGURES = [
     unit: 'bytes',
     kind: 'bytes',
     format: bytes,
-    how:
-      "before the run: the last completed run of the same workflow file replayed by the what-if simulator with this run's slots (maxParallel); the peak over time of the summed peak RSS of the nodes that overlap in that simulated schedule, compared against available memory (MemAvailable in /proc/meminfo, os.freemem() elsewhere) or the lower of it and a cap (--memory-limit, workflowProfiler.memoryLimit)",
+    how: "before the run: the last completed run of the same workflow file replayed by the what-if simulator with this run's slots (maxParallel); the peak over time of the summed peak RSS of the nodes that overlap in that simulated schedule, compared against available memory (MemAvailable in /proc/meminfo, os.freemem() elsewhere) or the lower of it and a cap (--memory-limit, workflowProfiler.memoryLimit)",
   },
 ] as const satisfies readonly RunFigureDef[];
 

@@ -56,11 +56,17 @@ test('memory forecast: none on a first run, a warning over --memory-limit, none 
   const warnings = low.r.stderr.split('\n').filter((l) => l.includes('memory forecast'));
   assert.equal(warnings.length, 1, low.r.stderr);
   const line = warnings[0] ?? '';
-  assert.match(line, /^warning: memory forecast \d+\.\d MiB at maxParallel 2 exceeds the limit 100\.0 MiB \(--memory-limit 100\.0 MiB; available memory /);
+  assert.match(
+    line,
+    /^warning: memory forecast \d+\.\d MiB at maxParallel 2 exceeds the limit 100\.0 MiB \(--memory-limit 100\.0 MiB; available memory /,
+  );
   assert.ok(line.includes(`based on run ${first.run.id}`), line);
   assert.match(line, /maxParallel 1 fits \(forecast \d+\.\d MiB\)$/);
   const row = reportRow(dir, low.run.id);
-  assert.match(row, /forecast \d+\.\d MiB \(from run .+, maxParallel 2\) \(over the limit of 100\.0 MiB\), actual \d+\.\d MiB/);
+  assert.match(
+    row,
+    /forecast \d+\.\d MiB \(from run .+, maxParallel 2\) \(over the limit of 100\.0 MiB\), actual \d+\.\d MiB/,
+  );
 
   // Above it: no warning; the forecast is still recorded, from the run just before.
   const high = await run(dir, ['--memory-limit', '1.5GiB']);

@@ -196,7 +196,8 @@ test('run.json: memoryForecast is checked; an old file without it still loads', 
 });
 
 test('MemAvailable is read in bytes from /proc/meminfo text', () => {
-  const text = 'MemTotal:       16318412 kB\nMemFree:         1000000 kB\nMemAvailable:    8000000 kB\n';
+  const text =
+    'MemTotal:       16318412 kB\nMemFree:         1000000 kB\nMemAvailable:    8000000 kB\n';
   assert.equal(parseMemAvailable(text), 8000000 * 1024);
   assert.equal(parseMemAvailable('MemTotal: 1 kB\n'), null);
 });
