@@ -7,6 +7,7 @@ Commands:
   run FILE [--runtime local|parallel] [--max-parallel N] [--interval MS]
            [--no-samples] [--retention N] [--max-log-size SIZE] [--redact NAME]...
            [--max-output-size SIZE] [--max-output-depth N] [--max-nodes N] [--json] [--quiet]
+           [--memory-limit SIZE]
                                run a workflow and profile every node; --redact NAME
                                hides the value of NAME (a variable, query parameter or
                                header) wherever the run is stored, like secret-named ones;
@@ -31,6 +32,10 @@ Commands:
                                comma-separated list of runs; exit 3 with
                                --fail-on-regression when a watched metric regressed
 
+Before a run, the last completed run of the workflow is replayed with its slots to forecast
+peak memory; a forecast over the machine's available memory, or over --memory-limit SIZE
+(512M, 2G, 1.5GiB or bytes) when that is lower, prints one warning line (with the largest
+maxParallel that fits) and the run goes ahead. run.json records it as memoryForecast.
 --max-log-size caps each node's log (default 64M; K, M, G suffixes): the first and last half
 are kept and the cut is marked.
 Every command takes --store DIR (default: .workflow-runs in the current directory), and --debug

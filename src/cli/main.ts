@@ -24,6 +24,8 @@ import { whatifCommand } from './whatif';
 import { compareCommand } from './compare';
 import { seriesCommand } from './series';
 import { takeSeriesFlags } from './seriesArgs';
+import { takeMemoryLimit } from './memoryLimitArg';
+import { checkMemory } from './memoryCheck';
 import { runRequestFor } from './runRequest';
 import { terminalSafe } from '../model/terminalText';
 import {
@@ -63,15 +65,19 @@ async function main(argv: string[]): Promise<number> {
   // Parsed by its own module, so the shared parser stays as it is.
   if (argv[0] === 'whatif') return whatifCommand(argv.slice(1), out, err);
   if (argv[0] === 'compare') return compareCommand(argv.slice(1), out, err);
+  let capBytes: number | null = null;
   if (argv[0] === 'run') {
     let series;
     try {
+      const taken = takeMemoryLimit(argv);
+      capBytes = taken.capBytes;
+      argv = taken.rest;
       series = takeSeriesFlags(argv);
     } catch (e) {
       err(`workflow-profiler: ${(e as Error).message}`);
       return 2;
     }
-    if (series) return seriesCommand(series, out, err);
+    if (series) return seriesCommand(series, capBytes, out, err);
   }
   let args: CliArgs;
   try {
@@ -92,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
       out(VERSION);
       return 0;
     case 'run':
-      return runCommand(args, storeDir);
+      return runCommand(args, storeDir, capBytes);
     case 'list':
       return listCommand(args, storeDir);
     case 'show':
@@ -107,14 +113,23 @@ async function main(argv: string[]): Promise<number> {
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
-async function runCommand(args: CliArgs, storeDir: string): Promise<number> {
+async function runCommand(
+  args: CliArgs,
+  storeDir: string,
+  capBytes: number | null,
+): Promise<number> {
   prepareStore(storeDir);
   // Checked here first, so an invalid file exits 2 without forking a runner (it checks again).
   const loaded = await loadWorkflowTree(path.resolve(args.target as string), args.maxNodes);
   if (!loaded.root) return invalid(args, loaded.problems);
   const log = args.json || args.quiet ? err : out;
   const printer = args.quiet ? null : progressPrinter(log);
-  const handle = startRun(runRequestFor(args, storeDir), { onEvent: (e) => printer?.(e) });
+  const request = runRequestFor(args, storeDir);
+  const { forecast } = await checkMemory(sourceFor(storeDir), request, capBytes, err);
+  const handle = startRun(
+    { ...request, memoryForecast: forecast },
+    { onEvent: (e) => printer?.(e) },
+  );
   let interrupts = 0;
   let finished = false;
   const onSignal = (sig: NodeJS.Signals): void => {

@@ -1,5 +1,5 @@
 /**
- * "Run | Profile | Compare last runs" above a workflow, and above each node what it cost the last
+ * "Run | Profile | Profile Repeatedly… | Compare last runs" above a workflow, and above each node what it cost the last
  * time it ran (`1.24 s · 312 MiB · 98% CPU`), with the numbers in a hover.
  */
 import * as vscode from 'vscode';
@@ -53,6 +53,12 @@ export class WorkflowCodeLensProvider implements vscode.CodeLensProvider, vscode
         command: COMMANDS.profile,
         arguments: [doc.uri],
         tooltip: 'Run with the full sample time series and open the dashboard',
+      }),
+      new vscode.CodeLens(top, {
+        title: '$(history) Profile Repeatedly…',
+        command: COMMANDS.profileRepeatedly,
+        arguments: [doc.uri],
+        tooltip: 'Profile N times as one series, for statistics and comparisons between series',
       }),
       new vscode.CodeLens(top, {
         title: '$(git-compare) Compare last runs',

@@ -5,6 +5,7 @@
 export const COMMANDS = {
   run: 'workflowProfiler.run',
   profile: 'workflowProfiler.profile',
+  profileRepeatedly: 'workflowProfiler.profileRepeatedly',
   cancel: 'workflowProfiler.cancel',
   openDashboard: 'workflowProfiler.openDashboard',
   openReport: 'workflowProfiler.openReport',

@@ -15,6 +15,7 @@ import { registerCommand, type CommandErrorSink, type CommandHandler } from './r
 import type { RunCatalog } from './runCatalog';
 import type { RunCommandResult, RunController } from './runController';
 import { RunItem } from './runsTree';
+import { profileRepeatedly, type SeriesNotice } from './profileRepeatedly';
 import { resolveWorkflowUri, uriFromArg } from './workflowUri';
 
 export interface CommandDeps {
@@ -31,6 +32,8 @@ export interface CommandDeps {
    * resolves with its comparison; without it the comparison is shown as Markdown.
    */
   openCompare?: (sides: CompareSidesArg) => Promise<SeriesComparison>;
+  /** Where "Profile Repeatedly…" announces its end-of-series notification. */
+  seriesNotices: vscode.EventEmitter<SeriesNotice>;
 }
 
 export interface CompareSidesArg {
@@ -129,6 +132,18 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     };
   reg(COMMANDS.run, runOrProfile(false));
   reg(COMMANDS.profile, runOrProfile(true));
+  reg(COMMANDS.profileRepeatedly, (arg?: unknown, options?: unknown) =>
+    profileRepeatedly(
+      {
+        controller: deps.controller,
+        runs: deps.runs,
+        scratchDir: deps.scratchDir,
+        notices: deps.seriesNotices,
+      },
+      arg,
+      options,
+    ),
+  );
 
   reg(COMMANDS.cancel, async (arg?: unknown) => {
     const active = deps.controller.activeRuns();

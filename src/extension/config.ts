@@ -16,6 +16,8 @@ export interface ProfilerConfig {
   /** Cap of each node's log, bytes (the setting is in MiB). */
   maxLogBytes: number;
   limits: RunLimits;
+  /** `workflowProfiler.memoryLimit` as typed (`2G`, `512M`…); '' for no cap. Parsed where used. */
+  memoryLimit: string;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): ProfilerConfig {
@@ -34,7 +36,16 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProfilerConfig {
       maxOutputDepth: positive(c.get<number>('limits.maxOutputDepth')) || undefined,
       maxNodes: positive(c.get<number>('limits.maxNodes')) || undefined,
     },
+    memoryLimit: sizeText(c.get<unknown>('memoryLimit', '')),
   };
+}
+
+/** A size setting as text: a hand-edited settings.json may hold a number of bytes, or anything. */
+function sizeText(value: unknown): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return value.trim();
+  // Neither: parsed as is, so the error names what was found.
+  return value === null || value === undefined ? '' : JSON.stringify(value);
 }
 
 /** A hand-edited settings.json may hold anything: only the strings of an array count. */

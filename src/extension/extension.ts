@@ -12,6 +12,8 @@ import { RunCatalog } from './runCatalog';
 import { WorkflowDiagnostics } from './diagnostics';
 import { NodeOutput } from './nodeOutput';
 import { RunController, type RunNotice } from './runController';
+import type { MemoryWarning } from './memoryPrompt';
+import type { SeriesNotice } from './profileRepeatedly';
 import { RunsTreeProvider } from './runsTree';
 import { storeDirFor } from './storage';
 import { TASK_TYPE, WorkflowTaskProvider } from './taskProvider';
@@ -34,6 +36,10 @@ export interface ExtensionApi {
   onDidRenderPanel: vscode.Event<PanelRendered>;
   /** Fires as an end-of-run notification is shown. */
   onDidNotifyRun: vscode.Event<RunNotice>;
+  /** Fires as a memory-forecast warning is shown, with a way to answer it. */
+  onDidWarnMemory: vscode.Event<MemoryWarning>;
+  /** Fires as "Profile Repeatedly…" shows its end-of-series notification. */
+  onDidNotifySeries: vscode.Event<SeriesNotice>;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -58,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'scratch');
   const compares = new ComparePanels(dashboards, scratchDir);
   const glance = new RunGlanceViewProvider(runs, controller);
+  const seriesNotices = new vscode.EventEmitter<SeriesNotice>();
   const runsView = vscode.window.createTreeView('workflowProfiler.runs', {
     treeDataProvider: runsTree,
     canSelectMany: true,
@@ -81,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   context.subscriptions.push(
     log,
+    seriesNotices,
     runs,
     runs.watch(storeDir()),
     diagnostics,
@@ -116,6 +124,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     scratchDir,
     openDashboard: (run, nodeId) => dashboards.open(run.id, nodeId),
     openCompare: (sides) => compares.open(sides),
+    seriesNotices,
   });
   const activationMs = performance.now() - t0;
   log.info(`activated in ${activationMs.toFixed(1)} ms; runs are stored in ${storeDir()}`);
@@ -124,6 +133,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     activationMs,
     onDidRenderPanel: dashboards.onDidRender,
     onDidNotifyRun: controller.onDidNotify,
+    onDidWarnMemory: controller.onDidWarnMemory,
+    onDidNotifySeries: seriesNotices.event,
   };
 }
 

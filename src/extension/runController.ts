@@ -7,9 +7,26 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { startRun, type RunHandle } from '../runtime/runnerClient';
 import type { RunnerEvent, RunResult } from '../protocol/runner';
-import type { RunRecord, RunStatus, Sample, TaskRun } from '../model/run';
+import type {
+  MemoryForecast,
+  RunRecord,
+  RunSeries,
+  RunStatus,
+  Sample,
+  TaskRun,
+} from '../model/run';
 import { formatMs } from '../model/format';
-import { readConfig } from './config';
+import { parseSize } from '../model/sizeText';
+import { memoryForecastFor } from '../query/memoryForecast';
+import { storeSource } from '../query/runSource';
+import { runSeries, type SeriesRun } from '../runtime/series';
+import { readConfig, type ProfilerConfig } from './config';
+import {
+  askAboutMemory,
+  MEMORY_LIMIT_SETTING,
+  memoryWarningText,
+  type MemoryWarning,
+} from './memoryPrompt';
 import { NodeOutput } from './nodeOutput';
 import { COMMANDS } from './commandIds';
 import { RunStore } from '../store/runStore';
@@ -19,7 +36,16 @@ import type { WorkflowDiagnostics } from './diagnostics';
 export interface RunCommandResult {
   runId: string | null;
   runDir: string | null;
+  /** `refused`: nothing started (untrusted workspace, already running, a bad memory limit
+   * setting, or the memory warning dismissed). */
   status: RunStatus | 'invalid' | 'refused';
+}
+
+/** "Profile Repeatedly…": the same object as the CLI's `run --repeat N --json`. */
+export interface SeriesCommandResult {
+  series: string;
+  runs: { runId: string | null; runDir: string | null; status: string }[];
+  status: string;
 }
 
 export interface ActiveRun {
@@ -38,6 +64,8 @@ export interface ActiveRun {
   plan: { nodeId: string; type: string; needs: string[]; parentId: string | null }[];
   /** Samples received so far (profile runs send them live). */
   samples: Sample[];
+  /** Open the dashboard when the run starts (a profile run, unless it is one of a series). */
+  openLive: boolean;
 }
 
 /** Replaces the TaskRun of the same node and attempt, or adds it. */
@@ -53,6 +81,16 @@ export interface RunOptions {
   write?: (text: string) => void;
   /** Suppress the notification (tasks show their own terminal). */
   silent?: boolean;
+}
+
+/** How one run starts once the checks before it are done. */
+interface StartPlan {
+  /** Overrides the file's and the settings' maxParallel ("Lower Parallelism"). */
+  maxParallel: number | undefined;
+  memoryForecast: MemoryForecast | null;
+  /** The cap from the memoryLimit setting, bytes; null for none. */
+  capBytes: number | null;
+  series?: RunSeries;
 }
 
 /** An end-of-run notification as shown: its text, its buttons, and a way to press one. */
@@ -81,6 +119,9 @@ export class RunController implements vscode.Disposable {
   readonly onDidEvent = this.events.event;
   private readonly noticed = new vscode.EventEmitter<RunNotice>();
   readonly onDidNotify = this.noticed.event;
+  private readonly memoryWarned = new vscode.EventEmitter<MemoryWarning>();
+  /** Fires as a memory warning is shown, with a way to answer it. */
+  readonly onDidWarnMemory = this.memoryWarned.event;
 
   constructor(
     private readonly storeDir: () => string,
@@ -105,6 +146,61 @@ export class RunController implements vscode.Disposable {
   }
 
   async run(uri: vscode.Uri, options: RunOptions): Promise<RunCommandResult> {
+    const refused: RunCommandResult = { runId: null, runDir: null, status: 'refused' };
+    if (!(await this.mayStart(uri))) return refused;
+    const config = readConfig(uri);
+    const plan = await this.memoryCheck(uri, config, options);
+    if (!plan) return refused;
+    const { run, result } = await this.execute(uri, config, options, plan);
+    return this.finish(uri, run.name, result, options);
+  }
+
+  /**
+   * `count` profile runs of the workflow as one series (src/runtime/series.ts, as the CLI's
+   * `run --repeat N`), under one cancellable progress notification; the memory warning, if any,
+   * is asked once, and its answer holds for every run. Undefined when nothing started.
+   */
+  async runRepeatedly(uri: vscode.Uri, count: number): Promise<SeriesCommandResult | undefined> {
+    if (!(await this.mayStart(uri))) return undefined;
+    const config = readConfig(uri);
+    const first = await this.memoryCheck(uri, config, { profile: true });
+    if (!first) return undefined;
+    const name = workflowName(uri.fsPath);
+    const outcome = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Profiling ${name} ${count} time${count === 1 ? '' : 's'}`,
+        cancellable: true,
+      },
+      (progress, token) => {
+        token.onCancellationRequested(() => this.cancel(uri.fsPath));
+        return runSeries(
+          { repeat: count, warmup: 0 },
+          async (series, total) => {
+            progress.report({
+              message: `run ${series.index + 1} of ${total}`,
+              // Share of the series done: the runs before this one.
+              increment: series.index === 0 ? 0 : 100 / total,
+            });
+            // Each run records the forecast from the run before it, with the slots chosen once.
+            const forecast =
+              series.index === 0
+                ? first.memoryForecast
+                : await this.forecastOf(uri, config, first.maxParallel, first.capBytes);
+            const plan = { ...first, memoryForecast: forecast, series };
+            return (await this.execute(uri, config, { profile: true, silent: true }, plan)).result;
+          },
+          () => token.isCancellationRequested,
+        );
+      },
+    );
+    if (outcome.invalid) this.finish(uri, name, outcome.invalid, { profile: true });
+    this.log.info(`series ${outcome.id} of ${uri.fsPath}: ${outcome.status}`);
+    return { series: outcome.id, runs: outcome.runs.map(publicRun), status: outcome.status };
+  }
+
+  /** Trusted workspace, not already running, saved: a run may start. Says why not otherwise. */
+  private async mayStart(uri: vscode.Uri): Promise<boolean> {
     if (!vscode.workspace.isTrusted) {
       const manage = 'Manage Workspace Trust';
       void vscode.window
@@ -115,17 +211,95 @@ export class RunController implements vscode.Disposable {
         .then((choice) => {
           if (choice === manage) void vscode.commands.executeCommand('workbench.trust.manage');
         });
-      return { runId: null, runDir: null, status: 'refused' };
+      return false;
     }
     const file = uri.fsPath;
     if (this.active.has(file)) {
       void vscode.window.showWarningMessage(`${path.basename(file)} is already running.`);
-      return { runId: null, runDir: null, status: 'refused' };
+      return false;
     }
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
     if (doc?.isDirty) await doc.save();
+    return true;
+  }
 
-    const config = readConfig(uri);
+  /** The settings' runtime and slots overrides, as the runner request takes them. */
+  private overrides(
+    config: ProfilerConfig,
+    maxParallel: number | undefined,
+  ): { runtime: 'local' | 'parallel' | undefined; maxParallel: number | undefined } {
+    return {
+      runtime: config.defaultRuntime === 'fromFile' ? undefined : config.defaultRuntime,
+      maxParallel: maxParallel ?? (config.maxParallel > 0 ? config.maxParallel : undefined),
+    };
+  }
+
+  /** The forecast run.json records for a run with these slots (no questions asked). */
+  private async forecastOf(
+    uri: vscode.Uri,
+    config: ProfilerConfig,
+    maxParallel: number | undefined,
+    capBytes: number | null,
+  ): Promise<MemoryForecast | null> {
+    const source = storeSource(new RunStore(this.storeDir()));
+    const request = { file: uri.fsPath, ...this.overrides(config, maxParallel) };
+    return (await memoryForecastFor(source, request, capBytes))?.forecast ?? null;
+  }
+
+  /**
+   * The memory forecast before a run (src/query/memoryForecast): over the limit, the user is
+   * asked (a task, which cannot ask, writes the warning to its terminal and goes on). Null: do
+   * not start (a bad memoryLimit setting, or the warning dismissed).
+   */
+  private async memoryCheck(
+    uri: vscode.Uri,
+    config: ProfilerConfig,
+    options: RunOptions,
+  ): Promise<StartPlan | null> {
+    let capBytes: number | null = null;
+    if (config.memoryLimit !== '') {
+      const size = parseSize(config.memoryLimit);
+      if ('error' in size) {
+        void vscode.window.showErrorMessage(
+          `Workflow Profiler: the setting ${MEMORY_LIMIT_SETTING} ${size.error}. Nothing was run.`,
+        );
+        return null;
+      }
+      capBytes = size.bytes;
+    }
+    const source = storeSource(new RunStore(this.storeDir()));
+    const request = { file: uri.fsPath, ...this.overrides(config, undefined) };
+    const d = await memoryForecastFor(source, request, capBytes);
+    const plan: StartPlan = {
+      maxParallel: undefined,
+      memoryForecast: d?.forecast ?? null,
+      capBytes,
+    };
+    if (!d || d.verdict !== 'exceeds') return plan;
+    const name = workflowName(uri.fsPath);
+    this.log.warn(memoryWarningText(d, name));
+    if (options.silent) {
+      options.write?.(`warning: ${memoryWarningText(d, name)}\r\n`);
+      return plan;
+    }
+    const choice = await askAboutMemory(d, uri.fsPath, name, this.memoryWarned);
+    if (choice.kind === 'no') {
+      this.log.info(`${uri.fsPath}: not run (memory warning dismissed)`);
+      return null;
+    }
+    if (choice.kind === 'run') return plan;
+    const lowered = await this.forecastOf(uri, config, choice.maxParallel, capBytes);
+    return { maxParallel: choice.maxParallel, memoryForecast: lowered, capBytes };
+  }
+
+  /** Starts the runner and follows the run to its end. */
+  private async execute(
+    uri: vscode.Uri,
+    config: ProfilerConfig,
+    options: RunOptions,
+    plan: StartPlan,
+  ): Promise<{ run: ActiveRun; result: RunResult }> {
+    const file = uri.fsPath;
     const write =
       options.write ??
       (config.nodeOutput === 'none'
@@ -134,8 +308,7 @@ export class RunController implements vscode.Disposable {
     const handle = startRun(
       {
         file,
-        runtime: config.defaultRuntime === 'fromFile' ? undefined : config.defaultRuntime,
-        maxParallel: config.maxParallel > 0 ? config.maxParallel : undefined,
+        ...this.overrides(config, plan.maxParallel),
         intervalMs: config.samplingIntervalMs,
         storeDir: this.storeDir(),
         profile: options.profile,
@@ -144,6 +317,8 @@ export class RunController implements vscode.Disposable {
         redact: config.redact,
         maxLogBytes: config.maxLogBytes,
         limits: config.limits,
+        memoryForecast: plan.memoryForecast,
+        ...(plan.series ? { series: plan.series } : {}),
       },
       {
         stderr: 'pipe',
@@ -153,7 +328,7 @@ export class RunController implements vscode.Disposable {
     );
     const run: ActiveRun = {
       file,
-      name: path.basename(file).replace(/\.workflow\.(ya?ml|json)$/, ''),
+      name: workflowName(file),
       runId: null,
       runDir: null,
       profile: options.profile,
@@ -165,6 +340,7 @@ export class RunController implements vscode.Disposable {
       record: null,
       plan: [],
       samples: [],
+      openLive: options.profile && !plan.series,
     };
     this.active.set(file, run);
     this.updateStatusBar();
@@ -174,7 +350,7 @@ export class RunController implements vscode.Disposable {
     this.active.delete(file);
     this.updateStatusBar();
     this.changed.fire();
-    return this.finish(uri, run, result, options);
+    return { run, result };
   }
 
   cancel(file?: string): boolean {
@@ -227,7 +403,7 @@ export class RunController implements vscode.Disposable {
         run.plan = event.plan;
         this.log.info(`run ${event.runId} started: ${event.runDir}`);
         // Profiling shows the dashboard from the start: it is live while the run goes.
-        if (run.profile) void vscode.commands.executeCommand(COMMANDS.openDashboard, event.runId);
+        if (run.openLive) void vscode.commands.executeCommand(COMMANDS.openDashboard, event.runId);
         this.changed.fire();
         break;
       case 'task-started':
@@ -267,7 +443,7 @@ export class RunController implements vscode.Disposable {
 
   private finish(
     uri: vscode.Uri,
-    run: ActiveRun,
+    name: string,
     result: RunResult,
     options: RunOptions,
   ): RunCommandResult {
@@ -282,7 +458,7 @@ export class RunController implements vscode.Disposable {
       if (!options.silent) {
         void vscode.window
           .showErrorMessage(
-            `${run.name}: the workflow has ${n} problem${n === 1 ? '' : 's'} and did not start.`,
+            `${name}: the workflow has ${n} problem${n === 1 ? '' : 's'} and did not start.`,
             'Show Problems',
           )
           .then((c) => c && vscode.commands.executeCommand('workbench.actions.view.problems'));
@@ -301,7 +477,7 @@ export class RunController implements vscode.Disposable {
     // A failed run says which node failed and why, and offers that node's log.
     const failure = result.run ? firstFailure(result.run) : null;
     const why = result.run ? failureSentence(result.run) : null;
-    const text = `${run.name} ${result.status}${wall !== null ? ` in ${formatMs(wall)}` : ''}.${why ? ` ${why}` : ''}`;
+    const text = `${name} ${result.status}${wall !== null ? ` in ${formatMs(wall)}` : ''}.${why ? ` ${why}` : ''}`;
     const buttons = [...(failure ? ['Show Log'] : []), 'Open Dashboard', 'Open Report'];
     const show =
       result.status === 'completed'
@@ -362,7 +538,16 @@ export class RunController implements vscode.Disposable {
     this.changed.dispose();
     this.events.dispose();
     this.noticed.dispose();
+    this.memoryWarned.dispose();
   }
+}
+
+function workflowName(file: string): string {
+  return path.basename(file).replace(/\.workflow\.(ya?ml|json)$/, '');
+}
+
+function publicRun(r: SeriesRun): SeriesCommandResult['runs'][number] {
+  return { runId: r.runId, runDir: r.runDir, status: r.status };
 }
 
 function progressText(run: ActiveRun): string {

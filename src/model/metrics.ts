@@ -474,3 +474,35 @@ export function nullMetrics(): TaskMetricValues {
 export function formatMetric(key: TaskMetricKey, v: number | null): string {
   return metricDef(key).format(v);
 }
+
+/**
+ * Run-level figures that belong to no node, described the same way: what each is and how it is
+ * computed. Not TaskRun fields, so they stay out of TASK_METRICS and its consumers.
+ */
+export interface RunFigureDef {
+  /** The RunRecord field. */
+  readonly key: string;
+  readonly label: string;
+  readonly unit: 'ms' | 'bytes' | '%' | '';
+  readonly kind: MetricKind;
+  readonly format: (v: number | null) => string;
+  /** How it is computed, in words (the same in every collector mode). */
+  readonly how: string;
+}
+
+export const RUN_FIGURES = [
+  {
+    key: 'memoryForecast',
+    label: 'Memory forecast',
+    unit: 'bytes',
+    kind: 'bytes',
+    format: bytes,
+    how: "before the run: the last completed run of the same workflow file replayed by the what-if simulator with this run's slots (maxParallel); the peak over time of the summed peak RSS of the nodes that overlap in that simulated schedule, compared against available memory (MemAvailable in /proc/meminfo, os.freemem() elsewhere) or the lower of it and a cap (--memory-limit, workflowProfiler.memoryLimit)",
+  },
+] as const satisfies readonly RunFigureDef[];
+
+export type RunFigureKey = (typeof RUN_FIGURES)[number]['key'];
+
+export function runFigureDef(key: RunFigureKey): RunFigureDef {
+  return RUN_FIGURES.find((f) => f.key === key) as RunFigureDef;
+}

@@ -9,6 +9,8 @@ import type { MachineContext } from './machine';
 
 export type { TaskError, TaskErrorKind } from './taskError';
 export type { MachineContext } from './machine';
+import type { MemoryForecast } from './memoryForecast';
+export type { MemoryForecast } from './memoryForecast';
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'interrupted';
 export type TaskStatus =
@@ -163,6 +165,11 @@ export interface RunRecord {
   machine?: MachineContext;
   /** Null for a plain run; absent in run.json files written before series existed. */
   series?: RunSeries | null;
+  /**
+   * The memory forecast made before the run from the last completed run of the workflow; null
+   * when there was none. Absent in run.json files written before forecasts existed.
+   */
+  memoryForecast?: MemoryForecast | null;
   tasks: TaskRun[];
 }
 

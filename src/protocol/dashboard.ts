@@ -16,7 +16,10 @@ export interface CustomTrendPoint {
 }
 
 export interface DashboardSnapshot {
-  /** The run as stored (while live: as far as it has got; tasks not started yet are absent). */
+  /**
+   * The run as stored (while live: as far as it has got; tasks not started yet are absent). Its
+   * `memoryForecast` is the header's forecast; the actual is the analysis' peak concurrent memory.
+   */
   run: RunRecord;
   /** The run's samples, oldest first (empty when it kept none). */
   samples: Sample[];

@@ -17,6 +17,7 @@ import {
   stringMessage,
 } from './validate';
 import { checkMachineContext } from '../model/machine';
+import { isMemoryForecast } from '../model/memoryForecast';
 
 export function isDashboardSnapshot(v: unknown): v is DashboardSnapshot {
   if (!isObject(v) || !isObject(v['run'])) return false;
@@ -26,6 +27,10 @@ export function isDashboardSnapshot(v: unknown): v is DashboardSnapshot {
     Array.isArray(run['tasks']) &&
     // Absent for runs recorded before it existed; when present, the header trusts its shape.
     (run['machine'] === undefined || checkMachineContext(run['machine']) === null) &&
+    // Absent in runs recorded before forecasts existed; null when there was nothing to replay.
+    (run['memoryForecast'] === undefined ||
+      run['memoryForecast'] === null ||
+      isMemoryForecast(run['memoryForecast'])) &&
     Array.isArray(v['samples']) &&
     Array.isArray(v['plan']) &&
     Array.isArray(v['customHistory']) &&

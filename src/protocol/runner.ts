@@ -4,7 +4,14 @@
  */
 import type { RunLimits } from '../workflow/limits';
 import type { WorkflowProblem } from '../workflow/types';
-import type { RunRecord, RunSeries, RunStatus, Sample, TaskRun } from '../model/run';
+import type {
+  MemoryForecast,
+  RunRecord,
+  RunSeries,
+  RunStatus,
+  Sample,
+  TaskRun,
+} from '../model/run';
 
 export interface RunRequest {
   /** Absolute path of the workflow file. */
@@ -28,6 +35,8 @@ export interface RunRequest {
   maxLogBytes?: number;
   /** Output size and depth, expanded node count; absent fields take the defaults. */
   limits?: RunLimits;
+  /** The forecast the front end made before starting (src/query/memoryForecast); run.json keeps it. */
+  memoryForecast?: MemoryForecast | null;
 }
 
 export type ParentMessage =

@@ -29,6 +29,7 @@ import {
 } from './analysis';
 import { maxOfAll } from './rules';
 import { MACHINE_LINE_HELP, machineLine, machineOf } from '../model/machine';
+import { memoryForecastFigure } from './charts/memoryForecast';
 import { failedTasks, taskError } from '../model/failures';
 import {
   formatBytes,
@@ -247,6 +248,7 @@ function summary(run: RunRecord, a: RunAnalysis): string[] {
     ],
     ['Total CPU time', cpu, "user + system CPU of each node's whole process tree, added up"],
     ['Peak concurrent memory', mem.value, mem.definition],
+    ...forecastRow(run, a),
     [
       'Parallelism',
       formatFactor(a.parallelism),
@@ -301,6 +303,12 @@ function nestedPaths(cp: CriticalPath): string {
         `; inside ${e(x.parentId)}: ${pathText(x.path.nodeIds)} (${formatMs(x.path.totalMs)})${nestedPaths(x.path)}`,
     )
     .join('');
+}
+
+/** Forecast against actual, for a run started with a memory forecast; no row otherwise. */
+function forecastRow(run: RunRecord, a: RunAnalysis): [string, string, string][] {
+  const f = memoryForecastFigure(run, a, run.status === 'running');
+  return f ? [['Memory forecast', `forecast ${f.forecast}, actual ${f.actual}`, f.detail]] : [];
 }
 
 function memoryCell(run: RunRecord, a: RunAnalysis): { value: string; definition: string } {

@@ -146,6 +146,7 @@ async function execute(
     cores: os.availableParallelism(),
     machine: machine.atStart,
     series: request.series ?? null,
+    memoryForecast: request.memoryForecast ?? null,
     tasks: [],
   };
   runDir = store.createRun(run);

@@ -5,6 +5,7 @@
  */
 import type { RunRecord, RunStatus, Sample, TaskStatus } from '../model/run';
 import { checkMachineContext } from '../model/machine';
+import { isMemoryForecast } from '../model/memoryForecast';
 
 export const RUN_STATUSES: readonly RunStatus[] = [
   'running',
@@ -85,6 +86,11 @@ export function checkRunRecord(value: unknown): string | null {
   if (value.machine !== undefined) {
     const wrong = checkMachineContext(value.machine);
     if (wrong !== null) return wrong;
+  }
+  const forecast = value.memoryForecast;
+  // Absent in files written before forecasts existed: that reads as "no forecast".
+  if (forecast !== undefined && forecast !== null && !isMemoryForecast(forecast)) {
+    return '"memoryForecast" needs numbers or null "peakRssBytes" and "limitBytes", a string "basedOnRunId" and a positive integer "maxParallel", or null';
   }
   if (!Array.isArray(value.tasks)) return '"tasks" is not an array';
   for (let i = 0; i < value.tasks.length; i++) {

@@ -23,11 +23,30 @@ export interface RunNotice {
   choose(item: string | undefined): void;
 }
 
+/** A memory-forecast warning as the extension showed it (src/extension/memoryPrompt.ts). */
+export interface MemoryWarning {
+  file: string;
+  message: string;
+  items: string[];
+  lowerTo: number | null;
+  choose(item: string | undefined): void;
+}
+
+/** The end-of-series notification of "Profile Repeatedly…" (src/extension/profileRepeatedly.ts). */
+export interface SeriesNotice {
+  series: string;
+  message: string;
+  items: string[];
+  choose(item: string | undefined): Promise<void>;
+}
+
 export interface ProfilerApi {
   storeDir(): string;
   activationMs: number;
   onDidRenderPanel: vscode.Event<PanelRendered>;
   onDidNotifyRun: vscode.Event<RunNotice>;
+  onDidWarnMemory: vscode.Event<MemoryWarning>;
+  onDidNotifySeries: vscode.Event<SeriesNotice>;
 }
 
 /** Resolves with the first render report matching `match` from now on (or fails after a while). */

@@ -4,6 +4,7 @@ import { headlineFigures, statusLine } from '../../src/report/charts/summary';
 import { failedTasks, failureLine, plainLine } from '../../src/model/failures';
 import { clear, h } from '../shared/dom';
 import { machineContextView } from './machineContext';
+import { forecastLine } from './forecastLine';
 
 export interface DashboardHeader {
   root: HTMLElement;
@@ -20,6 +21,7 @@ export function dashboardHeader(onOpenReport: (() => void) | null): DashboardHea
   const failures = h('ul', { class: 'wp-failures', 'aria-label': 'Failed nodes' });
   const figures = h('dl', { class: 'wp-figures' });
   const machine = machineContextView();
+  const forecast = forecastLine();
   const actions = h('div', { class: 'wp-actions' });
   if (onOpenReport) {
     const report = h('button', { class: 'wp-button', type: 'button', text: 'Open report' });
@@ -35,6 +37,7 @@ export function dashboardHeader(onOpenReport: (() => void) | null): DashboardHea
     status,
     failures,
     figures,
+    forecast.root,
   );
 
   function render(m: DashboardModel): void {
@@ -47,6 +50,7 @@ export function dashboardHeader(onOpenReport: (() => void) | null): DashboardHea
     machine.render(run);
     status.textContent = statusLine(m);
     status.classList.toggle('wp-live', m.live);
+    forecast.render(m);
     clear(failures);
     for (const t of failedTasks(run.tasks)) {
       const why = plainLine(failureLine(t) ?? '');

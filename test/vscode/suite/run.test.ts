@@ -10,6 +10,8 @@ import * as vscode from 'vscode';
 import { api, lensTitles, readRun, waitFor, workspaceUri, type RunCommandResult } from '../helpers';
 
 const NODES = ['hello', 'count', 'total'];
+/** The workflow-level lenses above the per-node ones. */
+const TOP_LENSES = 4;
 // e.g. `12.3 ms · 2.0 MiB · 94.5% CPU`: a duration, a size and a CPU share.
 const COST = /^\d[\d.]* (ms|s) · \d[\d.]* (B|KiB|MiB|GiB) · \d[\d.]*% CPU$/;
 
@@ -22,17 +24,18 @@ suite('run and profile', () => {
   });
   suiteTeardown(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
-  test('CodeLens before a run: Run | Profile | Compare, and "not run yet" above each node', async () => {
+  test('CodeLens before a run: Run | Profile | Profile Repeatedly | Compare, and "not run yet" above each node', async () => {
     await api();
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const titles = await lensTitles(uri);
-    assert.deepEqual(titles.slice(0, 3), [
+    assert.deepEqual(titles.slice(0, TOP_LENSES), [
       '$(play) Run',
       '$(pulse) Profile',
+      '$(history) Profile Repeatedly…',
       '$(git-compare) Compare last runs',
     ]);
     assert.deepEqual(
-      titles.slice(3),
+      titles.slice(TOP_LENSES),
       NODES.map(() => 'not run yet'),
     );
   });
@@ -59,9 +62,9 @@ suite('run and profile', () => {
   test('CodeLens after the run shows each node cost', async () => {
     const titles = await waitFor('CodeLens with costs', async () => {
       const t = await lensTitles(uri);
-      return t.slice(3).every((x) => x !== 'not run yet') ? t : undefined;
+      return t.slice(TOP_LENSES).every((x) => x !== 'not run yet') ? t : undefined;
     });
-    for (const title of titles.slice(3)) assert.match(title, COST);
+    for (const title of titles.slice(TOP_LENSES)) assert.match(title, COST);
   });
 
   test('workflowProfiler.profile keeps samples; openReport opens the run report', async () => {
