@@ -16,6 +16,7 @@ import {
   isStringArray,
   stringMessage,
 } from './validate';
+import { isWhatIfInput } from './whatIfValidate';
 
 export function isDashboardSnapshot(v: unknown): v is DashboardSnapshot {
   if (!isObject(v) || !isObject(v['run'])) return false;
@@ -26,7 +27,8 @@ export function isDashboardSnapshot(v: unknown): v is DashboardSnapshot {
     Array.isArray(v['samples']) &&
     Array.isArray(v['plan']) &&
     Array.isArray(v['customHistory']) &&
-    (v['customPrevious'] === undefined || Array.isArray(v['customPrevious']))
+    (v['customPrevious'] === undefined || Array.isArray(v['customPrevious'])) &&
+    (v['whatIf'] === undefined || isWhatIfInput(v['whatIf']))
   );
 }
 
