@@ -61,6 +61,20 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(model|protocol|report/charts)/' },
     },
     {
+      // The what-if simulator (src/report/whatif, through src/report/charts/whatIfScenario) runs
+      // in the dashboard page, so prediction redraws while a slider moves and works in the
+      // standalone HTML: nothing a webview reaches may be a Node.js built-in.
+      name: 'webview-reaches-no-node-builtin',
+      comment:
+        'webview/ runs in the browser: nothing it imports, directly or through src/, may be a Node.js built-in module',
+      severity: 'error',
+      from: { path: '^webview/' },
+      to: {
+        path: '^(node:)?(fs|path|os|child_process|crypto|zlib|util|events|stream|net|http|https|url|worker_threads|process|buffer|readline|perf_hooks|assert)(/|$)',
+        reachable: true,
+      },
+    },
+    {
       name: 'src-not-to-webview-or-tests',
       severity: 'error',
       from: { path: '^src/' },

@@ -14,7 +14,7 @@ import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { failureDetails, progressPrinter, taskLine } from '../report/terminalProgress';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { distDir } from '../measure/assets';
-import { planOf } from '../report/panelSnapshots';
+import { planOf, whatIfInputOf } from '../report/panelSnapshots';
 import { standaloneDashboardHtml } from '../report/webviewHtml';
 import { storeSource, type RunSource } from '../query/runSource';
 import { customHistory, customPrevious } from '../query/customHistory';
@@ -295,6 +295,7 @@ async function dashboardCommand(args: CliArgs, storeDir: string): Promise<number
       live: false,
       customHistory: await customHistory(source, run),
       customPrevious: await customPrevious(source, run),
+      whatIf: whatIfInputOf(run),
       sentAt: Date.now(),
     },
     {

@@ -5,6 +5,7 @@
  * keeps only UI state (setState), never data.
  */
 import type { RunRecord, RunStatus, Sample, TaskRun } from '../model/run';
+import type { WhatIfInput } from './whatIf';
 
 /** One value of a node's custom metric in an earlier (or this) run of the same workflow. */
 export interface CustomTrendPoint {
@@ -35,6 +36,11 @@ export interface DashboardSnapshot {
    * then the runs before this one in customHistory stand in.
    */
   customPrevious?: CustomTrendPoint[];
+  /**
+   * The simulator's input for the "What if" section, for a finished run (src/protocol/whatIf).
+   * Absent while live, and in snapshots older than this field: the section then says why.
+   */
+  whatIf?: WhatIfInput;
   /** Host clock (Date.now()) when the snapshot was taken, so live bars can grow smoothly. */
   sentAt: number;
 }
@@ -75,4 +81,8 @@ export interface DashboardUiState {
   tab?: string;
   /** What the radar chart groups nodes by. */
   radarBy?: 'type' | 'tag';
+  /** The "What if" section's slots (absent: as recorded). */
+  whatIfSlots?: number;
+  /** Its speed-ups: node id to factor (2: half its recorded time; 0: it takes no time). */
+  whatIfSpeedup?: Record<string, number>;
 }

@@ -18,6 +18,7 @@ import {
 } from './validate';
 import { checkMachineContext } from '../model/machine';
 import { isMemoryForecast } from '../model/memoryForecast';
+import { isWhatIfInput } from './whatIfValidate';
 
 export function isDashboardSnapshot(v: unknown): v is DashboardSnapshot {
   if (!isObject(v) || !isObject(v['run'])) return false;
@@ -34,7 +35,8 @@ export function isDashboardSnapshot(v: unknown): v is DashboardSnapshot {
     Array.isArray(v['samples']) &&
     Array.isArray(v['plan']) &&
     Array.isArray(v['customHistory']) &&
-    (v['customPrevious'] === undefined || Array.isArray(v['customPrevious']))
+    (v['customPrevious'] === undefined || Array.isArray(v['customPrevious'])) &&
+    (v['whatIf'] === undefined || isWhatIfInput(v['whatIf']))
   );
 }
 

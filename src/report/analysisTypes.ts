@@ -44,7 +44,15 @@ export interface Insight {
   parts: InsightPart[];
   /** The sentence as plain text, node ids in backticks (CLI, logs, tooltips). */
   text: string;
+  /**
+   * Advice only: the wall time the simulator predicts acting on it saves, and the what-if that
+   * predicts it (a node taking no time, or a slot count), so the dashboard can replay exactly it.
+   */
+  prediction?: InsightPrediction;
 }
+
+export type InsightPrediction =
+  { savingMs: number; nodeId: string } | { savingMs: number; slots: number };
 
 /** One node of the run: all its attempts, the final one first for lookups. */
 export interface NodeInfo {

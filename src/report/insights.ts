@@ -228,7 +228,11 @@ function criticalPath(
     if (t.potentialSavingMs !== null) {
       s.text(`; replaying the run with it taking no time saves ${formatMs(t.potentialSavingMs)}`);
     }
-    out.push(s.text('.').build('critical-node', 'warning'));
+    const insight = s.text('.').build('critical-node', 'warning');
+    if (t.potentialSavingMs !== null) {
+      insight.prediction = { savingMs: t.potentialSavingMs, nodeId: id };
+    }
+    out.push(insight);
   }
   return out;
 }
@@ -278,7 +282,9 @@ function slots(run: RunRecord, a: Omit<RunAnalysis, 'insights'>): Insight[] {
       if (cores !== null && target < width) {
         s.text(`; no more than the machine's ${cores} cores, as CPU-bound nodes were among them`);
       }
-      return [s.text('.').build('queueing', 'warning')];
+      const insight = s.text('.').build('queueing', 'warning');
+      if (saving !== null) insight.prediction = { savingMs: saving, slots: target };
+      return [insight];
     }
     const most = saving === null || saving <= 0 ? 'nothing' : `only ${formatMs(saving)}`;
     const capped = cores !== null && target <= a.slots ? ` (the machine has ${cores} cores)` : '';

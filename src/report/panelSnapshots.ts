@@ -4,7 +4,9 @@
  */
 import type { CustomTrendPoint, DashboardSnapshot } from '../protocol/dashboard';
 import type { RunRecord } from '../model/run';
+import type { WhatIfInput } from '../protocol/whatIf';
 import { finalTaskByNode } from './analysis';
+import { simModelOf } from './whatif/simModel';
 
 /** How many runs of a workflow the custom-metric trends look back over. */
 export const CUSTOM_HISTORY_RUNS = 20;
@@ -36,4 +38,18 @@ export function customTrendPoints(runs: readonly RunRecord[]): CustomTrendPoint[
     }
   }
   return points;
+}
+
+/**
+ * The "What if" section's input: the simulator's model of a finished run, built here with the
+ * same builder as the `whatif` command so both replay the same thing. Undefined while the run is
+ * going (its durations are not known yet) or when no node ran (nothing to replay).
+ */
+export function whatIfInputOf(run: RunRecord): WhatIfInput | undefined {
+  if (run.status === 'running' || !run.tasks.some((t) => t.startMs !== null)) return undefined;
+  return {
+    model: simModelOf(run),
+    recordedWallMs: run.wallMs,
+    cores: run.cores !== undefined && run.cores > 0 ? run.cores : null,
+  };
 }

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { standaloneDashboardHtml } from '../../src/report/webviewHtml';
-import { customTrendPoints } from '../../src/report/panelSnapshots';
+import { customTrendPoints, whatIfInputOf } from '../../src/report/panelSnapshots';
 import { runCli, tempWorkspace } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
 import { hostileEtl, RICH, SCRIPT_END, snapshotOf, XSS } from '../helpers/chartFixtures';
@@ -35,7 +35,17 @@ after(async () => {
   await browser?.close();
 });
 
-const ALL_CHARTS = ['timeline', 'resources', 'radar', 'io', 'heatmap', 'overTime', 'customTrend'];
+// The what-if chart draws from the simulator's input the snapshot carries (the CLI's included).
+const ALL_CHARTS = [
+  'timeline',
+  'whatIf',
+  'resources',
+  'radar',
+  'io',
+  'heatmap',
+  'overTime',
+  'customTrend',
+];
 
 function assertClean(w: PageWatch): void {
   assert.deepEqual(w.errors, [], 'console errors');
@@ -103,7 +113,10 @@ test(
       return r;
     });
     const html = standaloneDashboardHtml(
-      snapshotOf(run, samples, { customHistory: customTrendPoints([...earlier, run]) }),
+      snapshotOf(run, samples, {
+        customHistory: customTrendPoints([...earlier, run]),
+        whatIf: whatIfInputOf(run),
+      }),
       assetsFor('dashboard'),
     );
     for (const colorScheme of ['light', 'dark'] as const) {

@@ -77,6 +77,21 @@ test('the layer check keeps the webview to model, protocol and chart builders', 
   assert.doesNotMatch(r.out, /webview\/page\.ts → src\/report\/charts\/bar\.ts/);
 });
 
+test('the layer check keeps Node built-ins out of what the webview reaches through src/', () => {
+  const dir = scratch({
+    'src/report/whatif/sim.ts':
+      "import { readFileSync } from 'node:fs';\nexport const sim = (): string => readFileSync('x', 'utf8');\n",
+    'src/report/charts/scenario.ts':
+      "import { sim } from '../whatif/sim';\nexport const scenario = (): string => sim();\n",
+    'webview/page.ts':
+      "import { scenario } from '../src/report/charts/scenario';\nexport const y = scenario;\n",
+  });
+  const r = depcruise(dir);
+  assert.notEqual(r.code, 0, r.out);
+  assert.match(r.out, /webview-reaches-no-node-builtin: webview\/page\.ts → /);
+  assert.match(r.out, /src\/report\/whatif\/sim\.ts →\s+fs/);
+});
+
 test('the copy check fails on pasted code and passes on the repository', () => {
   const body = Array.from(
     { length: 12 },

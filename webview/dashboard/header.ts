@@ -5,6 +5,7 @@ import { failedTasks, failureLine, plainLine } from '../../src/model/failures';
 import { clear, h } from '../shared/dom';
 import { machineContextView } from './machineContext';
 import { forecastLine } from './forecastLine';
+import { renderFigures } from '../shared/figures';
 
 export interface DashboardHeader {
   root: HTMLElement;
@@ -59,17 +60,7 @@ export function dashboardHeader(onOpenReport: (() => void) | null): DashboardHea
       );
     }
     failures.hidden = failures.childElementCount === 0;
-    clear(figures);
-    for (const f of headlineFigures(m)) {
-      figures.append(
-        h(
-          'div',
-          { class: 'wp-figure', title: f.detail },
-          h('dt', { text: f.label }),
-          h('dd', { text: f.value }),
-        ),
-      );
-    }
+    renderFigures(figures, headlineFigures(m));
   }
   return { root, render };
 }

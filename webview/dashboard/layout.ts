@@ -9,6 +9,7 @@ import type { DashboardControls } from './controls';
 import { customMetricsTable } from './customTable';
 import type { DashboardHeader } from './header';
 import { nodeTable } from './nodeTable';
+import type { WhatIfView } from './whatIfView';
 
 export interface DashboardView {
   skeleton: PageSkeleton;
@@ -19,6 +20,7 @@ export interface DashboardView {
   /** Shown instead of the custom metrics table when no node reported any. */
   customEmpty: HTMLElement;
   radarTable: HTMLElement;
+  whatIf: WhatIfView;
 }
 
 export function dashboardView(
@@ -26,6 +28,7 @@ export function dashboardView(
   header: DashboardHeader,
   controls: DashboardControls,
   on: { reveal: (nodeId: string) => void; headerSort: (key: SortKey) => void },
+  whatIf: WhatIfView,
 ): DashboardView {
   const nodes = nodeTable(on.headerSort, on.reveal);
   const custom = customMetricsTable(on.reveal);
@@ -42,6 +45,7 @@ export function dashboardView(
         'One row per node in execution order: each attempt a bar coloured by status, the time it queued for a slot a thin line before it, the critical path outlined in purple and linked. A bar’s label and bottom gauge give its CPU (full width = one core).',
       body: [board.mount('timeline', 'Execution timeline: one row per node')],
     },
+    whatIf.section,
     {
       id: 'resources',
       heading: 'Resource usage',
@@ -98,5 +102,5 @@ export function dashboardView(
     },
   ];
   const skeleton = pageSkeleton(header.root, 'Waiting for the run…', sections);
-  return { skeleton, header, controls, nodes, custom, customEmpty, radarTable };
+  return { skeleton, header, controls, nodes, custom, customEmpty, radarTable, whatIf };
 }

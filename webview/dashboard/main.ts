@@ -30,12 +30,15 @@ import {
   drawRadar,
   drawSorted,
   drawTimeline,
+  drawWhatIf,
   rememberRowWindow,
   renderAll,
   type DashboardPage,
 } from './render';
 import * as change from './state';
 import { readZoom } from './timelineView';
+import { resetScenario, setScenario } from './whatIfState';
+import { whatIfView } from './whatIfView';
 
 const startedAt = performance.now();
 const api = hostApi<DashboardToHost, DashboardUiState>(isDashboardUiState);
@@ -53,10 +56,31 @@ const controls = dashboardControls(() => store.get().ui, {
   },
 });
 const header = dashboardHeader(api.inVsCode ? () => api.post({ type: 'openReport' }) : null);
-const view = dashboardView(board, header, controls, {
-  reveal: (id) => reveal(id),
-  headerSort: (key) => sortBy(...change.headerSort(store.get().ui, key)),
+// Each what-if change redraws at most once a frame: dragging the slider fires many inputs.
+let whatIfFrame = 0;
+const redrawWhatIf = (edit: change.Change): void => {
+  store.update(edit);
+  if (whatIfFrame === 0) {
+    whatIfFrame = requestAnimationFrame(() => {
+      whatIfFrame = 0;
+      drawWhatIf(page);
+    });
+  }
+};
+const whatIf = whatIfView(board, {
+  change: (s) => redrawWhatIf(setScenario(s)),
+  reset: () => redrawWhatIf(resetScenario()),
 });
+const view = dashboardView(
+  board,
+  header,
+  controls,
+  {
+    reveal: (id) => reveal(id),
+    headerSort: (key) => sortBy(...change.headerSort(store.get().ui, key)),
+  },
+  whatIf,
+);
 const page: DashboardPage = { store, board, view, api };
 const scheduleRedraw = startLive(page);
 const redraw = (): void => void renderAll(page, performance.now(), false);

@@ -34,7 +34,16 @@ export interface DashboardPage {
   api: HostApi<DashboardToHost, DashboardUiState>;
 }
 
-const CHART_IDS = ['timeline', 'resources', 'radar', 'io', 'heatmap', 'overTime', 'customTrend'];
+const CHART_IDS = [
+  'timeline',
+  'whatIf',
+  'resources',
+  'radar',
+  'io',
+  'heatmap',
+  'overTime',
+  'customTrend',
+];
 
 /** Keeps the rows the user scrolled the timeline to, so a redraw does not jump to the top. */
 export function rememberRowWindow(p: DashboardPage): void {
@@ -47,6 +56,12 @@ export function drawTimeline(p: DashboardPage): Promise<boolean> {
   if (!m) return Promise.resolve(false);
   rememberRowWindow(p);
   return p.board.show(timelineSpec(p.store.get(), m, p.board.width('timeline')));
+}
+
+/** The predicted schedule and its figures, after the what-if controls changed. */
+export function drawWhatIf(p: DashboardPage): void {
+  const { model: m, ui, theme } = p.store.get();
+  if (m) void p.board.show(p.view.whatIf.spec(m, ui, theme, p.board.width('whatIf')));
 }
 
 /** The resource chart and the node table, after the sort changed. */
@@ -105,6 +120,7 @@ export async function renderAll(p: DashboardPage, t0: number, announce: boolean)
     board,
     [
       () => timelineSpec(s, m, width('timeline')),
+      () => view.whatIf.spec(m, ui, theme, width('whatIf')),
       () => resourceChart(m, theme, { width: width('resources'), sortBy: key, descending: desc }),
       () => radarChart(m, theme, { width: width('radar'), groupBy: radarBy(ui) }),
       () => ioChart(m, theme, { width: width('io') }),

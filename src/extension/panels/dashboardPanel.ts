@@ -14,7 +14,7 @@ import type {
 import { parseDashboardToHost } from '../../protocol/dashboardValidate';
 import { describeMessage } from '../../protocol/validate';
 import type { RunRecord, Sample, TaskRun } from '../../model/run';
-import { planOf } from '../../report/panelSnapshots';
+import { planOf, whatIfInputOf } from '../../report/panelSnapshots';
 import { customHistory, customPrevious } from '../../query/customHistory';
 import type { RunController } from '../runController';
 import type { RunCatalog } from '../runCatalog';
@@ -238,6 +238,7 @@ class DashboardPanel {
       live: false,
       customHistory: await customHistory(this.manager.cache, run),
       customPrevious: await customPrevious(this.manager.cache, run),
+      whatIf: whatIfInputOf(run),
       sentAt: Date.now(),
     };
   }

@@ -3,9 +3,10 @@
  * axis whose end labels stay inside the chart, a value axis with grid lines, an axis title, and
  * the y axis of a chart with one row per node.
  */
-import { axisStyle, labelWidth } from './chartSpec';
+import { axisStyle, FIXED_GRID, labelWidth } from './chartSpec';
 import { nodeLabel } from './text';
-import { withAlpha, type ChartTheme } from './theme';
+import { isHighContrast, withAlpha, type ChartTheme } from './theme';
+import { axisMs } from './units';
 
 /**
  * Labels of an axis along the top or bottom: they skip rather than overlap, and the first and
@@ -138,5 +139,34 @@ export function nodeCategoryAxis(
     ...nodeRowsAxis(theme, ids, labels, labelWidth, theme.foreground),
     axisLine: { lineStyle: { color: theme.lines } },
     splitArea: rowBands(theme, 0.03),
+  };
+}
+
+/**
+ * The grid and axes of a Gantt chart (the timeline, the what-if chart): milliseconds from 0 to
+ * `spanMs` along the bottom, one banded row per node down the side, their labels `left` wide,
+ * room on the right for the row scroller when the rows scroll.
+ */
+export function ganttAxes(
+  theme: ChartTheme,
+  spanMs: number,
+  rows: { ids: readonly string[]; labels: readonly string[]; left: number },
+  layout: { top: number; bottom: number; scrolling: boolean },
+  color: RowLabelColor,
+) {
+  const { top, bottom, scrolling } = layout;
+  return {
+    grid: { ...FIXED_GRID, left: rows.left, right: scrolling ? 34 : 16, top, bottom },
+    xAxis: {
+      type: 'value' as const,
+      min: 0,
+      max: spanMs,
+      ...scaleAxis(theme, { formatter: (v: number) => axisMs(v) }),
+    },
+    yAxis: {
+      ...nodeRowsAxis(theme, rows.ids, rows.labels, rows.left - 10, color),
+      axisLine: axisStyle(theme).axisLine,
+      splitArea: rowBands(theme, isHighContrast(theme) ? 0.1 : 0.035),
+    },
   };
 }

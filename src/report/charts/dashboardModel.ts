@@ -4,6 +4,7 @@
  * and live progress. Pure: a snapshot and a clock in, a model out.
  */
 import type { DashboardSnapshot } from '../../protocol/dashboard';
+import type { WhatIfInput } from '../../protocol/whatIf';
 import { metricKeysIn, type MetricKeyIn } from '../../model/metrics';
 import {
   lowerBoundReason,
@@ -71,6 +72,8 @@ export interface DashboardModel {
   samples: readonly Sample[];
   progress: Progress;
   snapshot: DashboardSnapshot;
+  /** The simulator's input for the "What if" section; null while live or when not sent. */
+  whatIf: WhatIfInput | null;
 }
 
 const DONE: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'skipped', 'cancelled']);
@@ -173,7 +176,20 @@ export function buildDashboardModel(snapshot: DashboardSnapshot, clockNow: numbe
   }
   progress.left = progress.total - progress.done;
 
-  return { run, live, nowMs, spanMs, analysis, rows, rowIndex, samples, progress, snapshot };
+  const whatIf = live ? null : (snapshot.whatIf ?? null);
+  return {
+    run,
+    live,
+    nowMs,
+    spanMs,
+    analysis,
+    rows,
+    rowIndex,
+    samples,
+    progress,
+    snapshot,
+    whatIf,
+  };
 }
 
 function boundsOf(t: TaskRun): Partial<Record<NodeMetric, string>> {

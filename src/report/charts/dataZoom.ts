@@ -52,3 +52,36 @@ export function timeSlider(
     ...sliderStyle(theme),
   };
 }
+
+/**
+ * The rows of a chart with one row per node, scrolled when they do not fit: a thin slider on the
+ * right and the wheel, showing rows `rows[0]` to `rows[1]` (the timeline and the what-if chart).
+ */
+export function rowScroll(theme: ChartTheme, rows: [number, number], top: number, bottom: number) {
+  return [
+    {
+      type: 'slider' as const,
+      yAxisIndex: 0,
+      filterMode: 'weakFilter' as const,
+      startValue: rows[0],
+      endValue: rows[1],
+      width: 12,
+      right: 8,
+      top,
+      bottom,
+      showDetail: false,
+      brushSelect: false,
+      ...sliderStyle(theme),
+    },
+    {
+      type: 'inside' as const,
+      yAxisIndex: 0,
+      filterMode: 'weakFilter' as const,
+      startValue: rows[0],
+      endValue: rows[1],
+      zoomOnMouseWheel: false,
+      moveOnMouseWheel: true,
+      moveOnMouseMove: false,
+    },
+  ];
+}

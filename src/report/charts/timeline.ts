@@ -11,7 +11,6 @@ import type { TaskRun } from '../../model/run';
 import { formatMs, formatPercent } from '../../model/format';
 import { taskEndMs } from '../analysis';
 import {
-  axisStyle,
   baseOption,
   count,
   gridRectOf,
@@ -21,11 +20,10 @@ import {
   type ChartSize,
   type ChartSpec,
   type LegendEntry,
-  FIXED_GRID,
   groupRoot,
 } from './chartSpec';
-import { nodeRowsAxis, rowBands, scaleAxis } from './axes';
-import { sliderStyle, timeSlider } from './dataZoom';
+import { ganttAxes } from './axes';
+import { rowScroll, timeSlider } from './dataZoom';
 import type { DashboardModel, NodeRow } from './dashboardModel';
 import { rowNodeAt } from './rowHits';
 import { itemTooltip } from './tooltips';
@@ -35,7 +33,7 @@ import { middleEllipsis, nodeLabel, richText, tooltipLines } from './text';
 import { errorHeadline } from '../../model/taskError';
 import { plainLine, taskError } from '../../model/failures';
 import { nodeTooltip, nodeTitle } from './tooltipText';
-import { axisMs, exactMs } from './units';
+import { exactMs } from './units';
 
 export interface TimelineOptions extends ChartSize {
   /** Zoom window of the time axis, percent of the run. */
@@ -365,7 +363,6 @@ export function timelineChart(
 
   const option = {
     ...baseOption(theme),
-    grid: { ...FIXED_GRID, left, right: scrolling ? 34 : 16, top, bottom },
     tooltip: itemTooltip(theme, (hit) => {
       const it = itemAt(hit);
       if (!it) return '';
@@ -380,17 +377,7 @@ export function timelineChart(
       }
       return nodeTooltip(row, it.task, model.nowMs);
     }),
-    xAxis: {
-      type: 'value' as const,
-      min: 0,
-      max: span,
-      ...scaleAxis(theme, { formatter: (v: number) => axisMs(v) }),
-    },
-    yAxis: {
-      ...nodeRowsAxis(theme, ids, labels, left - 10, rowColor),
-      axisLine: axisStyle(theme).axisLine,
-      splitArea: rowBands(theme, hc ? 0.1 : 0.035),
-    },
+    ...ganttAxes(theme, span, { ids, labels, left }, { top, bottom, scrolling }, rowColor),
     dataZoom: [
       {
         type: 'inside' as const,
@@ -403,34 +390,7 @@ export function timelineChart(
         moveOnMouseMove: true,
       },
       timeSlider(theme, 0, 'weakFilter', zoom, true),
-      ...(scrolling
-        ? [
-            {
-              type: 'slider' as const,
-              yAxisIndex: 0,
-              filterMode: 'weakFilter' as const,
-              startValue: rowWindow[0],
-              endValue: rowWindow[1],
-              width: 12,
-              right: 8,
-              top,
-              bottom,
-              showDetail: false,
-              brushSelect: false,
-              ...sliderStyle(theme),
-            },
-            {
-              type: 'inside' as const,
-              yAxisIndex: 0,
-              filterMode: 'weakFilter' as const,
-              startValue: rowWindow[0],
-              endValue: rowWindow[1],
-              zoomOnMouseWheel: false,
-              moveOnMouseWheel: true,
-              moveOnMouseMove: false,
-            },
-          ]
-        : []),
+      ...(scrolling ? rowScroll(theme, rowWindow, top, bottom) : []),
     ],
     series: [
       {

@@ -4,36 +4,10 @@
  * from run.json, so a what-if replays the run as recorded, not the workflow file as it is now.
  */
 import type { RunRecord, TaskRun } from '../../model/run';
+import type { SimNode, SimOutcome, SimScope } from '../../protocol/whatIf';
 
-export type SimOutcome = 'completed' | 'failed' | 'cancelled';
-
-export interface SimNode {
-  id: string;
-  needs: string[];
-  isMerge: boolean;
-  continueOnError: boolean;
-  /** null: never started in the recorded run (skipped, or cancelled before it started). */
-  outcome: SimOutcome | null;
-  /** First attempt's start to the last attempt's end: every retry counts. */
-  spanMs: number;
-  /** Dispatch to start (spawning a process costs a few ms), as recorded for this node. */
-  latencyMs: number;
-  /** Nodes a switch routed away from, as recorded. */
-  excludes: string[];
-  peakRssBytes: number | null;
-  /** For a `workflow` node: its nested workflow. */
-  child: SimScope | null;
-}
-
-export interface SimScope {
-  slots: number;
-  /** From the scope's start to its first nodes being ready (runner start-up). */
-  headMs: number;
-  /** From the last node's end to the scope's end (the runner finishing the run). */
-  tailMs: number;
-  /** In the order the runtime hands ready nodes out. */
-  nodes: SimNode[];
-}
+// The model's shape is a wire type: the dashboard webview receives it in its snapshot.
+export type { SimNode, SimOutcome, SimScope } from '../../protocol/whatIf';
 
 export function simModelOf(run: RunRecord): SimScope {
   const byScope = new Map<string | null, TaskRun[][]>();
