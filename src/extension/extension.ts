@@ -12,6 +12,7 @@ import { RunCatalog } from './runCatalog';
 import { WorkflowDiagnostics } from './diagnostics';
 import { NodeOutput } from './nodeOutput';
 import { RunController, type RunNotice } from './runController';
+import { FallbackNotice } from './fallbackNotice';
 import { RunsTreeProvider } from './runsTree';
 import { storeDirFor } from './storage';
 import { TASK_TYPE, WorkflowTaskProvider } from './taskProvider';
@@ -76,6 +77,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     workflowsTree.refresh();
   };
   controller.onDidChange(() => runs.invalidate());
+  const fallback = new FallbackNotice(context.globalState);
+  controller.onDidEvent(({ event }) => {
+    if (event.type === 'run-started') fallback.maybeShow(event.run.collector);
+  });
 
   context.subscriptions.push(
     log,
