@@ -55,12 +55,11 @@ function locate(): { file: string; missing: string } | { file: null; missing: st
     };
   }
   const dist = distDir();
-  const candidates = [
-    path.join(dist, REAPER_NAME),
-    // Compiled tests run from out/src/measure/ while dist/ may hold only the reaper.
-    path.resolve(__dirname, '../../../dist', REAPER_NAME),
-  ];
   const target = packageTarget(dist);
+  const candidates = [path.join(dist, REAPER_NAME)];
+  // Compiled tests run from out/src/measure/ while dist/ may hold only the reaper. Never in an
+  // installed package: three folders up from it is the user's, not ours.
+  if (target === null) candidates.push(path.resolve(__dirname, '../../../dist', REAPER_NAME));
   const missing =
     target === 'universal'
       ? 'this is the universal package, which carries no native reaper (the linux-x64, linux-arm64 and alpine-x64 packages do)'
