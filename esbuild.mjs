@@ -7,9 +7,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const root = path.dirname(new URL(import.meta.url).pathname);
-const dist = path.join(root, 'dist');
-const watch = process.argv.includes('--watch');
-const production = process.argv.includes('--production');
+const argv = process.argv.slice(2);
+const watch = argv.includes('--watch');
+const production = argv.includes('--production');
+// scripts/package.mjs builds into a staging folder of its own and adds the reaper of each target
+// itself, so the development build in dist/ is never touched by packaging.
+const outdirAt = argv.indexOf('--outdir');
+const dist = outdirAt >= 0 ? path.resolve(argv[outdirAt + 1]) : path.join(root, 'dist');
+const withReaper = !argv.includes('--no-reaper');
 fs.mkdirSync(dist, { recursive: true });
 
 const common = {
@@ -75,7 +80,7 @@ function buildReaper() {
 }
 
 // The native reaper first: a broken compiler should stop the build before anything else.
-if (fs.existsSync(path.join(root, 'native/reaper.c'))) buildReaper();
+if (withReaper && fs.existsSync(path.join(root, 'native/reaper.c'))) buildReaper();
 const contexts = [];
 for (const e of nodeEntries) {
   if (!fs.existsSync(path.join(root, e.in))) continue;

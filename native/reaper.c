@@ -3,6 +3,12 @@
  * the tree whole.
  *
  *   wp-reaper --result FILE [--grace-ms N] [--cgroup DIR] -- command [args...]
+ *   wp-reaper --version
+ *
+ * --version prints one line, "wp-reaper RESULT_VERSION ARCH LIBC", and exits 0. The runner's
+ * self-test (src/measure/reaperCheck.ts) runs the reaper on itself with --version before a run's
+ * first node: a binary for another architecture, a missing libc or a broken build shows there,
+ * and the run falls back to sampling instead of failing every node.
  *
  * The command runs in the reaper's process group (the runner starts the reaper as a group
  * leader), so the runner can still kill what is left with kill(-reaper pid) if the reaper itself
@@ -183,7 +189,24 @@ static int write_all(int fd, const char *buf, size_t len) {
 }
 
 static const char *usage =
-    "usage: wp-reaper --result FILE [--grace-ms N] [--cgroup DIR] -- command [args...]\n";
+    "usage: wp-reaper --result FILE [--grace-ms N] [--cgroup DIR] -- command [args...]\n"
+    "       wp-reaper --version\n";
+
+/* The version of the result file's format: parseReaperResult accepts this one only. */
+#define RESULT_VERSION 1
+#if defined(__x86_64__)
+#define REAPER_ARCH "x86_64"
+#elif defined(__aarch64__)
+#define REAPER_ARCH "aarch64"
+#else
+#define REAPER_ARCH "other"
+#endif
+/* glibc defines __GLIBC__; musl deliberately defines nothing to test for. */
+#if defined(__GLIBC__)
+#define REAPER_LIBC "glibc"
+#else
+#define REAPER_LIBC "musl"
+#endif
 
 /* Moves the calling process into the cgroup DIR; 0 or an errno. */
 static int join_cgroup(const char *dir) {
@@ -215,6 +238,11 @@ int main(int argc, char **argv) {
   sigprocmask(SIG_BLOCK, &handled, &original);
   /* Writing to stderr after the runner died must not kill us before the tree is killed. */
   signal(SIGPIPE, SIG_IGN);
+
+  if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+    printf("wp-reaper %d %s %s\n", RESULT_VERSION, REAPER_ARCH, REAPER_LIBC);
+    return fflush(stdout) == 0 ? 0 : 125;
+  }
 
   const char *result_path = NULL;
   const char *cgroup_dir = NULL;
@@ -402,11 +430,11 @@ int main(int argc, char **argv) {
 #define IO_DELTA(f, own) (io_after.f - io_before.f - (own))
   int len = snprintf(
       json, sizeof(json),
-      "{\"version\":1,\"pid\":%d,\"exitCode\":%d,\"signal\":%d,\"execErrno\":%d,"
+      "{\"version\":%d,\"pid\":%d,\"exitCode\":%d,\"signal\":%d,\"execErrno\":%d,"
       "\"startNs\":%lld,\"endNs\":%lld,\"reaperEndNs\":%lld,"
       "\"cpuUserUs\":%lld,\"cpuSysUs\":%lld,\"maxRssKb\":%ld,\"voluntaryCtxSwitches\":%ld,"
       "\"involuntaryCtxSwitches\":%ld,\"io\":%s",
-      (int)main_pid, exit_code, term_signal, exec_errno, (long long)start_ns, (long long)end_ns,
+      RESULT_VERSION, (int)main_pid, exit_code, term_signal, exec_errno, (long long)start_ns, (long long)end_ns,
       (long long)reaper_end_ns,
       (long long)ru.ru_utime.tv_sec * 1000000LL + (long long)ru.ru_utime.tv_usec,
       (long long)ru.ru_stime.tv_sec * 1000000LL + (long long)ru.ru_stime.tv_usec, ru.ru_maxrss,

@@ -14,6 +14,7 @@ import { NodeOutput } from './nodeOutput';
 import { RunController, type RunNotice } from './runController';
 import type { MemoryWarning } from './memoryPrompt';
 import type { SeriesNotice } from './profileRepeatedly';
+import { FallbackNotice } from './fallbackNotice';
 import { RunsTreeProvider } from './runsTree';
 import { storeDirFor } from './storage';
 import { TASK_TYPE, WorkflowTaskProvider } from './taskProvider';
@@ -85,6 +86,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     workflowsTree.refresh();
   };
   controller.onDidChange(() => runs.invalidate());
+  const fallback = new FallbackNotice(context.globalState);
+  controller.onDidEvent(({ event }) => {
+    if (event.type === 'run-started') fallback.maybeShow(event.run.collector);
+  });
 
   context.subscriptions.push(
     log,

@@ -15,11 +15,11 @@
 import type { SampleSink } from './processTypes';
 import { emptyTreeStats, type TrackHandle, type TreeStats } from './treeStats';
 import { monoMs } from '../model/clock';
-import type { CollectorInfo, MetricSource, Sample } from '../model/run';
+import type { CollectorInfo, MetricSource, ReaperStatus, Sample } from '../model/run';
 import { maxIo, zeroIo, type ProcIo } from './procfs';
 import { ProcTable } from './procTable';
 import { ProcTreeObserver, type TreeObservation } from './procTree';
-import { reaperPath } from './reaper';
+import { checkReaper } from './reaperCheck';
 import { TreeContainment } from './containment';
 import { PROCESS_METRIC_KEYS, unavailableIn } from '../model/metrics';
 import {
@@ -177,6 +177,8 @@ class TrackedTree {
 export class MetricsCollector {
   readonly intervalMs: number;
   readonly mode: CollectorMode;
+  /** Whether nodes run under the native reaper, and why not. */
+  readonly reaper: ReaperStatus;
   private readonly originMono: number;
   private readonly onSamples: SampleSink;
   private readonly platform: NodeJS.Platform;
@@ -195,9 +197,22 @@ export class MetricsCollector {
     this.intervalMs = Math.max(1, options.intervalMs);
     this.originMono = options.originMono;
     this.onSamples = options.onSamples;
+    // The reaper's self-test runs here, before the run's first node (once per runner process).
+    const reaper = checkReaper();
     this.mode =
       options.mode ??
-      (process.platform === 'linux' ? (reaperPath() ? 'reaper' : 'procfs') : 'pidusage');
+      (process.platform === 'linux' ? (reaper.path ? 'reaper' : 'procfs') : 'pidusage');
+    this.reaper =
+      this.mode === 'reaper'
+        ? { used: true, version: reaper.version, fallbackReason: null }
+        : {
+            used: false,
+            version: null,
+            fallbackReason:
+              options.mode === undefined && reaper.reason !== null
+                ? reaper.reason
+                : `the collector was set to ${this.mode} mode`,
+          };
     const deps = this.mode === 'pidusage' ? (options.pidusage ?? realPidusageDeps()) : null;
     this.platform = deps ? deps.platform : process.platform;
     this.pidusage = deps ? new PidusageSampler(deps, this.intervalMs) : null;
@@ -303,6 +318,7 @@ export class MetricsCollector {
       overheadCpuMs: round(this.overheadCpuUs / 1000, 3),
       ticks: this.ticks,
       unavailable: this.unavailable(),
+      reaper: { ...this.reaper },
       containment:
         this.mode === 'reaper'
           ? this.containment.info()

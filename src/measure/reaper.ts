@@ -18,42 +18,11 @@ import type { ProcIo } from './procfs';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { distDir } from './assets';
 import { ownerIsDead, ownerTag, parseOwner } from './owner';
 
-/** Set by tests or packagers to use a reaper from elsewhere. */
-const REAPER_ENV = 'WORKFLOW_PROFILER_REAPER';
 export const REAPER_NAME = 'wp-reaper';
 /** TERM to KILL grace the reaper gives the tree on cancel. */
 export const DEFAULT_GRACE_MS = 500;
-
-function isExecutable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-let located: string | null | undefined;
-
-/** Absolute path of an executable wp-reaper, or null (not Linux, or not built). */
-export function reaperPath(): string | null {
-  if (located !== undefined) return located;
-  located = null;
-  if (process.platform !== 'linux') return null;
-  const fromEnv = process.env[REAPER_ENV];
-  const candidates = fromEnv
-    ? [fromEnv]
-    : [
-        path.join(distDir(), REAPER_NAME),
-        // Compiled tests run from out/src/tracking/ while dist/ may hold only the reaper.
-        path.resolve(__dirname, '../../../dist', REAPER_NAME),
-      ];
-  located = candidates.find(isExecutable) ?? null;
-  return located;
-}
 
 /** The reaper's argv for running `file args...`. */
 export function reaperArgs(

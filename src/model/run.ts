@@ -121,6 +121,21 @@ export interface CollectorInfo {
   unavailable: string[];
   /** How the runner keeps hold of every process tree it started; absent in older runs. */
   containment?: ContainmentInfo;
+  /** Whether the native reaper measured this run, and why not; absent in older runs. */
+  reaper?: ReaperStatus;
+}
+
+/**
+ * The native reaper's self-test, run once per runner before the first node. When it did not
+ * pass, every node was measured by sampling instead (`mode` says which), and `fallbackReason`
+ * says why in words a person can act on.
+ */
+export interface ReaperStatus {
+  used: boolean;
+  /** Its --version line, e.g. "wp-reaper 1 x86_64 glibc"; null when it was not used. */
+  version: string | null;
+  /** Why nodes were sampled instead (missing, another architecture, failed self-test); null when used. */
+  fallbackReason: string | null;
 }
 
 /** How node trees are held so none outlives its node, even if its reaper is killed. */

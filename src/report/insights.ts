@@ -454,6 +454,15 @@ function measurement(run: RunRecord, a: Omit<RunAnalysis, 'insights'>): Insight[
     );
   }
   const c = run.collector;
+  if (c.reaper && !c.reaper.used) {
+    out.push(
+      new Sentence()
+        .text('Exact accounting was off: every node was measured by sampling, because ')
+        .text(c.reaper.fallbackReason ?? 'the native reaper was not used')
+        .text('.')
+        .build('unavailable', 'info'),
+    );
+  }
   if (c.unavailable.length > 0) {
     out.push(
       new Sentence()

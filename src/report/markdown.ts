@@ -565,6 +565,19 @@ function customTable(a: RunAnalysis): string[] {
   ];
 }
 
+/** Whether the native reaper gave exact totals; runs recorded before the self-test say nothing. */
+function reaperLine(c: RunRecord['collector']): string[] {
+  if (!c.reaper) return [];
+  if (c.reaper.used) {
+    return [
+      `- Native reaper: \`${(c.reaper.version ?? 'wp-reaper').replace(/`/g, '')}\` passed its self-test before the first node; totals are exact.`,
+    ];
+  }
+  return [
+    `- Native reaper: not used, so every node was measured by sampling (totals are estimates): ${e(c.reaper.fallbackReason ?? 'no reason recorded')}.`,
+  ];
+}
+
 function howMeasured(run: RunRecord, a: RunAnalysis, samples: readonly Sample[]): string[] {
   const c = run.collector;
   const overheadShare = a.wallMs !== null && a.wallMs > 0 ? c.overheadCpuMs / a.wallMs : null;
@@ -572,6 +585,7 @@ function howMeasured(run: RunRecord, a: RunAnalysis, samples: readonly Sample[])
     '## How this was measured',
     '',
     `- Collector: ${e(c.mode)} on ${e(c.platform)}, sampling every ${formatMs(c.intervalMs)} (${formatCount(c.ticks)} ticks${samples.length > 0 ? `; ${formatCount(samples.length)} samples in this report` : '; samples not kept for this run'}).`,
+    ...reaperLine(c),
     `- Collector overhead: ${formatMs(c.overheadCpuMs)} of the runner's CPU${overheadShare !== null ? ` (${formatRatio(overheadShare, 2)} of one core over the wall time)` : ''}.`,
     '- Durations and waits come from the monotonic clock with sub-millisecond resolution; CPU % = CPU time ÷ duration × 100, per cent of one core, never an average of samples.',
     `- ${[...IN_PROCESS_TYPES].join(', ')} nodes run inside the runner, without a process tree of their own: their CPU, memory and I/O are ${NA} by design.`,

@@ -29,11 +29,11 @@ import {
   monoNsToMonoMs,
   newResultFile,
   reaperArgs,
-  reaperPath,
   signalName,
   takeReaperResult,
   type ReaperResult,
 } from '../measure/reaper';
+import { reaperPath } from '../measure/reaperCheck';
 
 /** After asking the reaper to cancel, how long before we kill everything ourselves. */
 const REAPER_UNRESPONSIVE_MS = DEFAULT_GRACE_MS + 3000;
