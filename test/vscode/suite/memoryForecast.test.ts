@@ -12,6 +12,7 @@ import { suite, test } from 'mocha';
 import * as vscode from 'vscode';
 import {
   api,
+  nextRender,
   waitFor,
   workspaceDir,
   workspaceUri,
@@ -170,15 +171,16 @@ suite('memory forecast and Profile Repeatedly', () => {
       assert.notEqual(again.series, r.series);
       const notice = notices[1] as SeriesNotice;
       assert.deepEqual(notice.items, ['Open Dashboard', 'Compare with Previous Series']);
-      await notice.choose('Compare with Previous Series');
-      // The Compare panel opens on the two series (the statistics of `compare`).
-      const label = await waitFor('the compare panel on the two series', () =>
-        vscode.window.tabGroups.all
-          .flatMap((g) => g.tabs)
-          .map((t) => t.label)
-          .find((l) => l.startsWith('Compare')),
+      // The Compare panel opens on the two series and draws their comparison.
+      const drawn = nextRender(
+        a,
+        (x) => x.kind === 'compare' && x.id.includes(r.series) && x.id.includes(again.series),
+        60_000,
       );
-      assert.match(label, /^Compare/);
+      await notice.choose('Compare with Previous Series');
+      const done = await drawn;
+      assert.ok(done.charts.length >= 1, `compare drew ${done.charts.join(', ')}`);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       assert.ok(fs.existsSync(path.join(workspaceDir(), 'quick.workflow.yaml')));
     } finally {
       sub.dispose();
