@@ -101,8 +101,11 @@ export function verdictLine(c: SeriesComparison): string {
     );
   }
   if (unmeasured.length > 0) {
+    // A few are named; many (a metric one side never measures) would drown the verdict.
+    const few = unmeasured.length <= 3;
+    const names = unmeasured.map((r) => `${r.nodeId} ${compareMetricDef(r.metric).label}`);
     parts.push(
-      `${unmeasured.length} not measured on both sides (${unmeasured.map((r) => `${r.nodeId} ${compareMetricDef(r.metric).label}`).join('; ')})`,
+      `${unmeasured.length} not measured on both sides${few ? ` (${names.join('; ')})` : ''}`,
     );
   }
   if (insufficient > 0 && c.moreRunsNeeded > 0) {
