@@ -9,7 +9,11 @@
 //                         (default out/vscode-test/test/vscode/index.js)
 //   --ui SCRIPT           compiled UI script exporting an async function(page, ctx), called once
 //                         the workbench has loaded; its rejection fails the run. Not with --tests.
-//   --extension DIR       extensionDevelopmentPath (default: the repository root)
+//   --extension DIR       extensionDevelopmentPath (default: the repository root, or with
+//                         --install a throwaway driver extension made in the temp folder)
+//   --install VSIX        install VSIX into the fresh extensions folder with the real VS Code's
+//                         --install-extension before it starts; the tests then drive that
+//                         installed copy (installed-extension.mjs says why a driver is needed)
 //   --workspace DIR       template copied into the fresh temp folder that is opened (default:
 //                         the folder starts empty)
 //   --trust | --no-trust  open the workspace trusted (default) or in Restricted Mode
@@ -20,7 +24,8 @@
 // Env: WORKFLOW_PROFILER_VSCODE_TIMEOUT_S (default for --timeout), WORKFLOW_PROFILER_TEST_GREP
 //      (mocha grep in the host), WORKFLOW_PROFILER_VSCODE_CACHE / WORKFLOW_PROFILER_CHROMIUM
 //      (see install-code-server.mjs). code-server's environment, and so the extension host's, is
-//      this process's plus WORKFLOW_PROFILER_TEST_TRUST=trusted|untrusted.
+//      this process's plus WORKFLOW_PROFILER_TEST_TRUST=trusted|untrusted, and with --install
+//      WORKFLOW_PROFILER_TEST_INSTALLED_PATH (the folder the package was installed into).
 // Exit code: the tests' own (0 pass, 1 fail), 124 on timeout, 2 on a harness or setup failure,
 // 128+n on signal n. code-server is installed first if it is not (see install-code-server.mjs).
 import { spawn } from 'node:child_process';
@@ -41,6 +46,12 @@ import {
   ensureCodeServer,
   entryScript,
 } from './install-code-server.mjs';
+import {
+  InstalledExtensionError,
+  extensionIdOf,
+  installVsix,
+  writeDriverExtension,
+} from './installed-extension.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EXIT_TIMEOUT = 124;
@@ -63,7 +74,8 @@ function parseArgs(argv) {
   const opts = {
     tests: undefined,
     ui: undefined,
-    extension: repoRoot,
+    extension: undefined,
+    install: undefined,
     workspace: undefined,
     trust: true,
     screenshotDir: path.join(repoRoot, 'test-results'),
@@ -86,6 +98,9 @@ function parseArgs(argv) {
         break;
       case '--extension':
         opts.extension = path.resolve(valueOf(i++, a));
+        break;
+      case '--install':
+        opts.install = path.resolve(valueOf(i++, a));
         break;
       case '--workspace':
         opts.workspace = path.resolve(valueOf(i++, a));
@@ -122,7 +137,11 @@ function parseArgs(argv) {
     if (p && !fs.existsSync(p))
       usage(`${name} ${p} does not exist (compile first: npx tsc -p test/vscode)`);
   }
-  if (!fs.existsSync(path.join(opts.extension, 'package.json'))) {
+  if (opts.install && !fs.existsSync(opts.install))
+    usage(`--install ${opts.install} does not exist (build it: npm run package)`);
+  // With --install the driver is written into the run's temp folder, once that exists.
+  if (!opts.extension && !opts.install) opts.extension = repoRoot;
+  if (opts.extension && !fs.existsSync(path.join(opts.extension, 'package.json'))) {
     usage(`--extension ${opts.extension} has no package.json`);
   }
   return opts;
@@ -160,6 +179,7 @@ function prepareDirs(opts) {
     runLogs: path.join(opts.screenshotDir, 'vscode-run'),
     xdgConfig: path.join(tmp, 'xdg-config'),
     xdgCache: path.join(tmp, 'xdg-cache'),
+    driver: path.join(tmp, 'driver-extension'),
   };
   for (const d of [
     dirs.xdgConfig,
@@ -182,6 +202,39 @@ function prepareDirs(opts) {
   fs.rmSync(dirs.runLogs, { recursive: true, force: true });
   fs.mkdirSync(dirs.runLogs, { recursive: true });
   return dirs;
+}
+
+/** The environment of every code-server process of a run (the server and the install CLI). */
+function serverEnv(dirs) {
+  return {
+    ...process.env,
+    // VS Code's server writes a device id under $XDG_CACHE_HOME/Microsoft: keep $HOME untouched.
+    XDG_CONFIG_HOME: dirs.xdgConfig,
+    XDG_CACHE_HOME: dirs.xdgCache,
+    // No extension gallery: code-server's default (open-vsx.org) is unreachable here and the
+    // workbench's lookups would only add noise and timing jitter.
+    EXTENSIONS_GALLERY: '{}',
+  };
+}
+
+/**
+ * --install: the package into the fresh extensions folder, and the driver extension as the
+ * development extension. Sets dirs.installed and opts.extension (when not given).
+ */
+function installPackage(installDir, opts, dirs) {
+  const t = performance.now();
+  dirs.installed = installVsix({
+    installDir,
+    vsix: opts.install,
+    config: dirs.config,
+    userDataDir: dirs.userData,
+    extensionsDir: dirs.extensions,
+    env: serverEnv(dirs),
+  });
+  say(
+    `installed ${path.basename(opts.install)} into ${dirs.installed} in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
+  opts.extension ??= writeDriverExtension(dirs.driver);
 }
 
 /** Starts code-server on a free loopback port (port 0: the kernel picks, no race). */
@@ -211,15 +264,11 @@ async function startCodeServer(installDir, opts, dirs, state) {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      ...process.env,
-      // VS Code's server writes a device id under $XDG_CACHE_HOME/Microsoft: keep $HOME untouched.
-      XDG_CONFIG_HOME: dirs.xdgConfig,
-      XDG_CACHE_HOME: dirs.xdgCache,
+      ...serverEnv(dirs),
       // Inherited by the extension host: the smoke suite checks trust against it.
       WORKFLOW_PROFILER_TEST_TRUST: opts.trust ? 'trusted' : 'untrusted',
-      // No extension gallery: code-server's default (open-vsx.org) is unreachable here and the
-      // workbench's lookups would only add noise and timing jitter.
-      EXTENSIONS_GALLERY: '{}',
+      // The installed-package suite checks that the extension it drives was loaded from there.
+      ...(dirs.installed ? { WORKFLOW_PROFILER_TEST_INSTALLED_PATH: dirs.installed } : {}),
     },
   });
   state.server = child;
@@ -457,10 +506,14 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   checkSystemPrerequisites({ needBuildTools: false });
   const installDir = await ensureCodeServer({ log: say });
-  const extensionId = (() => {
-    const pj = JSON.parse(fs.readFileSync(path.join(opts.extension, 'package.json'), 'utf8'));
-    return `${pj.publisher}.${pj.name}`;
-  })();
+  // The extension under test: the installed package's (read before cleanup removes it), else
+  // the development extension's.
+  const extensionId = () =>
+    extensionIdOf(
+      JSON.parse(
+        fs.readFileSync(path.join(dirs.installed ?? opts.extension, 'package.json'), 'utf8'),
+      ),
+    );
 
   const dirs = prepareDirs(opts);
   const state = {
@@ -496,6 +549,7 @@ async function main() {
 
   const work = async () => {
     const tStart = performance.now();
+    if (opts.install) installPackage(installDir, opts, dirs);
     const port = await startCodeServer(installDir, opts, dirs, state);
     say(
       `code-server ready on 127.0.0.1:${port} (${opts.trust ? 'trusted' : 'untrusted'} workspace ${dirs.workspace})`,
@@ -537,7 +591,7 @@ async function main() {
     // After a signal the browser and server go away on purpose: no failure to report.
     if (!state.signal)
       console.error(
-        `\nrun-tests: HARNESS FAILURE: ${err instanceof HarnessError ? err.message : (err.stack ?? err)}`,
+        `\nrun-tests: HARNESS FAILURE: ${err instanceof HarnessError || err instanceof InstalledExtensionError ? err.message : (err.stack ?? err)}`,
       );
     code = EXIT_HARNESS;
   } finally {
@@ -545,9 +599,10 @@ async function main() {
   }
   if (code !== 0 && state.page && !state.signal)
     await screenshot(state.page, path.join(dirs.runLogs, 'failure.png'));
+  const id = dirs.installed || opts.extension ? extensionId() : undefined;
   await cleanup();
   if (state.signal) return; // the signal handler exits with 128+n
-  reportActivation(dirs, extensionId);
+  if (id) reportActivation(dirs, id);
   say(`logs in ${path.relative(process.cwd(), dirs.runLogs) || '.'}; exit ${code}`);
   process.exit(code);
 }
