@@ -1,14 +1,18 @@
 /**
  * The panels in the real workbench, on a copy of examples/: profile the example workflow, watch
  * its dashboard live, wait for every chart, check that each chart's canvas has drawn pixels, open
- * the report beside it, run again and open the compare panel on the two runs, then reload the
+ * the report beside it and read its rendered text, run again and open the compare panel on the two runs, then reload the
  * window and see the panels come back (serializers). Screenshots go to test-results/.
  *
  *   node scripts/vscode/run-tests.mjs --workspace examples --ui out/vscode-test/test/vscode/ui/dashboard.ui.js
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
+import { parse } from 'yaml';
 import {
+  findMarkdownPreview,
   findWebviewFrame,
   runCommand,
   screenshot,
@@ -19,6 +23,8 @@ import {
 } from './workbench';
 
 const RUN_TIMEOUT_MS = 60_000;
+/** The example workflow the palette's Profile Workflow picks (the only one in examples/). */
+const WORKFLOW = 'nightly-etl';
 /** The panels' chart containers; `window.__wpRendered` is set once every chart has drawn. */
 const CHART = '[data-chart]';
 
@@ -70,6 +76,37 @@ declare global {
   }
 }
 
+/** The run id the dashboard's header shows (`run 20261203-131218-214-2acb0b · started …`). */
+async function shownRunId(frame: Frame): Promise<string> {
+  const text = await frame.locator('body').innerText();
+  const id = /\brun (\d{8}-[\w-]+)/.exec(text)?.[1];
+  assert.ok(id, `no run id in the dashboard's text: ${text.slice(0, 300)}`);
+  return id;
+}
+
+/** Every node id of the example workflow, from the file the test profiles. */
+function exampleNodeIds(ctx: UiContext): string[] {
+  const file = path.join(ctx.workspace, `${WORKFLOW}.workflow.yaml`);
+  const def = parse(fs.readFileSync(file, 'utf8')) as { nodes?: Record<string, unknown> };
+  const ids = Object.keys(def.nodes ?? {});
+  assert.ok(ids.length > 0, `no nodes in ${file}`);
+  return ids;
+}
+
+/** The rendered report names the run and the workflow, and has a row for every node. */
+async function assertReportText(report: Frame, ctx: UiContext, runId: string): Promise<void> {
+  const text = await report.locator('.markdown-body').innerText();
+  ctx.log(`report preview: ${text.length} characters, begins "${text.slice(0, 60)}"`);
+  assert.ok(text.includes(`Run ${runId}`), `the report names run ${runId}`);
+  const missing = exampleNodeIds(ctx).filter((id) => !text.includes(id));
+  assert.deepEqual(missing, [], `nodes missing from the rendered report`);
+  // Rendered, not only in the DOM: the heading has a size on screen.
+  const heading = report.locator('.markdown-body h1').first();
+  assert.equal((await heading.innerText()).trim(), `Performance report: ${WORKFLOW}`);
+  const box = await heading.boundingBox();
+  assert.ok(box && box.width > 0 && box.height > 0, 'the report heading is laid out');
+}
+
 async function assertChartsDrawn(frame: Frame, ctx: UiContext, what: string): Promise<void> {
   // The panel lists the charts it drew (a chart with nothing to show is hidden, not blank).
   const drawnCharts = await frame.evaluate(() => window.__wpRendered?.charts ?? []);
@@ -105,7 +142,9 @@ export default async function dashboard(page: Page, ctx: UiContext): Promise<voi
     ctx.log(`screenshot: ${await screenshot(page, ctx, `dashboard-chart-${name ?? 'x'}`)}`);
   }
 
-  // 2. The report beside it, from the dashboard's own button.
+  // 2. The report beside it, from the dashboard's own button: its rendered text, not only its
+  // tab, which appears seconds before the preview has drawn anything.
+  const runId = await shownRunId(frame);
   await frame
     .getByRole('button', { name: /report/i })
     .first()
@@ -114,7 +153,12 @@ export default async function dashboard(page: Page, ctx: UiContext): Promise<voi
     .locator('.tab', { hasText: /Preview report\.md/ })
     .first()
     .waitFor({ state: 'visible', timeout: 20_000 });
-  await page.waitForTimeout(1000);
+  const t0 = Date.now();
+  const report = await findMarkdownPreview(page, `Performance report: ${WORKFLOW}`, 30_000);
+  ctx.log(`report preview rendered ${Date.now() - t0} ms after its tab appeared`);
+  await assertReportText(report, ctx, runId);
+  // The run's notification would cover the report's tables in the picture.
+  await runCommand(page, 'Notifications: Clear All Notifications');
   ctx.log(`screenshot: ${await screenshot(page, ctx, 'dashboard-with-report')}`);
 
   // 3. A second run, then the compare panel on both (from the workflow's CodeLens command).

@@ -212,6 +212,28 @@ export async function findWebviewFrame(
   }
 }
 
+/**
+ * The frame of a Markdown preview (the built-in markdown-language-features extension) once its
+ * rendered text includes `text`. The preview's tab appears seconds before its content: the first
+ * preview activates that extension, then its webview loads and renders, about 5 s on a busy
+ * 2-core machine, so a screenshot taken on the tab title alone shows an empty editor.
+ */
+export async function findMarkdownPreview(
+  page: Page,
+  text: string,
+  timeout = DEFAULT_TIMEOUT_MS,
+): Promise<Frame> {
+  const started = Date.now();
+  // The preview's rendered Markdown lives in `.markdown-body` of its webview document.
+  const frame = await findWebviewFrame(page, '.markdown-body', timeout);
+  await frame.waitForFunction(
+    (wanted) => document.querySelector<HTMLElement>('.markdown-body')?.innerText.includes(wanted),
+    text,
+    { timeout: Math.max(1000, timeout - (Date.now() - started)) },
+  );
+  return frame;
+}
+
 /** Screenshot of the whole window into the run's screenshot folder; returns the file path. */
 export async function screenshot(
   page: Page,
