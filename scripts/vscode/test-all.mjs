@@ -58,6 +58,16 @@ const allRuns = [
     ],
   },
   {
+    name: 'UI: the walkthrough, from an empty folder',
+    args: [
+      '--trust',
+      '--ui',
+      path.join(out, 'ui', 'walkthrough.ui.js'),
+      '--screenshot-dir',
+      'test-results/ui-walkthrough',
+    ],
+  },
+  {
     name: 'UI: run a workflow from the palette',
     args: [
       '--workspace',

@@ -13,6 +13,7 @@ export const COMMANDS = {
   exportRun: 'workflowProfiler.exportRun',
   deleteRun: 'workflowProfiler.deleteRun',
   refresh: 'workflowProfiler.refresh',
+  createSampleWorkflow: 'workflowProfiler.createSampleWorkflow',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

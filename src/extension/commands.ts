@@ -16,6 +16,7 @@ import type { RunCatalog } from './runCatalog';
 import type { RunCommandResult, RunController } from './runController';
 import { RunItem } from './runsTree';
 import { profileRepeatedly, type SeriesNotice } from './profileRepeatedly';
+import { createSampleWorkflow } from './sampleWorkflowCommand';
 import { resolveWorkflowUri, uriFromArg } from './workflowUri';
 
 export interface CommandDeps {
@@ -34,6 +35,8 @@ export interface CommandDeps {
   openCompare?: (sides: CompareSidesArg) => Promise<SeriesComparison>;
   /** Where "Profile Repeatedly…" announces its end-of-series notification. */
   seriesNotices: vscode.EventEmitter<SeriesNotice>;
+  /** Told once "Create a Sample Workflow" has written its file (the walkthrough's first step). */
+  onSampleCreated?: (file: vscode.Uri) => void;
 }
 
 export interface CompareSidesArg {
@@ -238,6 +241,10 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   });
 
   reg(COMMANDS.refresh, () => deps.refresh());
+
+  reg(COMMANDS.createSampleWorkflow, (arg?: unknown) =>
+    createSampleWorkflow(arg, (file) => deps.onSampleCreated?.(file)),
+  );
 }
 
 /**

@@ -23,6 +23,7 @@ import { ComparePanels } from './panels/comparePanel';
 import { DashboardPanels, type PanelRendered } from './panels/dashboardPanel';
 import { RUN_GLANCE_VIEW_ID, RunGlanceViewProvider } from './panels/runGlanceView';
 import { RunItem } from './runsTree';
+import { WalkthroughProgress, type WalkthroughState } from './walkthroughProgress';
 
 const WORKFLOW_SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', pattern: '**/*.workflow.{yaml,yml,json}' },
@@ -41,6 +42,12 @@ export interface ExtensionApi {
   onDidWarnMemory: vscode.Event<MemoryWarning>;
   /** Fires as "Profile Repeatedly…" shows its end-of-series notification. */
   onDidNotifySeries: vscode.Event<SeriesNotice>;
+  /** Which walkthrough steps' context keys this session has set. */
+  walkthrough(): WalkthroughState;
+  /** Sets every walkthrough key back to false (tests share one session). */
+  resetWalkthrough(): Promise<void>;
+  /** Fires once VS Code holds a newly set walkthrough key. */
+  onDidProgressWalkthrough: vscode.Event<WalkthroughState>;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -66,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const compares = new ComparePanels(dashboards, scratchDir);
   const glance = new RunGlanceViewProvider(runs, controller);
   const seriesNotices = new vscode.EventEmitter<SeriesNotice>();
+  const walkthrough = new WalkthroughProgress(controller, dashboards.onDidRender);
   const runsView = vscode.window.createTreeView('workflowProfiler.runs', {
     treeDataProvider: runsTree,
     canSelectMany: true,
@@ -94,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(
     log,
     seriesNotices,
+    walkthrough,
     runs,
     runs.watch(storeDir()),
     diagnostics,
@@ -130,6 +139,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     openDashboard: (run, nodeId) => dashboards.open(run.id, nodeId),
     openCompare: (sides) => compares.open(sides),
     seriesNotices,
+    onSampleCreated: () => walkthrough.reach('sampleCreated'),
   });
   const activationMs = performance.now() - t0;
   log.info(`activated in ${activationMs.toFixed(1)} ms; runs are stored in ${storeDir()}`);
@@ -140,6 +150,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     onDidNotifyRun: controller.onDidNotify,
     onDidWarnMemory: controller.onDidWarnMemory,
     onDidNotifySeries: seriesNotices.event,
+    walkthrough: () => walkthrough.state(),
+    resetWalkthrough: () => walkthrough.reset(),
+    onDidProgressWalkthrough: walkthrough.onDidChange,
   };
 }
 

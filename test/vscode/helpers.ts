@@ -40,6 +40,15 @@ export interface SeriesNotice {
   choose(item: string | undefined): Promise<void>;
 }
 
+/** Which walkthrough steps' context keys are set (src/extension/walkthroughProgress.ts). */
+export interface WalkthroughState {
+  sampleCreated: boolean;
+  runCompleted: boolean;
+  profileCompleted: boolean;
+  dashboardOpened: boolean;
+  compareOpened: boolean;
+}
+
 export interface ProfilerApi {
   storeDir(): string;
   activationMs: number;
@@ -47,6 +56,9 @@ export interface ProfilerApi {
   onDidNotifyRun: vscode.Event<RunNotice>;
   onDidWarnMemory: vscode.Event<MemoryWarning>;
   onDidNotifySeries: vscode.Event<SeriesNotice>;
+  walkthrough(): WalkthroughState;
+  resetWalkthrough(): Promise<void>;
+  onDidProgressWalkthrough: vscode.Event<WalkthroughState>;
 }
 
 /** Resolves with the first render report matching `match` from now on (or fails after a while). */
