@@ -17,8 +17,12 @@ const dist = outdirAt >= 0 ? path.resolve(argv[outdirAt + 1]) : path.join(root, 
 const withReaper = !argv.includes('--no-reaper');
 fs.mkdirSync(dist, { recursive: true });
 
+// The CLI's --version: package.json's, written into the bundle (src/cli/main.ts reads it).
+const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
 const common = {
   bundle: true,
+  define: { __VERSION__: JSON.stringify(version) },
   platform: 'node',
   target: 'node20',
   format: 'cjs',

@@ -127,10 +127,10 @@ function onPath(bin) {
     .some((d) => d && fs.existsSync(path.join(d, bin)));
 }
 
-function run(cmd, args, cwd, { tolerate = false } = {}) {
+function run(cmd, args, cwd) {
   const r = spawnSync(cmd, args, { cwd, stdio: 'inherit', env: npmEnv() });
   if (r.error) throw new InstallError(`${cmd} ${args.join(' ')}: ${r.error.message}`);
-  if (r.status !== 0 && !tolerate) {
+  if (r.status !== 0) {
     throw new InstallError(`\`${cmd} ${args.join(' ')}\` in ${cwd} exited with ${r.status}`);
   }
   return r.status;
@@ -146,6 +146,30 @@ function npmEnv() {
     env[k] = v;
   }
   return env;
+}
+
+/**
+ * Runs a build whose own post-install step may fail after the artifact was made, with its output
+ * held back: node-pty's post-install runs `npx node-gyp configure -f compile_commands_json` (an
+ * editor index nobody here reads), which fails offline and made npm print some 60 `npm error`
+ * lines on every first install. With the artifact built that is one line; without it, the held
+ * output is printed in full, since it is then the only account of what went wrong.
+ */
+export function rebuildKeepingArtifact({ cmd, args, cwd, artifact, name, log = console.log }) {
+  const r = spawnSync(cmd, args, { cwd, env: npmEnv(), encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.error) throw new InstallError(`${cmd} ${args.join(' ')}: ${r.error.message}`);
+  const built = fs.existsSync(artifact);
+  if (r.status === 0 && built) return;
+  if (built) {
+    log(
+      `${name}: built ${path.basename(artifact)}; its post-install step failed (exit ${r.status}), which only writes an editor index, so it is ignored`,
+    );
+    return;
+  }
+  process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}`);
+  throw new InstallError(
+    `\`${cmd} ${args.join(' ')}\` in ${cwd} exited with ${r.status} and built no ${artifact}`,
+  );
 }
 
 async function step(name, fn) {
@@ -236,30 +260,15 @@ export async function ensureCodeServer({ force = false, log = console.log } = {}
       fs.rmSync(link, { force: true });
       fs.symlinkSync('node_modules', link);
     });
-    await step('vscode: npm rebuild node-pty', () => {
-      // node-pty builds pty.node and then exits non-zero from a post-install step that fetches
-      // a tool; the built module works, so only a missing pty.node is a failure.
-      const status = run('npm', ['rebuild', 'node-pty', ...npmQuiet], vscodeDir, {
-        tolerate: true,
-      });
-      const ptyNode = path.join(
-        vscodeDir,
-        'node_modules',
-        'node-pty',
-        'build',
-        'Release',
-        'pty.node',
-      );
-      if (!fs.existsSync(ptyNode)) {
-        throw new InstallError(
-          `npm rebuild node-pty exited with ${status} and built no ${ptyNode}`,
-        );
-      }
-      if (status !== 0)
-        console.log(
-          `(node-pty's rebuild exited ${status}; pty.node was built, which is all we need)`,
-        );
-    });
+    await step('vscode: npm rebuild node-pty', () =>
+      rebuildKeepingArtifact({
+        cmd: 'npm',
+        args: ['rebuild', 'node-pty', ...npmQuiet],
+        cwd: vscodeDir,
+        artifact: path.join(vscodeDir, 'node_modules', 'node-pty', 'build', 'Release', 'pty.node'),
+        name: 'node-pty',
+      }),
+    );
     await step('check: code-server --version', () => {
       // An explicit --config: without one code-server writes ~/.config/code-server/config.yaml.
       const config = path.join(staging, 'code-server-config.yaml');

@@ -1,47 +1,9 @@
-/** Command-line parsing for `workflow-profiler`: pure, so every rule is unit-tested. */
+/**
+ * Command-line parsing for `workflow-profiler`: pure, so every rule is unit-tested. What each
+ * command takes, and its defaults, is told in help.ts.
+ */
 import { MAX_PARALLEL } from '../workflow/limits';
-
-export const USAGE = `Usage: workflow-profiler <command> [options]
-
-Commands:
-  run FILE [--runtime local|parallel] [--max-parallel N] [--interval MS]
-           [--no-samples] [--retention N] [--max-log-size SIZE] [--redact NAME]...
-           [--max-output-size SIZE] [--max-output-depth N] [--max-nodes N] [--json] [--quiet]
-           [--memory-limit SIZE]
-                               run a workflow and profile every node; --redact NAME
-                               hides the value of NAME (a variable, query parameter or
-                               header) wherever the run is stored, like secret-named ones;
-                               a node's output over SIZE (16M) or nested deeper than N
-                               (256) fails it; a workflow over --max-nodes (10000) nodes,
-                               nested workflows expanded, does not start
-  list [--json]                list stored runs, newest first
-  show RUN [--json]            one run's summary and task table
-  report RUN                   the run's Markdown report on stdout
-  export RUN --format json|csv|chrome-trace [-o FILE]
-                               export a run for other tools
-  dashboard RUN [-o FILE.html] the run's dashboard (timeline, resources, I/O, heatmap,
-                               over time, custom metrics) as one self-contained HTML file
-                               that opens in any browser offline; prints the file's path,
-                               or without -o writes the HTML to stdout
-  run FILE --repeat N [--warmup K]
-                               K + N runs as one series (series id in run.json; warm-ups
-                               are stored, marked, and never compared)
-  compare BASELINE CANDIDATE [--json | --markdown] [--metric M,…] [--fail-on-regression]
-                               per-node medians, the change with its 95 % interval and a
-                               verdict; each side a run (id or prefix), a series id or a
-                               comma-separated list of runs; exit 3 with
-                               --fail-on-regression when a watched metric regressed
-
-Before a run, the last completed run of the workflow is replayed with its slots to forecast
-peak memory; a forecast over the machine's available memory, or over --memory-limit SIZE
-(512M, 2G, 1.5GiB or bytes) when that is lower, prints one warning line (with the largest
-maxParallel that fits) and the run goes ahead. run.json records it as memoryForecast.
---max-log-size caps each node's log (default 64M; K, M, G suffixes): the first and last half
-are kept and the cut is marked.
-Every command takes --store DIR (default: .workflow-runs in the current directory), and --debug
-(print the full trace of an internal error).
-RUN is a run id or a unique prefix of one.
-Exit status: 0 completed, 1 failed or cancelled, 2 invalid workflow or usage.`;
+import { DEFAULT_INTERVAL_MS, DEFAULT_STORE } from './defaults';
 
 export type Command =
   'run' | 'list' | 'show' | 'report' | 'export' | 'dashboard' | 'help' | 'version';
@@ -107,10 +69,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const args: CliArgs = {
     command: 'help',
     target: null,
-    store: '.workflow-runs',
+    store: DEFAULT_STORE,
     json: false,
     quiet: false,
-    intervalMs: 100,
+    intervalMs: DEFAULT_INTERVAL_MS,
     samples: true,
     redact: [],
     debug: false,

@@ -4,7 +4,9 @@ import { RunStore } from '../store/runStore';
 import { storeSource } from '../query/runSource';
 import { compareSides, type SidesComparison } from '../query/compareSides';
 import { compareReportMarkdown, compareReportText } from '../report/stats/renderSides';
-import { COMPARE_USAGE, parseCompareArgs, type CompareArgs } from './compareArgs';
+import { parseCompareArgs, type CompareArgs } from './compareArgs';
+import { usageErrorText } from './help';
+import { resolveRunRefs } from '../query/runRef';
 
 /** A watched metric regressed and --fail-on-regression was given. */
 export const EXIT_REGRESSED = 3;
@@ -18,7 +20,7 @@ export async function compareCommand(
   try {
     args = parseCompareArgs(argv);
   } catch (e) {
-    err(`workflow-profiler: ${(e as Error).message}\n\n${COMPARE_USAGE}`);
+    err(usageErrorText((e as Error).message, 'compare'));
     return 2;
   }
   const source = storeSource(
@@ -26,7 +28,12 @@ export async function compareCommand(
   );
   let sides: SidesComparison;
   try {
-    sides = await compareSides(source, args.baseline, args.candidate, args.metrics);
+    sides = await compareSides(
+      source,
+      await resolveRunRefs(source, args.baseline),
+      await resolveRunRefs(source, args.candidate),
+      args.metrics,
+    );
   } catch (e) {
     err(`workflow-profiler: ${(e as Error).message}`);
     return 2;

@@ -4,6 +4,7 @@
  */
 import { COMPARE_METRICS, type CompareMetric } from '../model/comparison';
 import { DEFAULT_COMPARE_METRICS } from '../query/compareSides';
+import { DEFAULT_STORE } from './defaults';
 
 export { DEFAULT_COMPARE_METRICS };
 
@@ -18,14 +19,6 @@ export interface CompareArgs {
   store: string;
 }
 
-export const COMPARE_USAGE = `workflow-profiler compare BASELINE CANDIDATE [--json | --markdown] [--metric M,…] [--fail-on-regression] [--store DIR]
-
-Each side is a run id or unique prefix, a series id (from run --repeat), or a comma-separated
-list of runs; warm-up runs never count. Per node and metric: medians, the relative change with
-its 95 % interval, and a verdict: regressed, improved, unchanged or insufficient (fewer than 3
-runs a side). --markdown prints the report the editor's Compare panel opens. --metric: ${COMPARE_METRICS.join(', ')} (default ${DEFAULT_COMPARE_METRICS.join(',')}).
-Exit status: 0; 3 with --fail-on-regression when a watched metric regressed; 2 usage or unknown runs.`;
-
 export function parseCompareArgs(argv: readonly string[]): CompareArgs {
   const out: CompareArgs = {
     baseline: '',
@@ -34,7 +27,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
     json: false,
     markdown: false,
     failOnRegression: false,
-    store: '.workflow-runs',
+    store: DEFAULT_STORE,
   };
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -47,6 +40,8 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
       return v;
     };
     if (flag === '--json') out.json = true;
+    // Read by main.ts before any parsing; accepted here so every command takes it.
+    else if (flag === '--debug') continue;
     else if (flag === '--markdown') out.markdown = true;
     else if (flag === '--fail-on-regression') out.failOnRegression = true;
     else if (flag === '--store') out.store = value();

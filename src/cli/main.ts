@@ -10,13 +10,16 @@ import type { WorkflowProblem } from '../workflow/types';
 import { RunStore } from '../store/runStore';
 import type { RunRecord } from '../model/run';
 import { formatMs } from '../model/format';
-import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
-import { failureDetails, progressPrinter, taskLine } from '../report/terminalProgress';
+import { parseArgs, UsageError, type CliArgs } from './args';
+import { helpRequest, isHelpTopic, USAGE, usageErrorText } from './help';
+import { liveProgress, liveTty } from './liveProgress';
+import { failureDetails, taskLine } from '../report/terminalProgress';
 import { writeFileAtomic } from '../store/atomicWrite';
 import { distDir } from '../measure/assets';
 import { planOf, whatIfInputOf } from '../report/panelSnapshots';
 import { standaloneDashboardHtml } from '../report/webviewHtml';
 import { storeSource, type RunSource } from '../query/runSource';
+import { resolveRunRef } from '../query/runRef';
 import { customHistory, customPrevious } from '../query/customHistory';
 import { exportText, writeExport } from '../query/exportRun';
 import { runReportText } from '../query/report';
@@ -62,6 +65,12 @@ const err = (s: string): void => {
 const debugRequested = process.argv.includes('--debug');
 
 async function main(argv: string[]): Promise<number> {
+  // Help first, whatever else argv holds: `run --max-parallel 0 --help` asks how, not to run.
+  const help = helpRequest(argv);
+  if (help) {
+    (help.toStderr ? err : out)(help.text);
+    return help.toStderr ? 2 : 0;
+  }
   // Parsed by its own module, so the shared parser stays as it is.
   if (argv[0] === 'whatif') return whatifCommand(argv.slice(1), out, err);
   if (argv[0] === 'compare') return compareCommand(argv.slice(1), out, err);
@@ -74,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
       argv = taken.rest;
       series = takeSeriesFlags(argv);
     } catch (e) {
-      err(`workflow-profiler: ${(e as Error).message}`);
+      err(usageErrorText((e as Error).message, 'run'));
       return 2;
     }
     if (series) return seriesCommand(series, capBytes, out, err);
@@ -84,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
     args = parseArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      err(`workflow-profiler: ${e.message}\n\n${USAGE}`);
+      err(usageErrorText(e.message, isHelpTopic(argv[0]) ? argv[0] : undefined));
       return 2;
     }
     throw e;
@@ -110,6 +119,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// package.json's version, written in by the build (esbuild.mjs `define`); `dev` only when this
+// file runs unbundled, as no shipped CLI does.
 declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
@@ -123,12 +134,12 @@ async function runCommand(
   const loaded = await loadWorkflowTree(path.resolve(args.target as string), args.maxNodes);
   if (!loaded.root) return invalid(args, loaded.problems);
   const log = args.json || args.quiet ? err : out;
-  const printer = args.quiet ? null : progressPrinter(log);
+  const printer = args.quiet ? null : liveProgress(log, liveTty(args));
   const request = runRequestFor(args, storeDir);
   const { forecast } = await checkMemory(sourceFor(storeDir), request, capBytes, err);
   const handle = startRun(
     { ...request, memoryForecast: forecast },
-    { onEvent: (e) => printer?.(e) },
+    { onEvent: (e) => printer?.onEvent(e) },
   );
   let interrupts = 0;
   let finished = false;
@@ -147,6 +158,8 @@ async function runCommand(
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const result = await handle.result;
+  // A runner that died sends no run-finished: the live line is cleared here too.
+  printer?.stop();
   finished = true;
   exitWhenDone = true;
 
@@ -203,7 +216,7 @@ function sourceFor(storeDir: string): RunSource {
 /** The run named on the command line, or null after saying why not. */
 async function targetRun(source: RunSource, args: CliArgs): Promise<RunRecord | null> {
   try {
-    return await source.load(args.target as string);
+    return await source.load(await resolveRunRef(source, args.target as string));
   } catch (e) {
     err(`workflow-profiler: ${(e as Error).message}`);
     return null;
@@ -270,7 +283,8 @@ async function runViewCommand(args: CliArgs, storeDir: string): Promise<number> 
  * the custom metrics of the workflow's last runs for their trends.
  */
 async function dashboardCommand(args: CliArgs, storeDir: string): Promise<number> {
-  const source = sourceFor(storeDir);
+  const store = new RunStore(storeDir, { warn: (m) => err(`warning: ${m}`) });
+  const source = storeSource(store);
   const run = await targetRun(source, args);
   if (!run) return 2;
   const bundleDir = path.join(distDir(), 'webview');
@@ -281,7 +295,14 @@ async function dashboardCommand(args: CliArgs, storeDir: string): Promise<number
     );
     return 1;
   }
-  const file = args.output ? path.resolve(args.output) : null;
+  // Without -o, beside the run's report: 700 KB of HTML is no use on a terminal. `-o -` asks
+  // for exactly that, for a pipe.
+  const file =
+    args.output === '-'
+      ? null
+      : args.output
+        ? path.resolve(args.output)
+        : path.join(store.runDir(run.id), 'dashboard.html');
   // Checked before the work: a wrong -o should not cost building the whole page first.
   if (file !== null) checkOutputFile(file);
   const cssFile = path.join(bundleDir, 'dashboard.css');
@@ -304,7 +325,7 @@ async function dashboardCommand(args: CliArgs, storeDir: string): Promise<number
     },
   );
   if (file === null) {
-    process.stdout.write(html);
+    if (!stdoutClosed) process.stdout.write(html);
     return 0;
   }
   await writingTo(file, () => writeFileAtomic(file, html));

@@ -9,10 +9,11 @@ import { runRequestFor } from './runRequest';
 import { startRun, type RunHandle } from '../runtime/runnerClient';
 import { runSeries } from '../runtime/series';
 import { formatMs } from '../model/format';
-import { progressPrinter } from '../report/terminalProgress';
+import { liveProgress, liveTty } from './liveProgress';
 import { RunStore } from '../store/runStore';
 import { storeSource } from '../query/runSource';
-import { parseArgs, USAGE, type CliArgs } from './args';
+import { parseArgs, type CliArgs } from './args';
+import { usageErrorText } from './help';
 import { checkMemory } from './memoryCheck';
 import type { SeriesFlags } from './seriesArgs';
 
@@ -28,7 +29,7 @@ export async function seriesCommand(
   try {
     args = parseArgs(flags.rest);
   } catch (e) {
-    err(`workflow-profiler: ${(e as Error).message}\n\n${USAGE}`);
+    err(usageErrorText((e as Error).message, 'run'));
     return 2;
   }
   const storeDir = path.resolve(args.store);
@@ -64,12 +65,13 @@ export async function seriesCommand(
         // Each run records its own forecast (from the run before it); the warning is said once.
         const memory = await checkMemory(source, request, capBytes, err, !warned);
         warned ||= memory.warned;
-        const printer = args.quiet ? null : progressPrinter(log);
+        const printer = args.quiet ? null : liveProgress(log, liveTty(args));
         current = startRun(
           { ...request, memoryForecast: memory.forecast },
-          { onEvent: (e) => printer?.(e) },
+          { onEvent: (e) => printer?.onEvent(e) },
         );
         const result = await current.result;
+        printer?.stop();
         current = null;
         if (result.status !== 'invalid') {
           if (result.error) err(`error: ${result.error}`);

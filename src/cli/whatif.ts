@@ -4,7 +4,9 @@ import { RunStore } from '../store/runStore';
 import { formatBytes, formatMs } from '../model/format';
 import { storeSource } from '../query/runSource';
 import { whatIf, type WhatIfResult } from '../report/whatif/whatIf';
-import { parseWhatIfArgs, WHATIF_USAGE, type WhatIfArgs } from './whatifArgs';
+import { parseWhatIfArgs, type WhatIfArgs } from './whatifArgs';
+import { usageErrorText } from './help';
+import { resolveRunRef } from '../query/runRef';
 
 export async function whatifCommand(
   argv: readonly string[],
@@ -15,13 +17,14 @@ export async function whatifCommand(
   try {
     args = parseWhatIfArgs(argv);
   } catch (e) {
-    err(`workflow-profiler: ${(e as Error).message}\n\n${WHATIF_USAGE}`);
+    err(usageErrorText((e as Error).message, 'whatif'));
     return 2;
   }
   const store = new RunStore(path.resolve(args.store), { warn: (m) => err(`warning: ${m}`) });
   let run;
   try {
-    run = await storeSource(store).load(args.run);
+    const source = storeSource(store);
+    run = await source.load(await resolveRunRef(source, args.run));
   } catch (e) {
     err(`workflow-profiler: ${(e as Error).message}`);
     return 1;

@@ -2,6 +2,8 @@
  * Arguments of `whatif RUN [--slots N] [--speedup NODE=FACTOR]... [--json] [--store DIR]`.
  * Parsed here, not in args.ts, so the command stays one module of its own.
  */
+import { DEFAULT_STORE } from './defaults';
+
 export interface WhatIfArgs {
   run: string;
   slots: number | undefined;
@@ -10,18 +12,13 @@ export interface WhatIfArgs {
   store: string;
 }
 
-export const WHATIF_USAGE = `workflow-profiler whatif RUN [--slots N] [--speedup NODE=FACTOR]... [--json] [--store DIR]
-
-Replays a stored run (id or unique prefix) with its recorded DAG, durations and scheduling
-policy. --slots N: N slots at the top level. --speedup NODE=FACTOR: FACTOR 2 halves NODE's time.`;
-
 export function parseWhatIfArgs(argv: readonly string[]): WhatIfArgs {
   const out: WhatIfArgs = {
     run: '',
     slots: undefined,
     speedup: new Map(),
     json: false,
-    store: '.workflow-runs',
+    store: DEFAULT_STORE,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
@@ -31,6 +28,8 @@ export function parseWhatIfArgs(argv: readonly string[]): WhatIfArgs {
       return v;
     };
     if (a === '--json') out.json = true;
+    // Read by main.ts before any parsing; accepted here so every command takes it.
+    else if (a === '--debug') continue;
     else if (a === '--store') out.store = value();
     else if (a === '--slots') {
       const n = Number(value());

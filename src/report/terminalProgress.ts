@@ -87,3 +87,28 @@ export function progressPrinter(write: (line: string) => void): (e: RunnerEvent)
     }
   };
 }
+
+/** Elapsed time in a progress line: tenths of a second, whole seconds past a minute. */
+function elapsedText(ms: number): string {
+  const s = Math.max(0, ms) / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const whole = Math.floor(s);
+  return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s`;
+}
+
+/**
+ * The one line a terminal shows while nodes run: each running node, oldest first, and how long it
+ * has run. Cut to `width - 1` columns (a line as wide as the terminal wraps, and the next redraw
+ * could then clear only its second half).
+ */
+export function runningLine(
+  running: ReadonlyMap<string, number>,
+  nowMs: number,
+  width: number,
+): string {
+  const nodes = [...running].sort((a, b) => a[1] - b[1]);
+  const line = `▶ ${nodes.length} running: ${nodes.map(([id, t0]) => `${id} ${elapsedText(nowMs - t0)}`).join(' · ')}`;
+  const max = Math.max(10, width - 1);
+  const chars = [...line];
+  return chars.length <= max ? line : `${chars.slice(0, max - 1).join('')}…`;
+}

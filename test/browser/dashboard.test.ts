@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { standaloneDashboardHtml } from '../../src/report/webviewHtml';
 import { customTrendPoints, whatIfInputOf } from '../../src/report/panelSnapshots';
 import { runCli, tempWorkspace } from '../helpers/cli';
@@ -54,6 +54,25 @@ function assertClean(w: PageWatch): void {
   assert.deepEqual(w.requests, [], 'network requests');
 }
 
+/**
+ * The README's picture of the dashboard: the example's first screen, always 1280 × 900. Written
+ * into media/ only with WORKFLOW_PROFILER_UPDATE_MEDIA=1: a plain `npm test` must neither dirty
+ * the tree nor make the packages it just built older than their sources.
+ */
+export const README_DASHBOARD =
+  process.env.WORKFLOW_PROFILER_UPDATE_MEDIA === '1'
+    ? path.join(repoRoot, 'media', 'dashboard.png')
+    : path.join(repoRoot, 'test-results', 'browser', 'readme-dashboard.png');
+
+async function readmeShot(page: Page): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  // The viewport, not the full page: the page's height follows the run, the README's image not.
+  await page.screenshot({ path: README_DASHBOARD, fullPage: false, animations: 'disabled' });
+  const png = fs.readFileSync(README_DASHBOARD);
+  // IHDR: width and height, big-endian, at bytes 16 and 20.
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [1280, 900]);
+}
+
 async function assertInk(page: Parameters<typeof chartInk>[0], charts: string[]): Promise<void> {
   const ink = await chartInk(page);
   for (const id of charts)
@@ -88,6 +107,7 @@ test(
         assert.match(status ?? '', /^completed · 12 of 12 nodes done · 1 skipped · wall \d/);
         assertClean(o.watch);
         await screenshot(o.page, `dashboard-example-${colorScheme}`);
+        if (colorScheme === 'light') await readmeShot(o.page);
         console.log(
           `example dashboard (${colorScheme}): rendered in ${o.rendered.ms.toFixed(0)} ms, page ready in ${o.loadMs} ms`,
         );

@@ -66,9 +66,11 @@ test('dashboard writes one HTML file atomically and prints its path', async () =
   );
 });
 
-test('dashboard without -o writes the HTML to stdout; an unknown run is a usage error', async () => {
+test('dashboard -o - writes the HTML to stdout; an unknown run is an error', async () => {
   const { dir, ids } = await storeWithRuns();
-  const r = await runCli(['dashboard', ids[0] as string, '--store', 'runs'], { cwd: dir });
+  const r = await runCli(['dashboard', ids[0] as string, '-o', '-', '--store', 'runs'], {
+    cwd: dir,
+  });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^<!DOCTYPE html>/);
   const bad = await runCli(['dashboard', 'nope', '--store', 'runs'], { cwd: dir });

@@ -9,7 +9,8 @@ import {
   standaloneThemeCss,
   webviewHtml,
 } from '../../src/report/webviewHtml';
-import { parseArgs, USAGE } from '../../src/cli/args';
+import { parseArgs } from '../../src/cli/args';
+import { COMMAND_HELP } from '../../src/cli/help';
 import { sidesSnapshot } from '../helpers/syntheticRun';
 import { customTrendPoints, planOf } from '../../src/report/panelSnapshots';
 import { HOSTILE_NAMES, hostileEtl, SCRIPT_END, snapshotOf, XSS } from '../helpers/chartFixtures';
@@ -129,13 +130,14 @@ test('standalone compare page and the theme fallbacks cover every variable the p
   assert.deepEqual(planOf(a), [{ nodeId: 'x', type: 'shell', needs: [], parentId: null }]);
 });
 
-test('the dashboard command takes a run and -o; USAGE documents it', () => {
+test('the dashboard command takes a run and -o; its help documents both', () => {
   const a = parseArgs(['dashboard', '2025', '-o', 'x.html', '--store', 's']);
   assert.equal(a.command, 'dashboard');
   assert.equal(a.target, '2025');
   assert.equal(a.output, 'x.html');
   assert.equal(a.store, 's');
   assert.throws(() => parseArgs(['dashboard']), /dashboard needs a RUN id/);
-  assert.match(USAGE, /dashboard RUN \[-o FILE\.html\]/);
-  assert.match(USAGE, /without -o writes the HTML to stdout/);
+  assert.match(COMMAND_HELP.dashboard, /^Usage: workflow-profiler dashboard RUN/);
+  assert.match(COMMAND_HELP.dashboard, /- writes the HTML to stdout/);
+  assert.match(COMMAND_HELP.dashboard, /default: dashboard\.html in the run's folder/);
 });

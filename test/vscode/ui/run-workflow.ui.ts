@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import {
+  openFile,
   openViewContainer,
   runCommand,
   screenshot,
@@ -20,8 +21,21 @@ import {
   waitForTreeItem,
   waitForCommand,
   waitForWorkbench,
+  waitForCodeLens,
   type UiContext,
 } from './workbench';
+
+/**
+ * The README's picture of the editor with CodeLens (out/vscode-test/test/vscode/ui → repo),
+ * written into media/ only with WORKFLOW_PROFILER_UPDATE_MEDIA=1 (see CONTRIBUTING.md).
+ */
+const REPO = path.resolve(__dirname, '../../../../..');
+const README_CODELENS =
+  process.env.WORKFLOW_PROFILER_UPDATE_MEDIA === '1'
+    ? path.join(REPO, 'media', 'editor-codelens.png')
+    : path.join(REPO, 'test-results', 'ui', 'readme-editor-codelens.png');
+/** A fixed size, so the committed picture changes only when what it shows does. */
+const README_SIZE = { width: 1280, height: 800 };
 
 const RUN_TIMEOUT_MS = 60_000;
 
@@ -124,6 +138,25 @@ export default async function runWorkflow(page: Page, ctx: UiContext): Promise<v
   assert.equal(runs.length, 1, `one stored run: ${JSON.stringify(runs)}`);
   assert.equal(runs[0]?.status, 'completed');
   ctx.log(`screenshot: ${await screenshot(page, ctx, 'ui-run-workflow-completed')}`);
+
+  // The workflow in the editor: CodeLens above the workflow (its commands) and above each node
+  // (what it cost in the run just made), as the README shows it.
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await openFile(page, 'nightly-etl.workflow.yaml');
+  const lenses = await waitForCodeLens(page, /\d+(\.\d+)? (ms|s) · .*MiB/, RUN_TIMEOUT_MS);
+  ctx.log(`CodeLens: ${lenses.join(' | ')}`);
+  assert.ok(
+    lenses.some((l) => /Run \| Profile/.test(l.replace(/\s+/g, ' '))),
+    `the workflow's commands: ${lenses.join(' | ')}`,
+  );
+  assert.ok(fs.existsSync(path.join(REPO, 'media', 'icon.png')), 'the repository found');
+  fs.mkdirSync(path.dirname(README_CODELENS), { recursive: true });
+  const size = page.viewportSize();
+  await page.setViewportSize(README_SIZE);
+  await page.waitForTimeout(500); // the editor relayouts to the new size
+  await page.screenshot({ path: README_CODELENS, animations: 'disabled' });
+  if (size) await page.setViewportSize(size);
+  ctx.log(`screenshot: ${README_CODELENS}`);
 
   // 2. A second run, interrupted by reloading the window.
   await runCommand(page, 'Workflow Profiler: Run Workflow');

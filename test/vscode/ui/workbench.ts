@@ -266,3 +266,32 @@ export async function waitForCommand(page: Page, label: string, timeout = 60_000
     await page.waitForTimeout(500);
   }
 }
+
+/** Opens a workspace file through Quick Open (the palette without its `>`), as a user would. */
+export async function openFile(
+  page: Page,
+  fileName: string,
+  timeout = DEFAULT_TIMEOUT_MS,
+): Promise<void> {
+  const input = await openCommandPalette(page, timeout);
+  await input.fill(fileName);
+  const row = quickInput(page)
+    .locator('.monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exact(fileName) }) })
+    .first();
+  await row.waitFor({ state: 'visible', timeout });
+  await row.click();
+  await quickInput(page).waitFor({ state: 'hidden', timeout });
+  await page.locator('.tab', { hasText: fileName }).first().waitFor({ state: 'visible', timeout });
+}
+
+/** The editor's CodeLens lines, once one matching `text` is drawn; returns every line's text. */
+export async function waitForCodeLens(
+  page: Page,
+  text: TextMatch,
+  timeout = DEFAULT_TIMEOUT_MS,
+): Promise<string[]> {
+  const lenses = page.locator('.monaco-editor .codelens-decoration');
+  await lenses.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout });
+  return (await lenses.allInnerTexts()).map((t) => t.trim());
+}
