@@ -42,7 +42,7 @@ export function dashboardView(
       id: 'timeline',
       heading: 'Execution timeline',
       about:
-        'One row per node in execution order: each attempt a bar coloured by status, the time it queued for a slot a thin line before it, the critical path outlined in purple and linked. A bar’s label and bottom gauge give its CPU (full width = one core).',
+        'One row per node in execution order: each attempt a bar coloured by status, the time it queued for a slot a thin line before it, the critical path outlined in purple and linked. A bar’s label gives its duration, and its CPU where there is room; the gauge along its bottom gives the CPU (full width = one core).',
       body: [board.mount('timeline', 'Execution timeline: one row per node')],
     },
     whatIf.section,

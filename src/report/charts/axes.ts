@@ -78,13 +78,19 @@ export function axisTitle(theme: ChartTheme, name: string, gap: number) {
   };
 }
 
-/** Node rows' labels and the width of their column: it fits the longest, up to 200 px. */
+/**
+ * Node rows' labels and the width of their column: it fits the longest, up to 200 px, and up
+ * to a fifth of a narrow chart (80 px at least), the rest cut with an ellipsis (the tooltip and
+ * the table give the whole name), so the plot keeps room for its values.
+ */
 export function nodeLabelColumn(
   ids: readonly string[],
   theme: ChartTheme,
+  chartWidth = Infinity,
 ): { labels: string[]; width: number } {
   const labels = ids.map((id) => nodeLabel(id));
-  return { labels, width: labelWidth(labels, theme.fontSize, 200) };
+  const max = Math.round(Math.min(200, Math.max(80, chartWidth * 0.2)));
+  return { labels, width: labelWidth(labels, theme.fontSize, max) };
 }
 
 /** Label colour of a node row: one colour, or one per row index. */

@@ -165,18 +165,23 @@ export function compareDeltaChart(
         silent: true,
       });
     }
+    const grid = { l: left, r: opts.width - 16 };
+    // The longest wording that fits the room it has (a narrow chart gets the short ones; the
+    // tooltip says it all).
+    const fitting = (words: string[], room: number): string =>
+      words.find((t) => textWidth(t, fs - 1) + 8 <= room) ?? (words[words.length - 1] as string);
     if (!d || !r || r.change === null) {
       const why = !d
-        ? NA
+        ? [NA]
         : d.verdict === 'insufficient'
-          ? insufficientText(d, minRuns)
-          : `${NA}: baseline median is 0`;
+          ? [insufficientText(d, minRuns), 'insufficient']
+          : [`${NA}: baseline median is 0`, NA];
       children.push({
         type: 'text',
         x: ox + 6,
         y,
         style: {
-          text: richText(why),
+          text: richText(fitting(why, grid.r - ox)),
           fill: theme.muted,
           font: `italic ${font}`,
           verticalAlign: 'middle',
@@ -196,21 +201,21 @@ export function compareDeltaChart(
       // An undecided change is drawn hollow: its size is known, its meaning is not.
       style: undecided ? { fill, stroke: theme.muted, lineWidth: 1, lineDash: [3, 2] } : { fill },
     });
-    const text = richText(
-      undecided
-        ? `${signedPct(d.change)}  ${insufficientText(d, minRuns)}`
-        : `${signedPct(d.change)} ${intervalText(d)}`,
-    );
-    const tw = textWidth(text, fs - 1);
+    const pct = signedPct(d.change);
+    const words = undecided
+      ? [`${pct}  ${insufficientText(d, minRuns)}`, `${pct}  insufficient`, pct]
+      : [`${pct} ${intervalText(d)}`, pct];
     const right = end >= ox;
     const edge = (v: number | null, fallback: number): number =>
       v === null ? fallback : (api.coord([v, i])[0] as number);
     // Beside the farther of the bar's end and the interval's, so the whisker is never covered.
     const outer = right ? Math.max(x + w, edge(r.high, x + w)) : Math.min(x, edge(r.low, x));
-    const grid = { l: left, r: opts.width - 16 };
     const room = right ? grid.r - outer : outer - grid.l;
+    // Outside when some wording fits there; else inside, on the origin's other side.
+    const outside = words.some((t) => textWidth(t, fs - 1) + 8 <= room);
+    const text = richText(fitting(words, outside ? room : right ? ox - grid.l : grid.r - ox));
     children.push(
-      room >= tw + 8
+      outside
         ? {
             type: 'text',
             x: right ? outer + 6 : outer - 6,

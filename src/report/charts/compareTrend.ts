@@ -6,7 +6,7 @@ import type { CompareSnapshot } from '../../protocol/compare';
 import { NA } from '../../model/format';
 import { runsAxis, valueAxis } from './axes';
 import { baseOption, count, type ChartSize, type ChartSpec, FIXED_GRID } from './chartSpec';
-import { scrollLegend } from './legend';
+import { wrapLegend } from './legend';
 import { seriesPalette } from './colors';
 import { withAlpha, type ChartTheme } from './theme';
 import { compareText, richText } from './text';
@@ -50,9 +50,12 @@ export function compareTrendChart(
   const labels = s.runs.map((r, i) => runLabel(r.startedAt, i));
   const bad = (status: string): boolean => status !== 'completed';
   const names = [WALL_SERIES, ...nodes.map((n) => richText(n))];
+  const legend = wrapLegend(theme, names, opts.width, { width: 25, height: 14 });
+  // The top tick's label reaches half a line above the plot.
+  const top = legend.height + theme.fontSize;
   const option = {
     ...baseOption(theme),
-    legend: scrollLegend(theme, names),
+    legend: legend.option,
     tooltip: axisTooltip(theme, (list) => {
       const i = list[0]?.dataIndex ?? -1;
       const run = s.runs[i];
@@ -64,7 +67,7 @@ export function compareTrendChart(
       }
       return lines.join('\n');
     }),
-    grid: { ...FIXED_GRID, left: 70, right: 24, top: 40, bottom: 40 },
+    grid: { ...FIXED_GRID, left: 70, right: 24, top, bottom: 40 },
     xAxis: runsAxis(theme, labels, true),
     yAxis: { type: 'value' as const, min: 0, ...valueAxis(theme, axisMs) },
     series: [
@@ -114,7 +117,7 @@ export function compareTrendChart(
   return {
     id: 'trend',
     option,
-    height: 300,
+    height: 260 + top,
     notes,
     legend: [],
     empty: s.runs.length === 0,

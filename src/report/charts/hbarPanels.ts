@@ -26,6 +26,8 @@ import { itemTooltip } from './tooltips';
 
 export interface HBarPanel {
   title: string;
+  /** The title where the panel is too narrow for `title`. */
+  shortTitle?: string;
   /**
    * One value per row; a pair draws a mirrored bar (first leftwards, second rightwards), e.g.
    * read against write.
@@ -33,6 +35,8 @@ export interface HBarPanel {
   values: (number | null)[] | [number | null, number | null][];
   /** Value as printed at the bar's end. */
   format: (v: number) => string;
+  /** Fewer figures, where `format`'s labels would crowd a narrow panel (the tooltip is exact). */
+  short?: (v: number) => string;
   /** Short axis tick. */
   axis: (v: number) => string;
   color: string | [string, string];
@@ -53,12 +57,86 @@ export function hbarHeight(rows: number, rowPx: number): number {
   return HBAR_TOP + HBAR_BOTTOM + Math.max(1, rows) * rowPx;
 }
 
-/** Width of the label column: fits the longest node label, up to 200 px. */
-export function hbarLabelWidth(rows: readonly NodeRow[], theme: ChartTheme): number {
+/** Width of the label column: fits the longest node label, up to 200 px (less when narrow). */
+export function hbarLabelWidth(
+  rows: readonly NodeRow[],
+  theme: ChartTheme,
+  chartWidth: number,
+): number {
   return nodeLabelColumn(
     rows.map((r) => r.nodeId),
     theme,
+    chartWidth,
   ).width;
+}
+
+/** Below this panel width the gap between panels narrows (their titles have shorter forms). */
+const NARROW_PANEL_PX = 130;
+/** Most of a panel a value label is given room for (the bar keeps the rest). */
+const MAX_LABEL_SHARE = 0.65;
+/** A panel's value labels may take this share of it at most before the short format is used. */
+const LABEL_SHARE = 0.4;
+
+/** Each panel's values as printed: `format`, or `short` when `format` would crowd the panel. */
+export function panelFormat(p: HBarPanel, panelW: number, fs: number): (v: number) => string {
+  if (!p.short) return p.format;
+  let widest = 0;
+  for (const v of p.values)
+    for (const x of Array.isArray(v) ? v : [v])
+      if (x !== null) widest = Math.max(widest, textWidth(p.format(x), fs));
+  // A mirrored panel has two labels a row, one in each half.
+  const side = isMirrored(p) ? panelW / 2 : panelW;
+  return widest + 8 > side * LABEL_SHARE ? p.short : p.format;
+}
+
+/**
+ * The value range a panel's axis must span so that every bar's label fits beside the bar's end
+ * inside the panel: the data's range widened by each label's width in value units (the margin
+ * is computed from the labels, so no label runs into the next panel or off the chart).
+ * Mirrored panels stay symmetric about 0; elsewhere a negative bar's label may sit right of the
+ * origin, so only the right side is widened. A label gets at most MAX_LABEL_SHARE of the panel,
+ * so the longest bar keeps a third of it.
+ */
+export function labelledRange(
+  values: HBarPanel['values'],
+  label: (v: number) => number,
+  panelW: number,
+): { lo: number; hi: number } {
+  const points: number[] = [];
+  let mirrored = false;
+  for (const v of values) {
+    if (Array.isArray(v)) {
+      mirrored = true;
+      if (v[0] !== null) points.push(-Math.abs(v[0]));
+      if (v[1] !== null) points.push(Math.abs(v[1]));
+    } else if (v !== null) points.push(v);
+  }
+  let lo = Math.min(0, ...points);
+  let hi = Math.max(0, ...points);
+  if (mirrored) lo = -(hi = Math.max(hi, -lo));
+  if (hi === lo) return { lo, hi };
+  const room = points.map((v) => ({
+    v,
+    px: Math.min(panelW * MAX_LABEL_SHARE * (mirrored ? 0.5 : 1), label(Math.abs(v)) + 8),
+  }));
+  // The margin depends on the scale it widens: a few rounds of fixed-point iteration settle it
+  // (each round leaves the labels' share of the gap, at most MAX_LABEL_SHARE of it).
+  for (let i = 0; i < 60; i++) {
+    const perPx = (hi - lo) / panelW;
+    let nextLo = lo;
+    let nextHi = hi;
+    for (const { v, px } of room) {
+      if (v >= 0) nextHi = Math.max(nextHi, v + px * perPx);
+      if (mirrored && v <= 0) nextLo = Math.min(nextLo, v - px * perPx);
+      // A single negative value's label goes right of the origin, where its row has nothing.
+      if (!mirrored && v < 0) nextHi = Math.max(nextHi, px * perPx);
+    }
+    if (mirrored) nextLo = -(nextHi = Math.max(nextHi, -nextLo));
+    if (nextLo === lo && nextHi === hi) break;
+    lo = nextLo;
+    hi = nextHi;
+  }
+  return { lo, hi };
 }
 
 /** `nodeAt` of the panels: the y axis names a node, and bar i in every panel is row i. */
@@ -74,13 +152,17 @@ export function hbarOption(
 ): ChartOption {
   const fs = theme.fontSize;
   const ax = axisStyle(theme);
-  const gap = 26;
   const right = 12;
-  const usable = Math.max(
-    120,
-    layout.width - layout.labelWidth - right - gap * (panels.length - 1),
-  );
-  const panelW = usable / panels.length;
+  const usableAt = (gap: number): number =>
+    Math.max(120, layout.width - layout.labelWidth - right - gap * (panels.length - 1));
+  const gap = usableAt(26) / panels.length < NARROW_PANEL_PX ? 16 : 26;
+  const panelW = usableAt(gap) / panels.length;
+  const formats = panels.map((p) => panelFormat(p, panelW, fs - 1));
+  // A title wider than its panel (and the gap after it) takes its short form, and is cut short
+  // with an ellipsis rather than run into the next one.
+  const titleRoom = panelW + gap - 8;
+  const titleOf = (p: HBarPanel): string =>
+    textWidth(p.title, fs) * 1.1 <= titleRoom ? p.title : (p.shortTitle ?? p.title);
   const labels = rows.map((r) => nodeLabel(r.nodeId, 0));
 
   const grids = panels.map((_, i) => ({
@@ -93,17 +175,8 @@ export function hbarOption(
 
   const xAxes = panels.map((p, i) => {
     const mirrored = isMirrored(p);
-    let lo = 0;
-    let hi = 0;
-    for (const v of p.values) {
-      if (Array.isArray(v)) {
-        hi = Math.max(hi, v[0] ?? 0, v[1] ?? 0);
-      } else if (v !== null) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
-    }
-    if (mirrored) lo = -hi;
+    const fmt = formats[i] as (v: number) => string;
+    const { lo, hi } = labelledRange(p.values, (v) => textWidth(richText(fmt(v)), fs - 1), panelW);
     const ticks = Math.max(2, Math.min(4, Math.floor(panelW / 80)));
     const nice = niceScale(lo, hi, ticks, p.scale);
     if (mirrored) nice.min = -nice.max;
@@ -117,10 +190,16 @@ export function hbarOption(
       min: nice.min,
       max: nice.max,
       interval: nice.interval,
-      name: p.title,
+      name: titleOf(p),
       nameLocation: 'middle' as const,
       nameGap: 26,
-      nameTextStyle: { color: theme.foreground, fontSize: fs, fontWeight: 'bold' as const },
+      nameTextStyle: {
+        color: theme.foreground,
+        fontSize: fs,
+        fontWeight: 'bold' as const,
+        width: titleRoom,
+        overflow: 'truncate' as const,
+      },
       // Edge ticks inside their panel, so neighbouring panels' ticks never touch.
       ...scaleAxis(theme, {
         showLabels: !blank,
@@ -151,6 +230,8 @@ export function hbarOption(
   }));
 
   const series = panels.map((p, i) => {
+    const fmt = formats[i] as (v: number) => string;
+    const mirrored = isMirrored(p);
     const render: CustomSeriesRenderItem = (params, api): CustomSeriesRenderItemReturn => {
       const r = params.dataIndex;
       const v = p.values[r];
@@ -185,7 +266,7 @@ export function hbarOption(
         const end = api.coord([side * Math.abs(value), r])[0] as number;
         const x = Math.min(ox, end);
         const w = Math.max(value === 0 ? 0 : 1.5, Math.abs(end - ox));
-        const text = richText(p.format(value));
+        const text = richText(fmt(value));
         const tw = textWidth(text, fs - 1);
         const growsRight = side > 0;
         const out: NonNullable<CustomSeriesRenderItemReturn>[] = [
@@ -196,8 +277,9 @@ export function hbarOption(
           },
         ];
         const g = grids[i] as { left: number };
-        // The value beside the bar's end when there is room in the panel, else inside the bar,
-        // else (a short bar at the panel's edge) on the other side of the origin.
+        // The value beside the bar's end (the scale leaves room for it); a single negative bar's
+        // right of the origin (its row is empty there); else inside the bar. Never left of a
+        // left-aligned origin (the node labels, the previous panel) or over a mirrored bar.
         const room = growsRight ? g.left + panelW - (x + w) : x - g.left;
         const label = (
           lx: number,
@@ -216,17 +298,13 @@ export function hbarOption(
               ? label(x + w + 4, 'left', theme.foreground)
               : label(x - 4, 'right', theme.foreground),
           );
+        } else if (!growsRight && !mirrored && g.left + panelW - ox >= tw + 6) {
+          out.push(label(ox + 4, 'left', theme.foreground));
         } else if (w >= tw + 8) {
           out.push(
             growsRight
               ? label(x + w - 4, 'right', textOn(color))
               : label(x + 4, 'left', textOn(color)),
-          );
-        } else {
-          out.push(
-            growsRight
-              ? label(ox - 4, 'right', theme.foreground)
-              : label(ox + 4, 'left', theme.foreground),
           );
         }
         return out;

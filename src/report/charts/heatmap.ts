@@ -28,7 +28,15 @@ import { tooltipLines } from './text';
 import { rowNodeAt } from './rowHits';
 import { itemTooltip } from './tooltips';
 import { nodeTitle } from './tooltipText';
-import { axisBytes, axisCount, axisMs, exactMs } from './units';
+import {
+  axisBytes,
+  axisCount,
+  axisMs,
+  compactBytes,
+  compactMs,
+  compactPercent,
+  exactMs,
+} from './units';
 
 export interface HeatmapOptions extends ChartSize {
   maxRows?: number;
@@ -39,6 +47,8 @@ interface Column {
   label: string;
   exact: (v: number) => string;
   short: (v: number) => string;
+  /** Three figures, for a cell too narrow for `short`. */
+  compact: (v: number) => string;
 }
 
 /** The metrics of the node table, duration first: the rows are ranked by it. */
@@ -55,6 +65,13 @@ const SHORT: Readonly<Record<MetricKind, (v: number) => string>> = {
   count: axisCount,
 };
 
+const COMPACT: Readonly<Record<MetricKind, (v: number) => string>> = {
+  time: compactMs,
+  bytes: (v) => compactBytes(v),
+  percent: compactPercent,
+  count: axisCount,
+};
+
 export const HEATMAP_COLUMNS: readonly Column[] = HEATMAP_METRICS.map((metric) => {
   const m = metricDef(metric);
   return {
@@ -67,12 +84,12 @@ export const HEATMAP_COLUMNS: readonly Column[] = HEATMAP_METRICS.map((metric) =
           ? (v: number) => `${m.format(v)} of one core`
           : (v: number) => m.format(v),
     short: SHORT[m.kind],
+    compact: COMPACT[m.kind],
   };
 });
 
 export const HEATMAP_MAX_ROWS = 40;
 const ROW_PX = 22;
-const TOP = 40;
 
 /** Per column, the value range the colours span: [low, high] with 0 always inside. */
 export function columnRanges(rows: readonly NodeRow[]): [number, number][] {
@@ -95,6 +112,49 @@ export function normalise(v: number, range: [number, number]): number {
   return hi > lo ? (v - lo) / (hi - lo) : 0;
 }
 
+/** Narrowest column: its header's longest word fits (no mid-word breaks), and a short value. */
+const MIN_COL_PX = 56;
+const BAND_GAP = 16;
+
+/**
+ * Columns per band: all of them in one band when each gets at least the widest header word
+ * (and MIN_COL_PX); else the columns wrap into stacked bands of nearly equal size, each band
+ * with the node labels again, so a narrow panel keeps every header whole and every value shown.
+ */
+export function heatmapBands(plotWidth: number, fs: number): number[][] {
+  let word = 0;
+  for (const c of HEATMAP_COLUMNS)
+    for (const w of c.label.split(' ')) word = Math.max(word, textWidth(w, fs));
+  const minCol = Math.max(MIN_COL_PX, Math.ceil(word + 10));
+  const fit = Math.max(1, Math.floor(plotWidth / minCol));
+  const bands = Math.ceil(HEATMAP_COLUMNS.length / fit);
+  // As even as can be: the first bands take one column more when the count does not divide.
+  const base = Math.floor(HEATMAP_COLUMNS.length / bands);
+  const extra = HEATMAP_COLUMNS.length % bands;
+  const out: number[][] = [];
+  let next = 0;
+  for (let b = 0; b < bands; b++) {
+    const size = base + (b < extra ? 1 : 0);
+    out.push(HEATMAP_COLUMNS.map((_, c) => c).slice(next, next + size));
+    next += size;
+  }
+  return out;
+}
+
+/** Lines a header takes when wrapped at spaces into `width` (estimated text widths). */
+export function headerLines(label: string, width: number, fs: number): number {
+  let lines = 1;
+  let line = '';
+  for (const w of label.split(' ')) {
+    const next = line === '' ? w : `${line} ${w}`;
+    if (line !== '' && textWidth(next, fs) > width) {
+      lines++;
+      line = w;
+    } else line = next;
+  }
+  return lines;
+}
+
 export function heatmapChart(
   model: DashboardModel,
   theme: ChartTheme,
@@ -107,90 +167,134 @@ export function heatmapChart(
   const ranges = columnRanges(all);
   const fs = theme.fontSize;
   const ids = rows.map((r) => r.nodeId);
-  const { labels, width: left } = nodeLabelColumn(ids, theme);
-  const colW = Math.max(24, (opts.width - left - 12) / HEATMAP_COLUMNS.length);
-  const data: [number, number][] = [];
-  rows.forEach((_, r) => HEATMAP_COLUMNS.forEach((_, c) => data.push([c, r])));
+  const { labels, width: left } = nodeLabelColumn(ids, theme, opts.width);
+  const plotW = Math.max(24, opts.width - left - 12);
+  const bands = heatmapBands(plotW, fs - 1);
+  const perBand = Math.max(...bands.map((b) => b.length));
+  const colW = Math.max(24, plotW / perBand);
+  // Each band's header is as tall as its longest wrapped label; the grid starts below it.
+  const lineH = fs + 2;
+  const headerH = bands.map(
+    (b) =>
+      12 +
+      lineH *
+        Math.max(...b.map((c) => headerLines(HEATMAP_COLUMNS[c]?.label ?? '', colW - 8, fs - 1))),
+  );
+  const bodyH = Math.max(1, rows.length) * ROW_PX;
+  const tops: number[] = [];
+  let y = 0;
+  for (const h of headerH) {
+    tops.push(y + h);
+    y += h + bodyH + BAND_GAP;
+  }
+  const height = y - BAND_GAP + 6;
+  // Per band, one cell per node × column: [column within the band, row].
+  const bandData: [number, number][][] = bands.map((b) => {
+    const d: [number, number][] = [];
+    rows.forEach((_, r) => b.forEach((_, c) => d.push([c, r])));
+    return d;
+  });
+  const cellAt = (hit: {
+    seriesIndex?: number;
+    dataIndex?: number;
+  }): { row: NodeRow; c: number } | null => {
+    const b = hit.seriesIndex ?? 0;
+    const d = bandData[b]?.[hit.dataIndex ?? -1];
+    const c = d ? bands[b]?.[d[0]] : undefined;
+    const row = d ? rows[d[1]] : undefined;
+    return row && c !== undefined ? { row, c } : null;
+  };
   const ax = axisStyle(theme);
 
   const cellColor = (t: number): string =>
     mix(theme.background, metricColor(theme, 'heat'), 0.08 + 0.92 * t);
 
-  const render: CustomSeriesRenderItem = (params, api): CustomSeriesRenderItemReturn => {
-    const d = data[params.dataIndex];
-    if (!d) return null;
-    const [c, r] = d;
-    const row = rows[r] as NodeRow;
-    const col = HEATMAP_COLUMNS[c] as Column;
-    const v = row.metrics[col.metric];
-    const p = api.coord([c, r]);
-    const size = (api.size?.([1, 1]) as number[] | undefined) ?? [colW, ROW_PX];
-    const w = (size[0] ?? colW) - 2;
-    const h = (size[1] ?? ROW_PX) - 2;
-    const x = (p[0] as number) - w / 2;
-    const y = (p[1] as number) - h / 2;
-    const font = `${fs - 1}px ${theme.fontFamily}`;
-    if (v === null) {
-      return {
-        type: 'group',
-        children: [
-          {
-            type: 'rect',
-            shape: { x: x + 0.5, y: y + 0.5, width: w - 1, height: h - 1 },
-            style: {
-              fill: 'transparent',
-              stroke: withAlpha(theme.muted, 0.5),
-              lineWidth: 1,
-              lineDash: [2, 2],
+  const renderBand =
+    (b: number): CustomSeriesRenderItem =>
+    (params, api): CustomSeriesRenderItemReturn => {
+      const d = bandData[b]?.[params.dataIndex];
+      if (!d) return null;
+      const [bc, r] = d;
+      const c = bands[b]?.[bc] ?? 0;
+      const row = rows[r] as NodeRow;
+      const col = HEATMAP_COLUMNS[c] as Column;
+      const v = row.metrics[col.metric];
+      const p = api.coord([bc, r]);
+      const size = (api.size?.([1, 1]) as number[] | undefined) ?? [colW, ROW_PX];
+      const w = (size[0] ?? colW) - 2;
+      const h = (size[1] ?? ROW_PX) - 2;
+      const x = (p[0] as number) - w / 2;
+      const y = (p[1] as number) - h / 2;
+      const font = `${fs - 1}px ${theme.fontFamily}`;
+      if (v === null) {
+        return {
+          type: 'group',
+          children: [
+            {
+              type: 'rect',
+              shape: { x: x + 0.5, y: y + 0.5, width: w - 1, height: h - 1 },
+              style: {
+                fill: 'transparent',
+                stroke: withAlpha(theme.muted, 0.5),
+                lineWidth: 1,
+                lineDash: [2, 2],
+              },
             },
-          },
-          ...(w >= 30
-            ? [
-                {
-                  type: 'text' as const,
-                  x: x + w / 2,
-                  y: y + h / 2,
-                  silent: true,
-                  style: {
-                    text: 'n/a',
-                    fill: theme.muted,
-                    font: `italic ${font}`,
-                    align: 'center' as const,
-                    verticalAlign: 'middle' as const,
+            ...(w >= 30
+              ? [
+                  {
+                    type: 'text' as const,
+                    x: x + w / 2,
+                    y: y + h / 2,
+                    silent: true,
+                    style: {
+                      text: 'n/a',
+                      fill: theme.muted,
+                      font: `italic ${font}`,
+                      align: 'center' as const,
+                      verticalAlign: 'middle' as const,
+                    },
                   },
-                },
-              ]
-            : []),
-        ],
-      };
-    }
-    const fill = cellColor(normalise(v, ranges[c] as [number, number]));
-    const text = col.short(v);
-    const children: NonNullable<CustomSeriesRenderItemReturn>[] = [
-      { type: 'rect', shape: { x, y, width: w, height: h, r: 1 }, style: { fill } },
-    ];
-    if (textWidth(text, fs - 1) + 6 <= w && h >= 12) {
-      children.push({
-        type: 'text',
-        x: x + w / 2,
-        y: y + h / 2,
-        silent: true,
-        style: { text, fill: textOn(fill), font, align: 'center', verticalAlign: 'middle' },
-      });
-    }
-    return { type: 'group', children };
-  };
+                ]
+              : []),
+          ],
+        };
+      }
+      const fill = cellColor(normalise(v, ranges[c] as [number, number]));
+      const fits = (t: string): boolean => textWidth(t, fs - 1) + 6 <= w && h >= 12;
+      // The axis-style value, or three figures when that does not fit the cell.
+      const text = [col.short(v), col.compact(v)].find(fits);
+      const children: NonNullable<CustomSeriesRenderItemReturn>[] = [
+        { type: 'rect', shape: { x, y, width: w, height: h, r: 1 }, style: { fill } },
+      ];
+      if (text !== undefined) {
+        children.push({
+          type: 'text',
+          x: x + w / 2,
+          y: y + h / 2,
+          silent: true,
+          style: { text, fill: textOn(fill), font, align: 'center', verticalAlign: 'middle' },
+        });
+      }
+      return { type: 'group', children };
+    };
 
   const option = {
     ...baseOption(theme),
-    grid: { ...FIXED_GRID, left, right: 12, top: TOP, bottom: 6 },
+    grid: bands.map((_, b) => ({
+      ...FIXED_GRID,
+      left,
+      right: 12,
+      top: tops[b] ?? 0,
+      height: bodyH,
+    })),
     tooltip: itemTooltip(theme, (hit) => {
-      const d = data[hit.dataIndex ?? -1];
-      if (!d) return '';
-      const row = rows[d[1]] as NodeRow;
-      const col = HEATMAP_COLUMNS[d[0]] as Column;
+      const cell = cellAt(hit);
+      if (!cell) return '';
+      const { row } = cell;
+      const col = HEATMAP_COLUMNS[cell.c] as Column;
       const v = row.metrics[col.metric];
-      const range = ranges[d[0]] as [number, number];
+      const range = ranges[cell.c] as [number, number];
       return tooltipLines(nodeTitle(row), [
         [col.label, v === null ? 'n/a (not measured)' : col.exact(v)],
         ...(v === null
@@ -201,10 +305,11 @@ export function heatmapChart(
             ] as [string, string][])),
       ]);
     }),
-    xAxis: {
+    xAxis: bands.map((b, i) => ({
       type: 'category' as const,
+      gridIndex: i,
       position: 'top' as const,
-      data: HEATMAP_COLUMNS.map((c) => c.label),
+      data: b.map((c) => HEATMAP_COLUMNS[c]?.label ?? ''),
       axisTick: { show: false },
       axisLine: { show: false },
       axisLabel: {
@@ -213,23 +318,24 @@ export function heatmapChart(
         interval: 0,
         width: colW - 4,
         overflow: 'break' as const,
-        lineHeight: fs + 2,
+        lineHeight: lineH,
       },
       splitLine: { show: false },
-    },
-    yAxis: {
+    })),
+    yAxis: bands.map((_, i) => ({
       ...nodeRowsAxis(theme, ids, labels, left - 10, theme.foreground),
+      gridIndex: i,
       axisLine: { show: false },
-    },
-    series: [
-      {
-        type: 'custom' as const,
-        renderItem: groupRoot(render),
-        encode: { x: 0, y: 1 },
-        data,
-        clip: false,
-      },
-    ],
+    })),
+    series: bands.map((_, b) => ({
+      type: 'custom' as const,
+      xAxisIndex: b,
+      yAxisIndex: b,
+      renderItem: groupRoot(renderBand(b)),
+      encode: { x: 0, y: 1 },
+      data: bandData[b],
+      clip: false,
+    })),
   };
 
   const notes: string[] = [];
@@ -245,7 +351,7 @@ export function heatmapChart(
   return {
     id: 'heatmap',
     option,
-    height: TOP + 6 + Math.max(1, rows.length) * ROW_PX,
+    height,
     notes,
     legend: [
       { label: 'low for its metric', color: cellColor(0), shape: 'bar' },
@@ -253,10 +359,6 @@ export function heatmapChart(
       { label: 'n/a', color: withAlpha(theme.muted, 0.7), shape: 'outline' },
     ],
     empty: all.length === 0,
-    nodeAt: (hit) =>
-      rowNodeAt(hit, (h) => {
-        const d = data[h.dataIndex ?? -1];
-        return d ? (rows[d[1]]?.nodeId ?? null) : null;
-      }),
+    nodeAt: (hit) => rowNodeAt(hit, (h) => cellAt(h)?.row.nodeId ?? null),
   };
 }

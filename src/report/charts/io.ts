@@ -10,7 +10,7 @@ import { hasStarted, type DashboardModel, type NodeMetric, type NodeRow } from '
 import { hbarHeight, hbarLabelWidth, hbarNodeAt, hbarOption, type HBarPanel } from './hbarPanels';
 import type { ChartTheme } from './theme';
 import { metricColor } from './colors';
-import { axisBytes, axisCount } from './units';
+import { axisBytes, axisCount, compactBytes } from './units';
 
 export interface IoOptions extends ChartSize {
   maxRows?: number;
@@ -22,25 +22,31 @@ const ROW_PX = 22;
 /** The two mirrored panels: what each reads and writes, and how its values print. */
 const IO_PANELS: readonly {
   title: string;
+  shortTitle: string;
   read: NodeMetric;
   write: NodeMetric;
   format: (v: number) => string;
+  short?: (v: number) => string;
   axis: (v: number) => string;
   scale?: 'bytes';
 }[] = [
   {
     title: 'Bytes: ◀ read · written ▶',
+    shortTitle: 'Bytes',
     read: 'ioReadBytes',
     write: 'ioWriteBytes',
     format: (v) => formatBytes(v),
+    short: (v) => compactBytes(v),
     axis: axisBytes,
     scale: 'bytes',
   },
   {
     title: 'System calls: ◀ read · write ▶',
+    shortTitle: 'System calls',
     read: 'ioReadOps',
     write: 'ioWriteOps',
     format: (v) => formatCount(v),
+    short: axisCount,
     axis: axisCount,
   },
 ];
@@ -64,18 +70,20 @@ export function ioChart(model: DashboardModel, theme: ChartTheme, opts: IoOption
   const rows = ranked.slice(0, opts.maxRows ?? IO_MAX_ROWS);
   const panels = IO_PANELS.map((p): HBarPanel => ({
     title: p.title,
+    shortTitle: p.shortTitle,
     values: rows.map((r): [number | null, number | null] => [
       r.metrics[p.read],
       r.metrics[p.write],
     ]),
     format: p.format,
+    ...(p.short === undefined ? {} : { short: p.short }),
     axis: p.axis,
     color: [metricColor(theme, 'ioRead'), metricColor(theme, 'ioWrite')],
     ...(p.scale === undefined ? {} : { scale: p.scale }),
   }));
   const option = hbarOption(rows, panels, theme, {
     width: opts.width,
-    labelWidth: hbarLabelWidth(rows, theme),
+    labelWidth: hbarLabelWidth(rows, theme, opts.width),
     rowPx: ROW_PX,
   });
   const notes: string[] = [];

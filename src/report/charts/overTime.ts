@@ -15,7 +15,7 @@ import { seriesPalette } from './colors';
 import { withAlpha, type ChartTheme } from './theme';
 import { compareText, richText } from './text';
 import { axisBytes, axisMs, axisPercent, exactMs, niceScale } from './units';
-import { scrollLegend } from './legend';
+import { wrapLegend } from './legend';
 import { axisTooltip } from './tooltips';
 
 export interface OverTimeOptions extends ChartSize {
@@ -166,11 +166,18 @@ export function overTimeChart(
   const totalRss = minMaxBuckets(rssSum, buckets, 0, span);
 
   const gridH = 150;
-  const top = 34;
+  const lineNames = [TOTAL_SERIES, ...shown];
+  const legend = wrapLegend(
+    theme,
+    lineNames.map((n) => (n === TOTAL_SERIES ? n : richText(n))),
+    opts.width,
+  );
+  // The CPU axis's title sits between the legend and the plot, on a line of its own.
+  const titleGap = 8;
+  const top = legend.height + titleGap + theme.fontSize + 8;
   const gap = 34;
   const bottom = 52;
   const zoom = opts.zoom ?? [0, 100];
-  const lineNames = [TOTAL_SERIES, ...shown];
   const seriesDefs = [];
   for (const [gridIndex, field] of [
     [0, 'cpu'],
@@ -226,14 +233,7 @@ export function overTimeChart(
   const fmtRss = (v: number | null): string => (v === null ? NA : formatBytes(v));
   const option = {
     ...baseOption(theme),
-    legend: {
-      ...scrollLegend(
-        theme,
-        lineNames.map((n) => (n === TOTAL_SERIES ? n : richText(n))),
-      ),
-      itemWidth: 16,
-      itemHeight: 8,
-    },
+    legend: legend.option,
     axisPointer: {
       link: [{ xAxisIndex: 'all' as const }],
       label: { backgroundColor: theme.tooltipBackground },
@@ -268,7 +268,7 @@ export function overTimeChart(
       min: 0,
       max: (i === 0 ? cpuScale : rssScale).max,
       interval: (i === 0 ? cpuScale : rssScale).interval,
-      ...axisTitle(theme, i === 0 ? 'CPU (% of one core)' : 'Resident memory', 8),
+      ...axisTitle(theme, i === 0 ? 'CPU (% of one core)' : 'Resident memory', titleGap),
       ...valueAxis(theme, i === 0 ? axisPercent : axisBytes),
     })),
     dataZoom: [

@@ -17,7 +17,7 @@ import { metricDef } from '../../model/metrics';
 import { hbarHeight, hbarLabelWidth, hbarNodeAt, hbarOption } from './hbarPanels';
 import type { ChartTheme } from './theme';
 import { metricColor } from './colors';
-import { axisBytes, axisMs, axisPercent } from './units';
+import { axisBytes, axisMs, axisPercent, compactBytes, compactMs, compactPercent } from './units';
 
 export interface ResourceOptions extends ChartSize {
   sortBy: SortKey;
@@ -58,35 +58,42 @@ export function resourceChart(
         title: 'Duration',
         values: rows.map((r) => r.metrics.durationMs),
         format: formatMs,
+        short: compactMs,
         axis: axisMs,
         color: metricColor(theme, 'duration'),
       },
       {
         title: 'CPU (% of one core)',
+        shortTitle: 'CPU %',
         values: rows.map((r) => r.metrics.cpuPercent),
         format: (v) => formatPercent(v),
+        short: compactPercent,
         axis: axisPercent,
         color: metricColor(theme, 'cpu'),
       },
       {
         title: 'Peak memory',
+        shortTitle: 'Peak mem.',
         values: rows.map((r) => r.metrics.peakRssBytes),
         format: (v) => formatBytes(v),
+        short: (v) => compactBytes(v),
         axis: axisBytes,
         color: metricColor(theme, 'memory'),
         scale: 'bytes',
       },
       {
         title: 'Memory change',
+        shortTitle: 'Mem. change',
         values: rows.map((r) => r.metrics.memoryDeltaBytes),
         format: (v) => formatBytes(v, { signed: true }),
+        short: (v) => compactBytes(v, { signed: true }),
         axis: axisBytes,
         color: [metricColor(theme, 'memoryRelease'), metricColor(theme, 'memoryGrowth')],
         scale: 'bytes',
       },
     ],
     theme,
-    { width: opts.width, labelWidth: hbarLabelWidth(rows, theme), rowPx: ROW_PX },
+    { width: opts.width, labelWidth: hbarLabelWidth(rows, theme, opts.width), rowPx: ROW_PX },
   );
   const notes: string[] = [];
   if (started.length === 0) notes.push('No node has run yet.');

@@ -1,7 +1,8 @@
 /**
  * Execution timeline: a Gantt chart with one row per node. Each attempt is a bar (coloured by
  * status, retried attempts in their own colour), the time it queued for a slot a thin segment
- * before it, the critical path outlined and linked, and each bar annotated with its CPU. Time is
+ * before it, the critical path outlined and linked, and each bar labelled with its duration (and
+ * its CPU where the bar has room; a gauge along its bottom shows the CPU too). Time is
  * on a linear millisecond axis with zoom and pan; tooltips give exact milliseconds.
  */
 import type { CustomSeriesRenderItem, CustomSeriesRenderItemReturn } from 'echarts' with {
@@ -33,7 +34,7 @@ import { middleEllipsis, nodeLabel, richText, tooltipLines } from './text';
 import { errorHeadline } from '../../model/taskError';
 import { plainLine, taskError } from '../../model/failures';
 import { nodeTooltip, nodeTitle } from './tooltipText';
-import { exactMs } from './units';
+import { compactMs, exactMs } from './units';
 
 export interface TimelineOptions extends ChartSize {
   /** Zoom window of the time axis, percent of the run. */
@@ -277,9 +278,9 @@ export function timelineChart(
         },
       });
     }
-    if (label.outside) {
-      // Beside the bar: to its right if that is free up to the next item, else to its left.
-      const tw = textWidth(label.outside, labelFs);
+    if (label.outside.length > 0) {
+      // Beside the bar: to its right if that is free up to the next item, else to its left; the
+      // longest wording that fits either side.
       const gridLeft = grid ? grid.x : -Infinity;
       const right =
         Math.min(gridRight, api.coord([it.nextStart, it.row])[0] ?? Infinity) - (x0 + width) - 8;
@@ -292,18 +293,23 @@ export function timelineChart(
             : gridLeft,
         ) -
         8;
-      if (right >= tw || left >= tw) {
+      const text = label.outside.find((c) => {
+        const tw = textWidth(c, labelFs);
+        return right >= tw || left >= tw;
+      });
+      if (text !== undefined) {
+        const onRight = right >= textWidth(text, labelFs);
         children.push({
           type: 'text',
-          x: right >= tw ? x0 + width + 4 : x0 - 4,
+          x: onRight ? x0 + width + 4 : x0 - 4,
           y: y - 1,
           silent: true,
           style: {
-            text: label.outside,
+            text,
             fill: theme.muted,
             font: `${labelFs}px ${theme.fontFamily}`,
             verticalAlign: 'middle',
-            align: right >= tw ? 'left' : 'right',
+            align: onRight ? 'left' : 'right',
           },
         });
       }
@@ -449,13 +455,17 @@ export function timelineChart(
   };
 }
 
-/** The CPU annotation: inside the bar when it fits, else beside it. */
-function barLabel(
+/**
+ * A bar's label: its duration, then its CPU when there is room. The duration is the figure a
+ * narrow bar keeps (the CPU also shows as the gauge along the bar's bottom); inside the bar
+ * when it fits, else beside it, the longest wording first (`outside`, in order of preference).
+ */
+export function barLabel(
   t: TaskRun,
   widthPx: number,
   fs: number,
   nowMs: number,
-): { inside: string | null; outside: string | null } {
+): { inside: string | null; outside: string[] } {
   const running = t.status === 'running';
   const dur = running && t.startMs !== null ? formatMs(nowMs - t.startMs) : formatMs(t.durationMs);
   const cpu =
@@ -463,24 +473,26 @@ function barLabel(
       ? `${formatPercent(t.cpuPercent, t.cpuPercent >= 100 ? 0 : 1)} CPU`
       : null;
   const retry = t.status === 'retried' ? `#${t.attempt} ` : '';
-  const short = cpu ? formatPercent(t.cpuPercent, 0) : null;
+  const ms = running && t.startMs !== null ? nowMs - t.startMs : t.durationMs;
+  const short = ms === null ? null : compactMs(ms);
   // A failed attempt says why before anything else: a short one is otherwise an unlabelled sliver.
   const failure = taskError(t);
   const error = failure
     ? richText(`✗ ${middleEllipsis(plainLine(errorHeadline(failure)), 60)}`)
     : null;
   const figures = [
-    cpu ? `${retry}${dur} · ${cpu}` : `${retry}${dur}`,
-    cpu ? `${retry}${cpu}` : null,
-    short ? `${retry}${short}` : null,
-    retry && short ? short : null,
+    cpu ? `${retry}${dur} · ${cpu}` : null,
+    `${retry}${dur}`,
+    short !== null && short !== dur ? `${retry}${short}` : null,
+    retry ? dur : null,
+    retry && short !== null && short !== dur ? short : null,
   ].filter((c): c is string => c !== null);
   const fits = (c: string): boolean => textWidth(c, fs) + 10 <= widthPx;
   if (error) {
     // The reason is never traded for a figure: beside the bar when it does not fit inside.
-    if (fits(error)) return { inside: error, outside: null };
-    return { inside: figures.find(fits) ?? null, outside: error };
+    if (fits(error)) return { inside: error, outside: [] };
+    return { inside: figures.find(fits) ?? null, outside: [error] };
   }
   const inside = figures.find(fits) ?? null;
-  return { inside, outside: inside === null ? (figures[0] ?? null) : null };
+  return { inside, outside: inside === null ? figures : [] };
 }

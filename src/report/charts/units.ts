@@ -83,3 +83,44 @@ export function niceScale(
     interval: step,
   };
 }
+
+/**
+ * Three significant figures, trailing zeros dropped: the figures of a value printed where a
+ * narrow chart has no room for the exact one (the tooltip keeps it).
+ */
+function sig3(v: number): string {
+  return String(Number(v.toPrecision(3)));
+}
+
+/** A duration in three figures: `850 ms`, `2.37 s`, `12.4 s`, `2.5 min`, `1.25 h`. */
+export function compactMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '';
+  const a = Math.abs(ms);
+  const sign = ms < 0 ? '-' : '';
+  if (a === 0) return '0 ms';
+  // The unit moves up where three figures would round to 1000 of the smaller one.
+  if (Number(a.toPrecision(3)) < 1000) return `${sign}${sig3(a)} ms`;
+  if (Number((a / 1000).toPrecision(3)) < 60) return `${sign}${sig3(a / 1000)} s`;
+  if (Number((a / 60_000).toPrecision(3)) < 60) return `${sign}${sig3(a / 60_000)} min`;
+  return `${sign}${sig3(a / 3_600_000)} h`;
+}
+
+/** Bytes in three figures of a binary unit: `512 B`, `180 MiB`, `1.25 GiB`; `+` when asked. */
+export function compactBytes(b: number, opts: { signed?: boolean } = {}): string {
+  if (!Number.isFinite(b)) return '';
+  const sign = b < 0 ? '-' : opts.signed && b > 0 ? '+' : '';
+  let v = Math.abs(b);
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let u = 0;
+  while (u < units.length - 1 && Number(v.toPrecision(3)) >= 1000) {
+    v /= 1024;
+    u++;
+  }
+  return `${sign}${u === 0 ? Math.round(v) : sig3(v)} ${units[u] ?? 'B'}`;
+}
+
+/** A percentage in whole units: `95%`, `168%` (tenths below 10: `4.5%`). */
+export function compactPercent(p: number): string {
+  if (!Number.isFinite(p)) return '';
+  return `${Math.abs(p) < 10 ? sig3(Number(p.toFixed(1))) : Math.round(p)}%`;
+}
