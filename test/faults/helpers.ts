@@ -42,7 +42,12 @@ export function assertNoStack(r: CliResult): void {
 /** Exactly one line on stderr, and no stack trace. */
 export function assertOneLine(r: CliResult): void {
   assertNoStack(r);
-  const lines = r.stderr.split('\n').filter((l) => l.trim() !== '');
+  // A usage error may add the one hint line that names the command's --help.
+  const lines = r.stderr
+    .split('\n')
+    .filter(
+      (l) => l.trim() !== '' && !/^Run 'workflow-profiler [a-z ]*--help' for usage\.$/.test(l),
+    );
   assert.equal(lines.length, 1, `expected one line on stderr, got:\n${r.stderr}`);
 }
 

@@ -87,7 +87,8 @@ test('--memory-limit with a bad size is a one-line usage error naming the flag a
   assert.equal(r.code, 2);
   assert.equal(
     r.stderr,
-    'workflow-profiler: --memory-limit must be a size such as 512M, 2G, 1.5GiB or a number of bytes, not "2 lots"\n',
+    'workflow-profiler: --memory-limit must be a size such as 512M, 2G, 1.5GiB or a number of bytes, not "2 lots"\n' +
+      "Run 'workflow-profiler run --help' for usage.\n",
   );
   assert.equal(fs.existsSync(path.join(dir, '.workflow-runs')), false, 'nothing ran');
 });
