@@ -4,7 +4,7 @@ import { MAX_PARALLEL } from '../workflow/limits';
 export const USAGE = `Usage: workflow-profiler <command> [options]
 
 Commands:
-  run FILE [--runtime local|parallel] [--max-parallel N] [--interval MS]
+  run FILE [--runtime local|parallel|slurm] [--max-parallel N] [--interval MS]
            [--no-samples] [--retention N] [--max-log-size SIZE] [--redact NAME]...
            [--max-output-size SIZE] [--max-output-depth N] [--max-nodes N] [--json] [--quiet]
            [--memory-limit SIZE]
@@ -52,7 +52,7 @@ export interface CliArgs {
   store: string;
   json: boolean;
   quiet: boolean;
-  runtime?: 'local' | 'parallel';
+  runtime?: 'local' | 'parallel' | 'slurm';
   maxParallel?: number;
   intervalMs: number;
   samples: boolean;
@@ -156,8 +156,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         args.store = value as string;
         break;
       case '--runtime':
-        if (value !== 'local' && value !== 'parallel')
-          throw new UsageError(`--runtime must be local or parallel, not ${value}`);
+        if (value !== 'local' && value !== 'parallel' && value !== 'slurm')
+          throw new UsageError(`--runtime must be local, parallel or slurm, not ${value}`);
         args.runtime = value;
         break;
       case '--max-parallel':

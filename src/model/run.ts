@@ -160,7 +160,7 @@ export interface RunRecord {
   schemaVersion: 1;
   id: string;
   status: RunStatus;
-  runtime: 'local' | 'parallel';
+  runtime: 'local' | 'parallel' | 'slurm';
   maxParallel: number;
   startedAt: string;
   endedAt: string | null;

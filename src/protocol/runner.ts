@@ -17,7 +17,7 @@ export interface RunRequest {
   /** Absolute path of the workflow file. */
   file: string;
   /** Overrides of the file's own settings. */
-  runtime?: 'local' | 'parallel';
+  runtime?: 'local' | 'parallel' | 'slurm';
   maxParallel?: number;
   intervalMs: number;
   storeDir: string;
