@@ -19,6 +19,8 @@ export interface RunRequest {
   /** Overrides of the file's own settings. */
   runtime?: 'local' | 'parallel' | 'slurm';
   maxParallel?: number;
+  /** Runtime slurm: check with a first tiny job that jobs see the run folder (default true). */
+  slurmSharedCheck?: boolean;
   intervalMs: number;
   storeDir: string;
   /** Keep the full sample time series (`samples.ndjson`) and send samples live. */
