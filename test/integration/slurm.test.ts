@@ -175,7 +175,10 @@ nodes:
   assert.ok(peakErr <= 0.02, `peak ${peak} vs ${holdTruth.vmHwmBytes}`);
   const { runDir } = JSON.parse(r.stdout) as { runDir: string };
   const report = fs.readFileSync(path.join(runDir, 'report.md'), 'utf8');
-  assert.match(report, /\| \*\*hold\*\* \|[^\n]*memory over-requested: peak is 1[45] % of the request/);
+  assert.match(
+    report,
+    /\| \*\*hold\*\* \|[^\n]*memory over-requested: peak is 1[45] % of the request/,
+  );
   assert.match(report, /## Requested against used \(Slurm\)/);
 });
 
@@ -289,4 +292,23 @@ test("a node over its time limit ends failed with kind limit and Slurm's reason"
   assert.equal(t.slurm?.requested?.timeLimitMs, 60_000);
   assert.ok((t.durationMs ?? 0) >= 59_000, `killed after ${t.durationMs} ms`);
   assert.ok(fs.existsSync(timeLimitDir));
+});
+
+test('without Slurm on PATH the run fails at start, naming what to install', async () => {
+  const dir = tempWorkspace({
+    'w.workflow.yaml': 'runtime: slurm\nnodes:\n  a: { type: shell, run: "echo a" }\n',
+  });
+  const bareBin = path.join(dir, 'bin');
+  fs.mkdirSync(bareBin);
+  fs.symlinkSync(process.execPath, path.join(bareBin, 'node'));
+  const r = await runCli(['run', 'w.workflow.yaml', '--store', 'store', '--json'], {
+    cwd: dir,
+    // A folder holding only node: no sinfo, no sbatch.
+    env: { ...env, PATH: bareBin },
+  });
+  assert.equal(r.code, 1, r.stderr);
+  const run = runOf(r);
+  assert.equal(run.status, 'failed');
+  assert.match(run.reason ?? '', /`sinfo` was not found on PATH: install Slurm's client commands/);
+  assert.deepEqual(run.tasks, [], 'nothing was submitted');
 });

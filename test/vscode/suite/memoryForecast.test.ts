@@ -13,7 +13,6 @@ import * as vscode from 'vscode';
 import {
   api,
   nextRender,
-  waitFor,
   workspaceDir,
   workspaceUri,
   type MemoryWarning,
