@@ -8,7 +8,7 @@
  * metric keys, file names) goes through escapeMarkdown: a node named `a|b` must not split a table
  * cell, and one named `<img src=x onerror=…>` must not become HTML in the Markdown preview.
  */
-import { savingCoreHours, slurmEfficiency } from './slurmEfficiency';
+import { savingCoreHours, slurmEfficiency } from './charts/slurmEfficiency';
 import { columnText, REPORT_TASK_COLUMNS } from './metricColumns';
 import {
   LOWER_BOUND_MARK,

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { emptyTaskRun, type SlurmPlacement, type TaskRun } from '../../src/model/run';
-import { savingCoreHours, slurmEfficiency } from '../../src/report/slurmEfficiency';
+import { savingCoreHours, slurmEfficiency } from '../../src/report/charts/slurmEfficiency';
 import { renderReport } from '../../src/report/markdown';
 import { makeRun, MiB } from '../helpers/makeRun';
 

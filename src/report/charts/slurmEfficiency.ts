@@ -3,7 +3,7 @@
  * recorded in TaskRun.slurm.requested) set against what the reaper measured on the compute node.
  * Pure: a function of the stored run, so the report, the dashboard and tests agree.
  */
-import { placementOf, type RunRecord } from '../model/run';
+import { placementOf, type RunRecord } from '../../model/run';
 
 /** Below this share of what it asked for, a node over-requested. */
 export const UNDER_USE = 0.25;
