@@ -14,6 +14,8 @@ import { isTerminal, parseSacct, parseScontrolJobs, type JobInfo } from './jobSt
 const POLL_MS = 500;
 /** A job that no poll can find for this long after it was last seen has ended unseen. */
 const LOST_AFTER_MS = 5_000;
+/** Polls failing this long (slurmctld down, network gone) end the run's waits: none hangs forever. */
+const UNREACHABLE_MS = 120_000;
 /** How long the shared-storage check may wait for its job. */
 const CHECK_TIMEOUT_MS = 60_000;
 
@@ -155,6 +157,15 @@ export class SlurmSession {
           if (isTerminal(info.state))
             this.end(id, { state: info.state, reason: info.reason, info });
         } else if (r.ok && now - w.lastSeen > LOST_AFTER_MS) lost.push(id);
+        else if (!r.ok && now - w.lastSeen > UNREACHABLE_MS) {
+          // Best effort: the job may still run; it must not go on unwatched.
+          void this.cancel([id]);
+          this.end(id, {
+            state: null,
+            reason: `Slurm did not answer for ${UNREACHABLE_MS / 1000} s: ${r.error}`,
+            info: w.info,
+          });
+        }
       }
       if (lost.length > 0) await this.endLost(lost);
     } finally {
