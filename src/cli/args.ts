@@ -14,7 +14,7 @@ export interface CliArgs {
   store: string;
   json: boolean;
   quiet: boolean;
-  runtime?: 'local' | 'parallel';
+  runtime?: 'local' | 'parallel' | 'slurm';
   maxParallel?: number;
   intervalMs: number;
   samples: boolean;
@@ -118,8 +118,8 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         args.store = value as string;
         break;
       case '--runtime':
-        if (value !== 'local' && value !== 'parallel')
-          throw new UsageError(`--runtime must be local or parallel, not ${value}`);
+        if (value !== 'local' && value !== 'parallel' && value !== 'slurm')
+          throw new UsageError(`--runtime must be local, parallel or slurm, not ${value}`);
         args.runtime = value;
         break;
       case '--max-parallel':

@@ -32,8 +32,9 @@ export const COMMAND_HELP = {
 Runs a workflow in a runner process and profiles every node's process tree. Exit status: 0
 completed, 1 failed or cancelled, 2 invalid workflow (every problem as FILE:LINE:COL) or usage.
 
-  --runtime local|parallel
-                         which runtime (default: the file's runtime, local when it names none)
+  --runtime local|parallel|slurm
+                         which runtime (default: the file's runtime, local when it names none;
+                         slurm submits each node as a job: see the README's Slurm section)
   --max-parallel N       slots of the parallel runtime, 1 to ${MAX_PARALLEL} (default: the file's
                          maxParallel, else ${DEFAULT_MAX_PARALLEL.parallel} for parallel and ${DEFAULT_MAX_PARALLEL.local} for local)
   --interval MS          sampling interval, at least 10 (default: ${DEFAULT_INTERVAL_MS})

@@ -18,6 +18,8 @@ export interface ProfilerConfig {
   limits: RunLimits;
   /** `workflowProfiler.memoryLimit` as typed (`2G`, `512M`…); '' for no cap. Parsed where used. */
   memoryLimit: string;
+  /** `workflowProfiler.slurm.sharedCheck`: runtime slurm checks the run folder with a first job. */
+  slurmSharedCheck: boolean;
 }
 
 export function readConfig(scope?: vscode.ConfigurationScope): ProfilerConfig {
@@ -37,6 +39,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): ProfilerConfig {
       maxNodes: positive(c.get<number>('limits.maxNodes')) || undefined,
     },
     memoryLimit: sizeText(c.get<unknown>('memoryLimit', '')),
+    slurmSharedCheck: c.get<boolean>('slurm.sharedCheck', true),
   };
 }
 

@@ -318,6 +318,7 @@ export class RunController implements vscode.Disposable {
         maxLogBytes: config.maxLogBytes,
         limits: config.limits,
         memoryForecast: plan.memoryForecast,
+        slurmSharedCheck: config.slurmSharedCheck,
         ...(plan.series ? { series: plan.series } : {}),
       },
       {

@@ -81,6 +81,10 @@ export function nodeQueuedMs(attempts: readonly { waitMs: number | null }[]): nu
   return sum;
 }
 
+// Slurm's share of `waitMs`: the job's own queue time, apart from our scheduler's wait.
+const SLURM_QUEUE_HOW =
+  "runtime slurm: sbatch's return (submitted) to the job's batch script starting on its compute node (the script's wall clock, date +%s%N); part of Queued. Null for other runtimes";
+
 export const TASK_METRICS = [
   {
     key: 'waitMs',
@@ -99,6 +103,20 @@ export const TASK_METRICS = [
       pidusage: QUEUED_HOW,
     },
     views: TABLE,
+  },
+  {
+    key: 'slurmQueueMs',
+    label: 'Slurm queue',
+    short: 'Slurm queue',
+    phrase: 'Slurm queue time',
+    unit: 'ms',
+    kind: 'time',
+    better: 'lower',
+    signed: false,
+    format: formatMs,
+    layer: 'scheduler',
+    how: { reaper: SLURM_QUEUE_HOW, procfs: SLURM_QUEUE_HOW, pidusage: SLURM_QUEUE_HOW },
+    views: ['trace'],
   },
   {
     key: 'durationMs',

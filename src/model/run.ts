@@ -67,6 +67,40 @@ export interface TaskRunBase {
    * null. Absent from runs recorded before it existed: read it with lowerBoundsOf.
    */
   lowerBounds: LowerBound[];
+  /**
+   * Where and how a Slurm job ran it (runtime slurm); absent for the other runtimes and in runs
+   * recorded before Slurm existed: read it with placementOf.
+   */
+  slurm?: SlurmPlacement;
+}
+
+/** What Slurm granted a job: from `scontrol show job` after submission, else what was asked. */
+export interface RequestedResources {
+  cpus: number | null;
+  memoryBytes: number | null;
+  /** The limit Slurm enforces (whole minutes); null when unlimited. */
+  timeLimitMs: number | null;
+}
+
+/** One attempt's Slurm job. */
+export interface SlurmPlacement {
+  jobId: string;
+  /** The compute node the batch script ran on (its `hostname`); null when it never started. */
+  host: string | null;
+  requested: RequestedResources | null;
+  /** When sbatch returned, wall clock, and as an offset from the run's start. */
+  submittedAt: string;
+  submittedAtMs: number;
+  /** Slurm's last state of the job (COMPLETED, TIMEOUT, CANCELLED…) and its reason, if any. */
+  state: string | null;
+  slurmReason: string | null;
+}
+
+/** A task's Slurm placement, or null (other runtimes, older runs, a damaged record). */
+export function placementOf(task: Pick<TaskRun, 'slurm'>): SlurmPlacement | null {
+  const p: unknown = task.slurm;
+  if (typeof p !== 'object' || p === null) return null;
+  return typeof (p as Record<string, unknown>)['jobId'] === 'string' ? (p as SlurmPlacement) : null;
 }
 
 /** Marks a figure that is only a lower bound of the tree's true value. */
@@ -160,7 +194,7 @@ export interface RunRecord {
   schemaVersion: 1;
   id: string;
   status: RunStatus;
-  runtime: 'local' | 'parallel';
+  runtime: 'local' | 'parallel' | 'slurm';
   maxParallel: number;
   startedAt: string;
   endedAt: string | null;

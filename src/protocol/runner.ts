@@ -17,8 +17,10 @@ export interface RunRequest {
   /** Absolute path of the workflow file. */
   file: string;
   /** Overrides of the file's own settings. */
-  runtime?: 'local' | 'parallel';
+  runtime?: 'local' | 'parallel' | 'slurm';
   maxParallel?: number;
+  /** Runtime slurm: check with a first tiny job that jobs see the run folder (default true). */
+  slurmSharedCheck?: boolean;
   intervalMs: number;
   storeDir: string;
   /** Keep the full sample time series (`samples.ndjson`) and send samples live. */

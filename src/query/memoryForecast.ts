@@ -15,7 +15,7 @@ import type { RunSource } from './runSource';
 /** What the run will be started with: the file and the overrides of its runtime and slots. */
 export interface ForecastRequest {
   file: string;
-  runtime?: 'local' | 'parallel';
+  runtime?: 'local' | 'parallel' | 'slurm';
   maxParallel?: number;
 }
 

@@ -8,6 +8,7 @@
  * metric keys, file names) goes through escapeMarkdown: a node named `a|b` must not split a table
  * cell, and one named `<img src=x onerror=…>` must not become HTML in the Markdown preview.
  */
+import { savingCoreHours, slurmEfficiency } from './charts/slurmEfficiency';
 import { columnText, REPORT_TASK_COLUMNS } from './metricColumns';
 import {
   LOWER_BOUND_MARK,
@@ -134,6 +135,7 @@ export function renderReport(run: RunRecord, samples: readonly Sample[] = []): s
     taskTable(a),
     httpTable(a),
     customTable(a),
+    slurmTable(run),
     howMeasured(run, a, samples),
   ];
   for (const section of sections) if (section.length > 0) append(out, section, '');
@@ -141,6 +143,39 @@ export function renderReport(run: RunRecord, samples: readonly Sample[] = []): s
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trimEnd()}\n`;
+}
+
+/** Requested against used, per Slurm job (runtime slurm only). */
+function slurmTable(run: RunRecord): string[] {
+  const rows = slurmEfficiency(run);
+  if (rows.length === 0) return [];
+  const share = (v: number | null): string => (v === null ? 'n/a' : `${Math.round(v * 100)} %`);
+  const saving = savingCoreHours(rows);
+  return [
+    '## Requested against used (Slurm)',
+    '',
+    "CPU efficiency = CPU time ÷ (cpus granted × duration); memory efficiency = peak ÷ memory granted; time used = duration ÷ time limit. Flagged: under 25 % of a request, or within 10 % of a limit. Queue is Slurm's (submitted to started), apart from the run time.",
+    '',
+    ...table(
+      ['Node', 'Job', 'Host', 'Queue', 'Duration', 'CPU eff.', 'Memory eff.', 'Time used', 'Flags'],
+      rows.map((r) => [
+        `${id(r.nodeId)}${r.attempt > 1 ? ` #${r.attempt}` : ''}`,
+        cell(r.jobId),
+        e(r.host ?? 'n/a'),
+        formatMs(r.queueMs),
+        formatMs(r.durationMs),
+        share(r.cpuEfficiency),
+        share(r.memoryEfficiency),
+        share(r.timeUsed),
+        cell(r.flags.join('; ') || 'none'),
+      ]),
+      ['l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'l'],
+    ),
+    '',
+    saving === null
+      ? 'Saving: n/a (a flagged node has no CPU time or duration).'
+      : `Saving: ${saving.toFixed(4)} core-hours if the CPU-flagged nodes asked for what they used.`,
+  ];
 }
 
 /** A timestamp we print ourselves from the parsed date (so it needs no escaping), else escaped. */

@@ -23,6 +23,8 @@ import { inheritedEnv } from './inheritedEnv';
 import { sweepLeftovers } from '../measure/containment';
 import { startMachineProbe } from '../measure/machineProbe';
 import { slotsFor, WorkflowRuntime, type RunFiles } from './workflowRuntime';
+import { SlurmSession } from './slurm/slurmSession';
+import { reaperPath } from '../measure/reaperCheck';
 
 /** run.json is rewritten at most this often while tasks finish (always at the end). */
 const SAVE_EVERY_MS = 250;
@@ -206,6 +208,16 @@ async function execute(
   const clean = (task: TaskRun): TaskRun => redactValue(task, secrets);
 
   collector.start();
+  // Runtime slurm: the run folder must be seen by the jobs; checked before any node is submitted.
+  let slurm: SlurmSession | null = null;
+  let slurmProblem: string | null = null;
+  if (def.runtime === 'slurm') {
+    slurm = new SlurmSession(runDir, process.env);
+    slurmProblem = await slurm.open(
+      collector.mode === 'reaper' ? reaperPath() : null,
+      request.slurmSharedCheck ?? true,
+    );
+  }
   const runtime = new WorkflowRuntime(
     def,
     {
@@ -234,6 +246,7 @@ async function execute(
       },
       maxLogBytes: request.maxLogBytes,
       writeFailed,
+      slurm: slurm ? { session: slurm, defaults: root.slurm } : null,
       taskFinished: (raw) => {
         const task = clean(raw);
         tasks.set(key(task), task);
@@ -246,13 +259,16 @@ async function execute(
   );
   let outcome: Awaited<ReturnType<WorkflowRuntime['execute']>>['status'];
   try {
+    if (slurmProblem !== null) throw new Error(slurmProblem);
     outcome = (await runtime.execute()).status;
   } catch (err) {
     outcome = 'failed';
     const file = (err as NodeJS.ErrnoException).path;
     if (isStorageFault(err) && file !== undefined) writeFailed(err, file);
+    else if (slurmProblem !== null) run.reason = slurmProblem;
     else run.reason = `runner error: ${(err as Error).message}`;
   }
+  slurm?.close();
   collector.stop();
   if (samplesOut) await samplesOut.close();
 

@@ -6,7 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { evaluateCondition } from '../workflow/expression';
-import type { NodeDef, WorkflowDef } from '../workflow/types';
+import type { NodeDef, SlurmDefaults, WorkflowDef } from '../workflow/types';
+import type { SlurmSession } from './slurm/slurmSession';
+import { runSlurmJob, type SlurmAttempt } from './slurm/slurmJob';
+import type { ProcessOutcome } from '../measure/processTypes';
 import { emptyTaskRun, type TaskErrorKind, type TaskRun } from '../model/run';
 import type { MetricsCollector } from '../measure/metricsCollector';
 import { monoMs } from '../model/clock';
@@ -50,6 +53,8 @@ export interface RuntimeHost {
   outputLimits: OutputLimits;
   taskStarted(task: TaskRun): void;
   taskFinished(task: TaskRun): void;
+  /** Runtime slurm: process nodes become jobs of this session (nested workflows' too). */
+  slurm?: { session: SlurmSession; defaults: SlurmDefaults | null } | null;
 }
 
 export interface Scope {
@@ -392,25 +397,41 @@ export class WorkflowRuntime {
       WORKFLOW_RUN_ID: this.host.runId,
       WORKFLOW_ATTEMPT: String(task.attempt),
     };
-    const proc = startProcess(
-      {
-        nodeId: fullId,
-        attempt: task.attempt,
-        file: cmd.file,
-        args: cmd.args,
-        cwd: node.cwd ? path.resolve(workflowDir, node.cwd) : workflowDir,
-        env,
-        timeoutMs: node.timeoutMs,
-        onStdout: (c) => log.write('stdout', c),
-        onStderr: (c) => log.write('stderr', c),
-      },
-      this.host.collector,
-    );
-    const onAbort = (): void => proc.cancel('the run was cancelled');
-    this.host.signal.addEventListener('abort', onAbort);
-    if (this.host.signal.aborted) onAbort();
-    const outcome = await proc.done;
-    this.host.signal.removeEventListener('abort', onAbort);
+    const spec = {
+      nodeId: fullId,
+      attempt: task.attempt,
+      file: cmd.file,
+      args: cmd.args,
+      cwd: node.cwd ? path.resolve(workflowDir, node.cwd) : workflowDir,
+      env,
+      timeoutMs: node.timeoutMs,
+      onStdout: (c: Buffer) => log.write('stdout', c),
+      onStderr: (c: Buffer) => log.write('stderr', c),
+    };
+    let slurm: SlurmAttempt | null = null;
+    let outcome: ProcessOutcome;
+    if (this.host.slurm) {
+      slurm = await runSlurmJob({
+        ...spec,
+        session: this.host.slurm.session,
+        defaults: this.host.slurm.defaults,
+        resources: node.resources,
+        runId: this.host.runId,
+        signal: this.host.signal,
+        originMono: this.host.originMono,
+        originEpochMs: this.host.originEpochMs,
+      });
+      outcome = slurm.outcome;
+      if (slurm.placement) task.slurm = slurm.placement;
+      task.slurmQueueMs = slurm.queueMs;
+    } else {
+      const proc = startProcess(spec, this.host.collector);
+      const onAbort = (): void => proc.cancel('the run was cancelled');
+      this.host.signal.addEventListener('abort', onAbort);
+      if (this.host.signal.aborted) onAbort();
+      outcome = await proc.done;
+      this.host.signal.removeEventListener('abort', onAbort);
+    }
     realInputs?.remove();
 
     Object.assign(task, outcome.metrics);
@@ -422,6 +443,8 @@ export class WorkflowRuntime {
     task.durationMs ??= round3(outcome.endMono - outcome.startMono);
     task.exitCode = outcome.exitCode;
     task.signal = outcome.signal;
+    // On Slurm, ready to started holds our submission and Slurm's queue: known only now.
+    if (slurm && task.readyAtMs !== null) task.waitMs = round3(task.startMs - task.readyAtMs);
 
     const read = readNodeOutput(outputFile, this.host.outputLimits, this.host.secrets);
     for (const p of read.problems) log.note(p);
@@ -429,7 +452,11 @@ export class WorkflowRuntime {
 
     let result: RunOutcome;
     let kind: TaskErrorKind | null = null;
-    if (outcome.cancelled && !outcome.timedOut) {
+    if (slurm?.limit) {
+      result = 'failed';
+      kind = 'limit';
+      task.reason = slurm.limit;
+    } else if (outcome.cancelled && !outcome.timedOut) {
       result = 'cancelled';
       task.reason = 'cancelled';
     } else if (outcome.spawnError) {

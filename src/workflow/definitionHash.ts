@@ -4,13 +4,16 @@ import type { WorkflowDef } from './types';
 
 /** sha256 of the definition as canonical JSON (sorted keys), without file or ranges. */
 export function definitionHash(
-  def: Pick<WorkflowDef, 'name' | 'runtime' | 'maxParallel' | 'nodes'>,
+  def: Pick<WorkflowDef, 'name' | 'runtime' | 'maxParallel' | 'nodes'> &
+    Partial<Pick<WorkflowDef, 'slurm'>>,
 ): string {
   const nodes = def.nodes.map(({ range: _range, ...rest }) => rest);
   const canonical = canonicalJson({
     name: def.name,
     runtime: def.runtime,
     maxParallel: def.maxParallel,
+    // Left out when absent, so runs recorded before `slurm:` existed keep their hash.
+    slurm: def.slurm ?? undefined,
     nodes,
   });
   return createHash('sha256').update(canonical).digest('hex');

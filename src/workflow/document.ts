@@ -14,12 +14,18 @@ import { MAX_PARALLEL } from './limits';
 import { readNode } from './readNode';
 import { enumValue, integerValue, stringValue } from './values';
 import { describe, isMap, isScalar, isSeq, type Entry, type Source } from './yamlSource';
-import type { RuntimeKind, WorkflowDef } from './types';
+import type { RuntimeKind, SlurmDefaults, WorkflowDef } from './types';
+import { readSlurmDefaults } from './slurmFields';
 
-export const DEFAULT_MAX_PARALLEL: Record<RuntimeKind, number> = { local: 1, parallel: 4 };
-const RUNTIMES: readonly RuntimeKind[] = ['local', 'parallel'];
+/** slurm: no bound of ours beyond Slurm's own; `maxParallel` bounds the jobs submitted at once. */
+export const DEFAULT_MAX_PARALLEL: Record<RuntimeKind, number> = {
+  local: 1,
+  parallel: 4,
+  slurm: MAX_PARALLEL,
+};
+const RUNTIMES: readonly RuntimeKind[] = ['local', 'parallel', 'slurm'];
 /** The keys a workflow file's top level may have (besides `$schema` and `x-…`). */
-export const TOP_KEYS: readonly string[] = ['name', 'runtime', 'maxParallel', 'nodes'];
+export const TOP_KEYS: readonly string[] = ['name', 'runtime', 'maxParallel', 'slurm', 'nodes'];
 
 export function readWorkflow(src: Source, file: string): WorkflowDef | null {
   const start = src.span(0, 0);
@@ -43,6 +49,7 @@ export function readWorkflow(src: Source, file: string): WorkflowDef | null {
   let runtime: RuntimeKind = 'local';
   let maxParallel: number | undefined;
   let nodesEntry: Entry | undefined;
+  let slurm: SlurmDefaults | null = null;
   const top = src.entries(root, 'key');
   for (const e of top) {
     switch (e.key) {
@@ -56,6 +63,9 @@ export function readWorkflow(src: Source, file: string): WorkflowDef | null {
       }
       case 'maxParallel':
         maxParallel = integerValue(src, e, 1, MAX_PARALLEL);
+        break;
+      case 'slurm':
+        slurm = readSlurmDefaults(src, e) ?? null;
         break;
       case 'nodes':
         nodesEntry = e;
@@ -80,7 +90,13 @@ export function readWorkflow(src: Source, file: string): WorkflowDef | null {
   crossCheck(src, drafts);
 
   const nodes = drafts.map(toNodeDef);
-  const def = { name, runtime, maxParallel: maxParallel ?? DEFAULT_MAX_PARALLEL[runtime], nodes };
+  const def = {
+    name,
+    runtime,
+    maxParallel: maxParallel ?? DEFAULT_MAX_PARALLEL[runtime],
+    slurm,
+    nodes,
+  };
   // A workflow with errors is dropped by the caller: hashing it (a large file) would be waste.
   if (src.problems.some((p) => p.severity === 'error')) return null;
   return { ...def, file: path.resolve(file), hash: definitionHash(def) };

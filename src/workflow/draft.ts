@@ -70,5 +70,6 @@ export function toNodeDef(d: Draft): NodeDef {
   if (f.retries !== undefined) node.retries = f.retries;
   if (f.continueOnError !== undefined) node.continueOnError = f.continueOnError;
   if (f.tags !== undefined) node.tags = f.tags;
+  if (f.resources !== undefined) node.resources = f.resources;
   return node;
 }

@@ -33,6 +33,8 @@ export const KEY_TYPES = new Map<string, readonly NodeType[]>(
     retries: [...PROCESS, 'http', 'workflow'],
     continueOnError: ALL,
     tags: ALL,
+    // `workflow` too: its nested nodes take their own; this one is ignored with a warning.
+    resources: PROCESS,
   }),
 );
 /** Every key a node may have. */

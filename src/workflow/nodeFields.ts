@@ -18,6 +18,7 @@ import {
   timeoutValue,
 } from './values';
 import type { Entry, Source } from './yamlSource';
+import { readResources } from './slurmFields';
 import type { MergeMode, NodeDef } from './types';
 
 const MERGE_MODES: readonly MergeMode[] = ['keyed', 'shallow', 'concat'];
@@ -69,6 +70,9 @@ export function readField(src: Source, d: Draft, e: Entry): void {
       break;
     case 'timeout':
       d.fields.timeoutMs = timeoutValue(src, e);
+      break;
+    case 'resources':
+      d.fields.resources = readResources(src, e);
       break;
     default:
       // Only keys of KEY_TYPES reach here, and each of the others fills its own field.

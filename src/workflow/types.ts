@@ -11,7 +11,27 @@ export const NODE_TYPES = [
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 
-export type RuntimeKind = 'local' | 'parallel';
+export type RuntimeKind = 'local' | 'parallel' | 'slurm';
+
+/** The top-level `slurm:` block: defaults for every job of the run. */
+export interface SlurmDefaults {
+  partition?: string;
+  account?: string;
+  qos?: string;
+  /** Default time limit of a job, ms (Slurm enforces whole minutes: it is rounded up). */
+  timeMs?: number;
+  /** More `sbatch` arguments, passed as written. */
+  extraArgs: string[];
+}
+
+/** A node's `resources:` (used by `runtime: slurm`; the other runtimes ignore them). */
+export interface NodeResources {
+  cpus?: number;
+  memoryBytes?: number;
+  timeMs?: number;
+  gpus?: number;
+  partition?: string;
+}
 
 /** 1-based line and column, as editors and `file:line:col` messages use them. */
 export interface SourcePosition {
@@ -63,6 +83,8 @@ export interface NodeDef {
   retries: number;
   continueOnError: boolean;
   tags: string[];
+  /** What the node asks of a Slurm cluster; absent when it asks nothing. */
+  resources?: NodeResources;
   /** Where the node's key sits in the file, for diagnostics and "reveal node". */
   range: SourceRange;
 }
@@ -73,6 +95,8 @@ export interface WorkflowDef {
   file: string;
   runtime: RuntimeKind;
   maxParallel: number;
+  /** The `slurm:` block; null when the file has none. */
+  slurm: SlurmDefaults | null;
   nodes: NodeDef[];
   /** sha256 of the normalised definition, so runs of the same definition can be grouped. */
   hash: string;

@@ -38,7 +38,7 @@ test('bad usage is a UsageError naming what is wrong', () => {
   );
   assert.throws(
     () => parseArgs(['run', 'f', '--runtime', 'fast']),
-    /--runtime must be local or parallel/,
+    /--runtime must be local, parallel or slurm/,
   );
   assert.throws(() => parseArgs(['run', 'f', '--max-parallel', '0']), /at least 1/);
   assert.throws(() => parseArgs(['export', 'r']), /--format/);

@@ -5,7 +5,7 @@ import { applyUpdate } from '../../src/report/charts/liveUpdate';
 import { statusLine } from '../../src/report/charts/summary';
 import { FALLBACK_THEMES } from '../../src/report/charts/theme';
 import { timelineChart, timelineItems, TIMELINE_MAX_ROWS } from '../../src/report/charts/timeline';
-import { emptyTaskRun } from '../../src/model/run';
+import { emptyTaskRun, type TaskRun } from '../../src/model/run';
 import {
   axisLabels,
   drawSeries,
@@ -278,5 +278,47 @@ test('a failed bar keeps its reason beside it even when a short figure fits insi
   assert.ok(
     texts.some((t) => t.startsWith('✗ ') && t.includes('boom: the widget table is missing')),
     texts.join('|'),
+  );
+});
+
+test('runtime slurm: rows grouped by compute node, execution order kept within a host, labels name the host', () => {
+  const on = (host: string): Partial<TaskRun> => ({
+    slurm: {
+      jobId: '1',
+      host,
+      requested: null,
+      submittedAt: '2025-01-01T12:00:00.000Z',
+      submittedAtMs: 0,
+      state: 'COMPLETED',
+      slurmReason: null,
+    },
+  });
+  const run = makeRun(
+    [
+      ran('a', 0, 100, on('n1')),
+      ran('b', 10, 100, on('n2')),
+      ran('c', 20, 100, on('n1')),
+      ran('d', 30, 100, on('n2')),
+    ],
+    { runtime: 'slurm' },
+  );
+  const m = modelOf(run);
+  assert.deepEqual(
+    m.rows.map((r) => r.nodeId),
+    ['a', 'c', 'b', 'd'],
+  );
+  const spec = timelineChart(m, FALLBACK_THEMES.light, { width: 800 });
+  const labels = axisLabels(spec, 'yAxis');
+  assert.ok(labels[0]?.includes('n1') && labels[0].includes('a'), labels.join(' | '));
+  assert.ok(labels[2]?.includes('n2') && labels[2].includes('b'), labels.join(' | '));
+  // Node ids stay the categories, so clicks still reveal the node.
+  assert.deepEqual((spec.option as { yAxis: { data: string[] } }).yAxis.data, ['a', 'c', 'b', 'd']);
+});
+
+test('runs without Slurm placements keep execution order', () => {
+  const m = modelOf(makeRun([ran('b', 10, 100), ran('a', 0, 100)]));
+  assert.deepEqual(
+    m.rows.map((r) => r.nodeId),
+    ['a', 'b'],
   );
 });

@@ -431,19 +431,19 @@ test('empty `nodes` is only a warning, and the workflow is still valid', () => {
 test('top-level keys: unknown ones (with suggestions), bad runtime, bad maxParallel, bad name', () => {
   assert.equal(
     one(lines('nmae: x', 'nodes: { a: { type: shell, run: x } }')),
-    '1:1-1:5 «nmae» error: unknown key `nmae` (did you mean `name`?); a workflow has `name`, `runtime`, `maxParallel`, `nodes`',
+    '1:1-1:5 «nmae» error: unknown key `nmae` (did you mean `name`?); a workflow has `name`, `runtime`, `maxParallel`, `slurm`, `nodes`',
   );
   assert.equal(
     one(lines('concurrency: 2', 'nodes: { a: { type: shell, run: x } }')),
-    '1:1-1:12 «concurrency» error: unknown key `concurrency` (did you mean `maxParallel`?); a workflow has `name`, `runtime`, `maxParallel`, `nodes`',
+    '1:1-1:12 «concurrency» error: unknown key `concurrency` (did you mean `maxParallel`?); a workflow has `name`, `runtime`, `maxParallel`, `slurm`, `nodes`',
   );
   assert.equal(
     one(lines('nodes: { a: { type: shell, run: x } }', 'b:', '  type: shell')),
-    '2:1-2:2 «b» error: unknown key `b` (nodes go under `nodes:`); a workflow has `name`, `runtime`, `maxParallel`, `nodes`',
+    '2:1-2:2 «b» error: unknown key `b` (nodes go under `nodes:`); a workflow has `name`, `runtime`, `maxParallel`, `slurm`, `nodes`',
   );
   assert.equal(
     one(lines('runtime: paralel', 'nodes: { a: { type: shell, run: x } }')),
-    '1:10-1:17 «paralel» error: `runtime` must be `local` or `parallel`, found `paralel` (did you mean `parallel`?)',
+    '1:10-1:17 «paralel» error: `runtime` must be `local` or `parallel` or `slurm`, found `paralel` (did you mean `parallel`?)',
   );
   assert.equal(
     one(lines('maxParallel: 0', 'nodes: { a: { type: shell, run: x } }')),

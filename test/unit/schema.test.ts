@@ -182,7 +182,7 @@ test('the schema and the parser know the same keys, node types and merge modes',
   assert.deepEqual(Object.keys(node.properties ?? {}).sort(), [...NODE_KEYS].sort());
   assert.deepEqual(node.properties?.['type']?.enum, [...NODE_TYPES]);
   assert.deepEqual(node.properties?.['mode']?.enum, ['keyed', 'shallow', 'concat']);
-  assert.deepEqual(props['runtime']?.enum, ['local', 'parallel']);
+  assert.deepEqual(props['runtime']?.enum, ['local', 'parallel', 'slurm']);
 });
 
 test('every key and every enum value is described, for editors', () => {

@@ -47,7 +47,7 @@ export function dashboardHeader(onOpenReport: (() => void) | null): DashboardHea
     const st = m.live ? 'running' : run.status;
     badge.textContent = st;
     badge.className = `wp-badge status-${st}`;
-    meta.textContent = `run ${run.id} · started ${run.startedAt} · ${run.runtime}${run.runtime === 'parallel' ? ` × ${run.maxParallel}` : ''} · sampled every ${run.collector.intervalMs} ms (${run.collector.mode})`;
+    meta.textContent = `run ${run.id} · started ${run.startedAt} · ${run.runtime}${run.runtime !== 'local' ? ` × ${run.maxParallel}` : ''} · sampled every ${run.collector.intervalMs} ms (${run.collector.mode})`;
     machine.render(run);
     status.textContent = statusLine(m);
     status.classList.toggle('wp-live', m.live);

@@ -7,6 +7,8 @@ import { pageSkeleton, type PageSkeleton, type SectionSpec } from '../shared/sec
 import type { DataTable } from '../shared/table';
 import type { DashboardControls } from './controls';
 import { customMetricsTable } from './customTable';
+import { slurmEfficiencyTable } from './slurmTable';
+import type { EfficiencyRow } from '../../src/report/charts/slurmEfficiency';
 import type { DashboardHeader } from './header';
 import { nodeTable } from './nodeTable';
 import type { WhatIfView } from './whatIfView';
@@ -21,6 +23,9 @@ export interface DashboardView {
   customEmpty: HTMLElement;
   radarTable: HTMLElement;
   whatIf: WhatIfView;
+  slurm: DataTable<EfficiencyRow>;
+  /** Shown instead of the Slurm table when no node ran as a Slurm job. */
+  slurmEmpty: HTMLElement;
 }
 
 export function dashboardView(
@@ -36,6 +41,11 @@ export function dashboardView(
   const customEmpty = h('p', {
     class: 'wp-notes',
     text: 'No node reported custom metrics (a `_metrics` object in its output).',
+  });
+  const slurm = slurmEfficiencyTable(on.reveal);
+  const slurmEmpty = h('p', {
+    class: 'wp-notes',
+    text: 'No node ran as a Slurm job (runtime: slurm).',
   });
   const sections: SectionSpec[] = [
     {
@@ -100,7 +110,25 @@ export function dashboardView(
         board.mount('customTrend', 'Trends of custom metrics across runs'),
       ],
     },
+    {
+      id: 'slurm',
+      heading: 'Requested against used (Slurm)',
+      about:
+        'Per Slurm job: what Slurm granted against what the node used on its compute node, flagged under 25 % of a request or within 10 % of a limit; the queue is Slurm’s, apart from the run time.',
+      body: [slurmEmpty, slurm.root],
+    },
   ];
   const skeleton = pageSkeleton(header.root, 'Waiting for the run…', sections);
-  return { skeleton, header, controls, nodes, custom, customEmpty, radarTable, whatIf };
+  return {
+    skeleton,
+    header,
+    controls,
+    nodes,
+    custom,
+    customEmpty,
+    radarTable,
+    whatIf,
+    slurm,
+    slurmEmpty,
+  };
 }

@@ -4,6 +4,7 @@
  */
 import type { DashboardToHost, DashboardUiState } from '../../src/protocol/dashboard';
 import { customMetricRows, customTrendChart } from '../../src/report/charts/customMetrics';
+import { slurmEfficiency } from '../../src/report/charts/slurmEfficiency';
 import { buildDashboardModel, sortRows } from '../../src/report/charts/dashboardModel';
 import { heatmapChart } from '../../src/report/charts/heatmap';
 import { ioChart } from '../../src/report/charts/io';
@@ -132,6 +133,10 @@ export async function renderAll(p: DashboardPage, t0: number, announce: boolean)
   );
   view.nodes.render(sortRows(m.rows, key, desc), { key, descending: desc });
   view.custom.render(customRows, null);
+  const slurmRows = slurmEfficiency(m.run);
+  view.slurmEmpty.classList.toggle('wp-hidden', slurmRows.length > 0);
+  view.slurm.root.classList.toggle('wp-hidden', slurmRows.length === 0);
+  view.slurm.render(slurmRows, null);
   renderRadarTable(view.radarTable, m, radarBy(ui), theme);
   lap('tables');
   const charts = await drawn;

@@ -8,6 +8,7 @@ import type { WhatIfInput } from '../../protocol/whatIf';
 import { metricKeysIn, type MetricKeyIn } from '../../model/metrics';
 import {
   lowerBoundReason,
+  placementOf,
   type RunRecord,
   type Sample,
   type TaskRun,
@@ -76,6 +77,31 @@ export interface DashboardModel {
   whatIf: WhatIfInput | null;
 }
 
+/** The compute node a row's last attempt ran on (runtime slurm), else null. */
+export function rowHost(row: Pick<NodeRow, 'final'>): string | null {
+  return row.final ? (placementOf(row.final)?.host ?? null) : null;
+}
+
+/**
+ * Runtime slurm: rows grouped by compute node (execution order kept within a host, nodes that
+ * ran nowhere last), so the timeline reads as one lane group per host. Only for flat workflows:
+ * nested rows must stay under their parent.
+ */
+function groupByHost(rows: NodeRow[]): void {
+  if (!rows.some((r) => rowHost(r) !== null) || rows.some((r) => r.depth > 0)) return;
+  const firstSeen = new Map<string, number>();
+  rows.forEach((r, i) => {
+    const h = rowHost(r);
+    if (h !== null && !firstSeen.has(h)) firstSeen.set(h, i);
+  });
+  const key = (r: NodeRow): number => {
+    const h = rowHost(r);
+    return h === null ? Infinity : (firstSeen.get(h) ?? Infinity);
+  };
+  // Array.prototype.sort is stable: execution order holds within a host.
+  rows.sort((a, b) => key(a) - key(b));
+}
+
 const DONE: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'skipped', 'cancelled']);
 
 /**
@@ -137,6 +163,7 @@ export function buildDashboardModel(snapshot: DashboardSnapshot, clockNow: numbe
       lowerBounds: {},
     });
   }
+  groupByHost(rows);
   const rowIndex = new Map(rows.map((r, i) => [r.nodeId, i]));
 
   let latest = 0;

@@ -25,7 +25,7 @@ import {
 } from './chartSpec';
 import { ganttAxes } from './axes';
 import { rowScroll, timeSlider } from './dataZoom';
-import type { DashboardModel, NodeRow } from './dashboardModel';
+import { rowHost, type DashboardModel, type NodeRow } from './dashboardModel';
 import { rowNodeAt } from './rowHits';
 import { itemTooltip } from './tooltips';
 import { statusColor } from './colors';
@@ -181,7 +181,13 @@ export function timelineChart(
   const fs = theme.fontSize;
   const hc = isHighContrast(theme);
   const ids = rows.map((r) => r.nodeId);
-  const labels = rows.map((r) => nodeLabel(r.nodeId, r.depth));
+  // Runtime slurm: `host › node`, the rows already grouped by host (dashboardModel).
+  const labels = rows.map((r) => {
+    const host = rowHost(r);
+    return host === null
+      ? nodeLabel(r.nodeId, r.depth)
+      : `${nodeLabel(host, 0, 14)} › ${nodeLabel(r.nodeId, r.depth)}`;
+  });
   const left = labelWidth(labels, fs);
   const span = Math.max(1, model.spanMs);
   const focusRow = opts.focusNodeId ? (model.rowIndex.get(opts.focusNodeId) ?? -1) : -1;
