@@ -2,7 +2,8 @@
  * wp-reaper: runs one workflow node's command, measures its whole process tree exactly and kills
  * the tree whole.
  *
- *   wp-reaper --result FILE [--grace-ms N] [--cgroup DIR] -- command [args...]
+ *   wp-reaper --result FILE [--grace-ms N] [--cgroup DIR] [--samples FILE --interval-ms N]
+ *             -- command [args...]
  *   wp-reaper --version
  *
  * --version prints one line, "wp-reaper RESULT_VERSION ARCH LIBC", and exits 0. The runner's
@@ -28,6 +29,13 @@
  *    (Linux copies it across fork+exec; a Node wrapper would report Node's peak).
  *  - It kills the tree on cancel (SIGTERM/SIGINT), on its parent's death (parent-death signal)
  *    and kills stray descendants still alive when the main process exits.
+ *
+ * With --samples, the reaper also samples the tree every --interval-ms while the main process
+ * runs and appends one JSON line per sample to FILE (see take_sample). That is for runs where no
+ * runner sits beside the tree (a Slurm compute node): the series is written into the run folder
+ * and merged when the job ends. Sampling costs the reaper's own CPU, memory and reads, none of
+ * which reach the tree's totals (RUSAGE_CHILDREN holds children only; our reads are subtracted as
+ * before, and so is every byte we write, see sample_flush).
  *
  * Signals are handled synchronously (blocked, then sigtimedwait), so there is no race between a
  * check and a wait, and no async-signal-safety concerns. The result is one JSON object written
@@ -62,6 +70,8 @@
 
 /* The reaper's own reads, subtracted from the /proc/self/io delta so only the tree is reported. */
 static uint64_t own_rchar, own_syscr;
+/* The same for the samples file's writes: every write counter, measured around each write. */
+static uint64_t own_wchar, own_syscw, own_write_bytes, own_cancelled_write_bytes;
 
 static ssize_t counted_read(int fd, void *buf, size_t n) {
   ssize_t r = read(fd, buf, n);
@@ -97,10 +107,10 @@ struct io_counters {
   uint64_t rchar, wchar, syscr, syscw, read_bytes, write_bytes, cancelled_write_bytes;
 };
 
-static void read_self_io(struct io_counters *io) {
+static void read_io(const char *path, struct io_counters *io) {
   char buf[1024];
   memset(io, 0, sizeof(*io));
-  if (read_small_file("/proc/self/io", buf, sizeof(buf)) <= 0) return;
+  if (read_small_file(path, buf, sizeof(buf)) <= 0) return;
   struct {
     const char *name;
     uint64_t *dst;
@@ -121,6 +131,8 @@ static void read_self_io(struct io_counters *io) {
   }
   io->ok = found == (int)(sizeof(fields) / sizeof(fields[0]));
 }
+
+static void read_self_io(struct io_counters *io) { read_io("/proc/self/io", io); }
 
 /*
  * Live descendants of this process, found by scanning every /proc/PID/stat for its parent pid.
@@ -188,8 +200,154 @@ static int write_all(int fd, const char *buf, size_t len) {
   return 0;
 }
 
+/*
+ * --samples: the tree sampled from /proc while the main process runs, one JSON line per sample:
+ *   {"t":EPOCH_MS,"cpuMs":…,"rssBytes":…,"threads":…,"processes":…,"readBytes":…,"writeBytes":…}
+ * t is the wall clock (the runner elsewhere knows this machine only by its wall clock). cpuMs,
+ * readBytes and writeBytes are cumulative over the tree's life so far: what we reaped (our
+ * RUSAGE_CHILDREN and /proc/self/io since the start) plus every live descendant's own figures,
+ * which include the children it reaped itself. A process that exits between two samples drops out
+ * of the live sum before we reap it, so a reading can be low, never high; the reader keeps the
+ * running maximum. readBytes and writeBytes are null when some process's io was unreadable.
+ * rssBytes, threads and processes are the live descendants' sums at that instant.
+ */
+#define SAMPLE_BUF 16384
+/* Lines are written in batches: a write per sample would be a round trip on network storage. */
+#define SAMPLE_FLUSH_NS (1000 * 1000 * 1000LL)
+
+struct sampler {
+  int fd; /* -1: not sampling */
+  int64_t interval_ns, next_ns, last_flush_ns;
+  /* Our RUSAGE_CHILDREN before the command (a batch script that execs us may have run others). */
+  struct rusage base;
+  struct io_counters io_base;
+  char buf[SAMPLE_BUF];
+  size_t len;
+};
+
+static struct sampler sampler = {.fd = -1};
+
+/*
+ * Writes the buffered lines. Every write counter of /proc/self/io is read around the write and
+ * the difference kept as ours: write_bytes is charged when a page is first dirtied, which depends
+ * on the file system, so only a measurement is exact. Nothing else can move the counters in
+ * between: we are single-threaded and children's I/O reaches ours only when we reap them.
+ */
+static void sample_flush(void) {
+  if (sampler.fd < 0 || sampler.len == 0) return;
+  struct io_counters a, b;
+  read_self_io(&a);
+  if (write_all(sampler.fd, sampler.buf, sampler.len) != 0) {
+    perror("wp-reaper: writing the samples file");
+    close(sampler.fd);
+    sampler.fd = -1; /* the totals matter more than the series: stop sampling, go on */
+  }
+  read_self_io(&b);
+  if (a.ok && b.ok) {
+    own_wchar += b.wchar - a.wchar;
+    own_syscw += b.syscw - a.syscw;
+    own_write_bytes += b.write_bytes - a.write_bytes;
+    own_cancelled_write_bytes += b.cancelled_write_bytes - a.cancelled_write_bytes;
+  }
+  sampler.len = 0;
+  sampler.last_flush_ns = now_ns();
+}
+
+static int sampler_open(const char *path, long interval_ms) {
+  sampler.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  if (sampler.fd < 0) return -1;
+  sampler.interval_ns = (int64_t)interval_ms * 1000000LL;
+  return 0;
+}
+
+/* Arms the first sample one interval after the start, and records the baselines. */
+static void sampler_start(int64_t start_ns) {
+  getrusage(RUSAGE_CHILDREN, &sampler.base);
+  read_self_io(&sampler.io_base);
+  sampler.next_ns = start_ns + sampler.interval_ns;
+  sampler.last_flush_ns = start_ns;
+}
+
+static int64_t tv_us(struct timeval tv) { return (int64_t)tv.tv_sec * 1000000LL + tv.tv_usec; }
+
+static void take_sample(void) {
+  static pid_t pids[MAX_PIDS];
+  struct timespec wall;
+  clock_gettime(CLOCK_REALTIME, &wall);
+  struct rusage ru;
+  getrusage(RUSAGE_CHILDREN, &ru);
+  double cpu_ms = (double)(tv_us(ru.ru_utime) - tv_us(sampler.base.ru_utime) + tv_us(ru.ru_stime) -
+                           tv_us(sampler.base.ru_stime)) /
+                  1000.0;
+  struct io_counters self;
+  read_self_io(&self);
+  int io_ok = self.ok && sampler.io_base.ok;
+  long long read_bytes = (long long)(self.read_bytes - sampler.io_base.read_bytes);
+  long long write_bytes = (long long)(self.write_bytes - sampler.io_base.write_bytes) -
+                          (long long)own_write_bytes -
+                          ((long long)(self.cancelled_write_bytes - sampler.io_base.cancelled_write_bytes) -
+                           (long long)own_cancelled_write_bytes);
+  long tick = sysconf(_SC_CLK_TCK), page = sysconf(_SC_PAGESIZE);
+  if (tick <= 0) tick = 100;
+  unsigned long long rss = 0, threads = 0;
+  size_t processes = 0;
+  size_t n = find_descendants(pids, MAX_PIDS);
+  for (size_t i = 0; i < n; i++) {
+    char path[64], buf[1024];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pids[i]);
+    if (read_small_file(path, buf, sizeof(buf)) <= 0) continue; /* gone meanwhile */
+    char *p = strrchr(buf, ')');
+    if (!p) continue;
+    /* Fields from 3 (state) on, space-separated; field k is f[k - 3]. */
+    unsigned long long f[22] = {0};
+    int k = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(p + 2, " ", &save); tok && k < 22; tok = strtok_r(NULL, " ", &save))
+      f[k++] = strtoull(tok, NULL, 10);
+    if (k < 22) continue;
+    processes++;
+    cpu_ms += (double)(f[11] + f[12] + f[13] + f[14]) * 1000.0 / (double)tick; /* 14-17 */
+    threads += f[17];                                                        /* 20 num_threads */
+    rss += f[21] * (unsigned long long)page;                                 /* 24 rss, pages */
+    if (io_ok) {
+      struct io_counters pio;
+      snprintf(path, sizeof(path), "/proc/%d/io", (int)pids[i]);
+      read_io(path, &pio);
+      if (pio.ok) {
+        read_bytes += (long long)pio.read_bytes;
+        write_bytes += (long long)pio.write_bytes - (long long)pio.cancelled_write_bytes;
+      } else {
+        io_ok = 0; /* another user's process (setuid): a partial sum would be a lie */
+      }
+    }
+  }
+  char rb[32] = "null", wb[32] = "null";
+  if (io_ok) {
+    snprintf(rb, sizeof(rb), "%lld", read_bytes);
+    snprintf(wb, sizeof(wb), "%lld", write_bytes);
+  }
+  if (sampler.len + 512 > SAMPLE_BUF) sample_flush();
+  int len = snprintf(sampler.buf + sampler.len, SAMPLE_BUF - sampler.len,
+                     "{\"t\":%lld.%03ld,\"cpuMs\":%.3f,\"rssBytes\":%llu,\"threads\":%llu,"
+                     "\"processes\":%zu,\"readBytes\":%s,\"writeBytes\":%s}\n",
+                     (long long)wall.tv_sec * 1000LL + wall.tv_nsec / 1000000L,
+                     (wall.tv_nsec / 1000L) % 1000L, cpu_ms, rss, threads, processes, rb, wb);
+  if (len > 0 && sampler.len + (size_t)len < SAMPLE_BUF) sampler.len += (size_t)len;
+}
+
+/* Samples when due; then flushes when the oldest buffered line is a second old. */
+static void sampler_tick(int64_t now) {
+  if (sampler.fd < 0 || now < sampler.next_ns) return;
+  take_sample();
+  sampler.next_ns += sampler.interval_ns;
+  /* Behind (a stopped reaper, a slow /proc): skip the missed ticks rather than burst. */
+  if (sampler.next_ns <= now) sampler.next_ns = now + sampler.interval_ns;
+  if (now - sampler.last_flush_ns >= SAMPLE_FLUSH_NS) sample_flush();
+}
+
 static const char *usage =
-    "usage: wp-reaper --result FILE [--grace-ms N] [--cgroup DIR] -- command [args...]\n"
+    "usage: wp-reaper --result FILE [--grace-ms N] [--cgroup DIR] [--samples FILE --interval-ms N]\n"
+    "                 -- command [args...]\n"
     "       wp-reaper --version\n";
 
 /* The version of the result file's format: parseReaperResult accepts this one only. */
@@ -246,7 +404,8 @@ int main(int argc, char **argv) {
 
   const char *result_path = NULL;
   const char *cgroup_dir = NULL;
-  long grace_ms = 500;
+  const char *samples_path = NULL;
+  long grace_ms = 500, interval_ms = 0;
   int cmd_index = -1;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--") == 0) {
@@ -256,6 +415,10 @@ int main(int argc, char **argv) {
       result_path = argv[++i];
     } else if (strcmp(argv[i], "--cgroup") == 0 && i + 1 < argc) {
       cgroup_dir = argv[++i];
+    } else if (strcmp(argv[i], "--samples") == 0 && i + 1 < argc) {
+      samples_path = argv[++i];
+    } else if (strcmp(argv[i], "--interval-ms") == 0 && i + 1 < argc) {
+      interval_ms = strtol(argv[++i], NULL, 10);
     } else if (strcmp(argv[i], "--grace-ms") == 0 && i + 1 < argc) {
       grace_ms = strtol(argv[++i], NULL, 10);
       if (grace_ms < 0) grace_ms = 0;
@@ -264,10 +427,13 @@ int main(int argc, char **argv) {
       return 125;
     }
   }
-  if (!result_path || cmd_index < 0 || cmd_index >= argc) {
+  if (!result_path || cmd_index < 0 || cmd_index >= argc || (samples_path && interval_ms <= 0)) {
     fputs(usage, stderr);
     return 125;
   }
+  /* Before the fork: the file's absence must not be the command's problem, only the series'. */
+  if (samples_path && sampler_open(samples_path, interval_ms) != 0)
+    perror("wp-reaper: opening the samples file (no series for this node)");
 
   /*
    * Parent-death signal, then check that the parent did not die before it was armed: if it did,
@@ -293,7 +459,14 @@ int main(int argc, char **argv) {
     return 125;
   }
 
+  /*
+   * Our children's rusage so far: a batch script that execs us keeps what its own commands used
+   * (rusage survives exec), and that is not the tree's. Zero when the runner starts us directly.
+   */
+  struct rusage base_ru;
+  getrusage(RUSAGE_CHILDREN, &base_ru);
   int64_t start_ns = now_ns();
+  if (sampler.fd >= 0) sampler_start(start_ns);
   pid_t main_pid = fork();
   if (main_pid < 0) {
     perror("wp-reaper: fork");
@@ -370,16 +543,23 @@ int main(int argc, char **argv) {
       if (killing) signal_descendants(SIGKILL);
     }
 
-    struct timespec timeout, *tp = NULL;
+    if (!main_done) sampler_tick(now_ns());
+    int64_t wait_ns = -1; /* -1: until a signal */
     if (killing) {
-      timeout.tv_sec = 0;
-      timeout.tv_nsec = KILL_RESCAN_NS;
-      tp = &timeout;
+      wait_ns = KILL_RESCAN_NS;
     } else if (cancelled) {
-      int64_t left = kill_deadline - now_ns();
-      if (left < 0) left = 0;
-      timeout.tv_sec = left / 1000000000LL;
-      timeout.tv_nsec = left % 1000000000LL;
+      wait_ns = kill_deadline - now_ns();
+      if (wait_ns < 0) wait_ns = 0;
+    }
+    if (sampler.fd >= 0 && !main_done) {
+      int64_t to_sample = sampler.next_ns - now_ns();
+      if (to_sample < 0) to_sample = 0;
+      if (wait_ns < 0 || to_sample < wait_ns) wait_ns = to_sample;
+    }
+    struct timespec timeout, *tp = NULL;
+    if (wait_ns >= 0) {
+      timeout.tv_sec = wait_ns / 1000000000LL;
+      timeout.tv_nsec = wait_ns % 1000000000LL;
       tp = &timeout;
     }
     siginfo_t info;
@@ -406,8 +586,14 @@ int main(int argc, char **argv) {
     }
   }
 
+  /* The series ends with the tree; flushed before the final read, so its writes are subtracted. */
+  sample_flush();
   struct rusage ru;
   getrusage(RUSAGE_CHILDREN, &ru);
+  ru.ru_nvcsw -= base_ru.ru_nvcsw;
+  ru.ru_nivcsw -= base_ru.ru_nivcsw;
+  int64_t cpu_user_us = tv_us(ru.ru_utime) - tv_us(base_ru.ru_utime);
+  int64_t cpu_sys_us = tv_us(ru.ru_stime) - tv_us(base_ru.ru_stime);
   /* Our reads up to here; the final read below is counted only after its content is made. */
   uint64_t own_rchar_total = own_rchar, own_syscr_total = own_syscr;
   struct io_counters io_after;
@@ -424,9 +610,10 @@ int main(int argc, char **argv) {
   /* A counter that went backwards cannot be turned into a figure: no I/O at all (null), never
    * a clamped 0. */
   int ok_io = io_before.ok && io_after.ok && IO_CONSISTENT(rchar, own_rchar_total) &&
-              IO_CONSISTENT(wchar, 0) && IO_CONSISTENT(syscr, own_syscr_total) &&
-              IO_CONSISTENT(syscw, 0) && IO_CONSISTENT(read_bytes, 0) &&
-              IO_CONSISTENT(write_bytes, 0) && IO_CONSISTENT(cancelled_write_bytes, 0);
+              IO_CONSISTENT(wchar, own_wchar) && IO_CONSISTENT(syscr, own_syscr_total) &&
+              IO_CONSISTENT(syscw, own_syscw) && IO_CONSISTENT(read_bytes, 0) &&
+              IO_CONSISTENT(write_bytes, own_write_bytes) &&
+              IO_CONSISTENT(cancelled_write_bytes, own_cancelled_write_bytes);
 #define IO_DELTA(f, own) (io_after.f - io_before.f - (own))
   int len = snprintf(
       json, sizeof(json),
@@ -436,20 +623,19 @@ int main(int argc, char **argv) {
       "\"involuntaryCtxSwitches\":%ld,\"io\":%s",
       RESULT_VERSION, (int)main_pid, exit_code, term_signal, exec_errno, (long long)start_ns, (long long)end_ns,
       (long long)reaper_end_ns,
-      (long long)ru.ru_utime.tv_sec * 1000000LL + (long long)ru.ru_utime.tv_usec,
-      (long long)ru.ru_stime.tv_sec * 1000000LL + (long long)ru.ru_stime.tv_usec, ru.ru_maxrss,
+      (long long)cpu_user_us, (long long)cpu_sys_us, ru.ru_maxrss,
       ru.ru_nvcsw, ru.ru_nivcsw, ok_io ? "{" : "null");
   if (ok_io && len > 0 && (size_t)len < sizeof(json)) {
     len += snprintf(json + len, sizeof(json) - (size_t)len,
                     "\"rchar\":%llu,\"wchar\":%llu,\"syscr\":%llu,\"syscw\":%llu,"
                     "\"readBytes\":%llu,\"writeBytes\":%llu,\"cancelledWriteBytes\":%llu}",
                     (unsigned long long)IO_DELTA(rchar, own_rchar_total),
-                    (unsigned long long)IO_DELTA(wchar, 0),
+                    (unsigned long long)IO_DELTA(wchar, own_wchar),
                     (unsigned long long)IO_DELTA(syscr, own_syscr_total),
-                    (unsigned long long)IO_DELTA(syscw, 0),
+                    (unsigned long long)IO_DELTA(syscw, own_syscw),
                     (unsigned long long)IO_DELTA(read_bytes, 0),
-                    (unsigned long long)IO_DELTA(write_bytes, 0),
-                    (unsigned long long)IO_DELTA(cancelled_write_bytes, 0));
+                    (unsigned long long)IO_DELTA(write_bytes, own_write_bytes),
+                    (unsigned long long)IO_DELTA(cancelled_write_bytes, own_cancelled_write_bytes));
   }
   if (len > 0 && (size_t)len < sizeof(json)) {
     len += snprintf(json + len, sizeof(json) - (size_t)len,

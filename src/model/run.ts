@@ -94,6 +94,12 @@ export interface SlurmPlacement {
   /** Slurm's last state of the job (COMPLETED, TIMEOUT, CANCELLED…) and its reason, if any. */
   state: string | null;
   slurmReason: string | null;
+  /**
+   * Why the series sampled on the compute node is shorter than the job (no samples file, the job
+   * killed before the reaper's last write, a cut line), in words; null when it is whole. Absent
+   * when no series was asked for (no reaper) and in runs recorded before it existed.
+   */
+  samplesNote?: string | null;
 }
 
 /** A task's Slurm placement, or null (other runtimes, older runs, a damaged record). */

@@ -24,6 +24,7 @@ import { sweepLeftovers } from '../measure/containment';
 import { startMachineProbe } from '../measure/machineProbe';
 import { slotsFor, WorkflowRuntime, type RunFiles } from './workflowRuntime';
 import { SlurmSession } from './slurm/slurmSession';
+import { withSlurmSampleSource } from './slurm/jobSamples';
 import { reaperPath } from '../measure/reaperCheck';
 
 /** run.json is rewritten at most this often while tasks finish (always at the end). */
@@ -123,14 +124,18 @@ async function execute(
   const originEpochMs = Date.now();
   const originMono = monoMs();
   const id = newRunId(new Date(originEpochMs));
+  // The collector's samples, and a Slurm job's from its compute node: one series, one file.
+  const addSamples = (samples: Sample[]): void => {
+    if (samplesOut) samplesOut.append(samples);
+    if (request.profile) emit({ type: 'samples', runId: id, samples });
+  };
   const collector = new MetricsCollector({
     intervalMs: request.intervalMs,
     originMono,
-    onSamples: (samples: Sample[]) => {
-      if (samplesOut) samplesOut.append(samples);
-      if (request.profile) emit({ type: 'samples', runId: id, samples });
-    },
+    onSamples: addSamples,
   });
+  const collectorInfo = (): RunRecord['collector'] =>
+    def.runtime === 'slurm' ? withSlurmSampleSource(collector.info()) : collector.info();
   const run: RunRecord = {
     schemaVersion: 1,
     id,
@@ -141,7 +146,7 @@ async function execute(
     endedAt: null,
     wallMs: null,
     workflow: { name: def.name, file: def.file, hash: def.hash },
-    collector: collector.info(),
+    collector: collectorInfo(),
     runner: { pid: process.pid, host: os.hostname(), startedAtTicks: ownStartTicks() },
     profile: request.profile,
     reason: null,
@@ -247,6 +252,7 @@ async function execute(
       maxLogBytes: request.maxLogBytes,
       writeFailed,
       slurm: slurm ? { session: slurm, defaults: root.slurm } : null,
+      addSamples,
       taskFinished: (raw) => {
         const task = clean(raw);
         tasks.set(key(task), task);
@@ -285,7 +291,7 @@ async function execute(
   if (run.reason !== null) run.reason = redactText(run.reason, secrets);
   run.wallMs = Math.round((monoMs() - originMono) * 1000) / 1000;
   run.endedAt = new Date(originEpochMs + run.wallMs).toISOString();
-  run.collector = collector.info();
+  run.collector = collectorInfo();
   run.tasks = [...tasks.values()];
   // Every attempt's tree (nested workflows' nodes are tasks of their own; containers have no CPU).
   run.machine = machine.finish(run.tasks.reduce((sum, t) => sum + (t.cpuTimeMs ?? 0), 0));

@@ -9,8 +9,9 @@ import { evaluateCondition } from '../workflow/expression';
 import type { NodeDef, SlurmDefaults, WorkflowDef } from '../workflow/types';
 import type { SlurmSession } from './slurm/slurmSession';
 import { runSlurmJob, type SlurmAttempt } from './slurm/slurmJob';
+import { SLURM_SAMPLE_FLOOR_MS } from './slurm/jobSamples';
 import type { ProcessOutcome } from '../measure/processTypes';
-import { emptyTaskRun, type TaskErrorKind, type TaskRun } from '../model/run';
+import { emptyTaskRun, type Sample, type TaskErrorKind, type TaskRun } from '../model/run';
 import type { MetricsCollector } from '../measure/metricsCollector';
 import { monoMs } from '../model/clock';
 import { NodeLog, type LogForward } from './nodeLog';
@@ -55,6 +56,11 @@ export interface RuntimeHost {
   taskFinished(task: TaskRun): void;
   /** Runtime slurm: process nodes become jobs of this session (nested workflows' too). */
   slurm?: { session: SlurmSession; defaults: SlurmDefaults | null } | null;
+  /**
+   * Samples taken where the collector cannot see (a Slurm job's compute node), handed over when
+   * the job ends: they join the run's samples as the collector's own do.
+   */
+  addSamples?: (samples: Sample[]) => void;
 }
 
 export interface Scope {
@@ -420,10 +426,12 @@ export class WorkflowRuntime {
         signal: this.host.signal,
         originMono: this.host.originMono,
         originEpochMs: this.host.originEpochMs,
+        sampleIntervalMs: Math.max(SLURM_SAMPLE_FLOOR_MS, this.host.collector.intervalMs),
       });
       outcome = slurm.outcome;
       if (slurm.placement) task.slurm = slurm.placement;
       task.slurmQueueMs = slurm.queueMs;
+      if (slurm.samples.length > 0) this.host.addSamples?.(slurm.samples);
     } else {
       const proc = startProcess(spec, this.host.collector);
       const onAbort = (): void => proc.cancel('the run was cancelled');

@@ -23,7 +23,7 @@ import {
 } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
 import { fixture } from '../fixtures/harness';
-import type { RunRecord, TaskRun } from '../../src/model/run';
+import type { RunRecord, Sample, TaskRun } from '../../src/model/run';
 
 const clusterDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-slurm-'));
 // Apart from a cluster on the default ports (a user's, or a second test run's).
@@ -180,6 +180,79 @@ nodes:
     /\| \*\*hold\*\* \|[^\n]*memory over-requested: peak is 1[45] % of the request/,
   );
   assert.match(report, /## Requested against used \(Slurm\)/);
+});
+
+test('samples from the compute node: a memory staircase has its peak and about one sample per interval in the run', async () => {
+  const dir = tempWorkspace({});
+  const steps = fixture('steps');
+  // 5 steps of 60 MB, 200 ms apart, the top held 200 ms: about 1.2 s, a 300 MB peak.
+  fs.writeFileSync(
+    path.join(dir, 'w.workflow.yaml'),
+    `runtime: slurm
+nodes:
+  stairs: { type: shell, run: "'${steps}' 60 5 200 '${dir}/steps.json'", resources: { cpus: 1, memory: 1G } }
+`,
+  );
+  const r = await runCli(
+    ['run', 'w.workflow.yaml', '--store', 'store', '--json', '--interval', '100'],
+    { cwd: dir, env },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const run = runOf(r);
+  const t = task(run, 'stairs');
+  const truth = JSON.parse(fs.readFileSync(path.join(dir, 'steps.json'), 'utf8')) as {
+    vmHwmBytes: number;
+  };
+  const { runDir } = JSON.parse(r.stdout) as { runDir: string };
+  // The run's samples file, the one local runs write and the dashboard reads.
+  const samples = fs
+    .readFileSync(path.join(runDir, 'samples.ndjson'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Sample)
+    .filter((s) => s.nodeId === 'stairs' && s.attempt === 1);
+  const exactPeak = t.peakRssBytes ?? NaN;
+  const sampledPeak = Math.max(...samples.map((s) => s.rssBytes ?? 0));
+  const duration = t.durationMs ?? NaN;
+  const expected = duration / 100;
+  console.log(
+    `slurm samples: ${samples.length} over ${duration} ms (${expected.toFixed(1)} intervals); sampled peak ${sampledPeak} vs exact ${exactPeak} (own VmHWM ${truth.vmHwmBytes}, ${((Math.abs(sampledPeak - truth.vmHwmBytes) / truth.vmHwmBytes) * 100).toFixed(2)} %)`,
+  );
+  assert.equal(t.slurm?.samplesNote, null, t.slurm?.samplesNote ?? '');
+  assert.equal(t.sampleCount, samples.length, 'the TaskRun counts the merged samples');
+  assert.ok(
+    samples.length >= Math.floor(expected * 0.7) && samples.length <= Math.ceil(expected) + 1,
+    `${samples.length} samples for ${expected.toFixed(1)} intervals`,
+  );
+  assert.ok(
+    Math.abs(sampledPeak - truth.vmHwmBytes) / truth.vmHwmBytes <= 0.03,
+    `sampled peak ${sampledPeak} vs ${truth.vmHwmBytes}`,
+  );
+  assert.ok(Math.abs(exactPeak - truth.vmHwmBytes) / truth.vmHwmBytes <= 0.02, 'exact peak');
+  // On the run's time base, inside the task, in order, and climbing the stairs.
+  const start = t.startMs ?? NaN;
+  const end = t.endMs ?? NaN;
+  // The task's end is the reaper's own duration after the script's start, a few ms before the
+  // main process's end on the wall clock (the script's exec of the reaper): hence the margin.
+  for (const s of samples)
+    assert.ok(s.t > start && s.t <= end + 50, `sample at ${s.t} outside ${start}..${end}`);
+  assert.deepEqual(
+    samples.map((s) => s.t),
+    samples.map((s) => s.t).sort((a, b) => a - b),
+  );
+  const levels = new Set(samples.map((s) => Math.round((s.rssBytes ?? 0) / (60 * 1024 ** 2))));
+  assert.ok(levels.size >= 5, `levels seen: ${[...levels].join(', ')}`);
+  assert.ok(samples.every((s) => s.processes >= 1 && s.threads !== null && s.threads >= 1));
+  assert.ok(
+    samples.some((s) => s.cpuPercent !== null),
+    'CPU % from the cumulative CPU',
+  );
+  // The memory analysis reads the merged series, as for a local run.
+  const report = fs.readFileSync(path.join(runDir, 'report.md'), 'utf8');
+  assert.match(
+    report,
+    /\| Peak concurrent memory \| [^|]+ \| max over time of every running node's RSS added up, from samples/,
+  );
 });
 
 test('a failing node skips its dependents while an independent branch goes on; retries: 1 resubmits', async () => {

@@ -74,6 +74,7 @@ const FILES = {
   stderr: '/r/slurm/a.err',
   start: '/r/slurm/a.start.json',
   result: '/r/slurm/a.result.json',
+  samples: '/r/slurm/a.samples.ndjson',
 };
 
 test('sbatch arguments: node resources over the slurm block; time rounded up to minutes', () => {
@@ -113,6 +114,7 @@ test('the batch script records host and start, then execs the reaper with the co
   const text = batchScript(FILES, {
     reaper: '/r/slurm/wp-reaper',
     graceMs: 500,
+    sampleIntervalMs: null,
     file: '/bin/sh',
     args: ['-c', "echo 'hi'"],
   });
@@ -120,6 +122,17 @@ test('the batch script records host and start, then execs the reaper with the co
   assert.match(
     text,
     /exec '\/r\/slurm\/wp-reaper' --result '\/r\/slurm\/a.result.json' --grace-ms 500 -- '\/bin\/sh' '-c' 'echo '\\''hi'\\'''\n$/,
+  );
+  const sampled = batchScript(FILES, {
+    reaper: '/r/slurm/wp-reaper',
+    graceMs: 500,
+    sampleIntervalMs: 250,
+    file: '/bin/true',
+    args: [],
+  });
+  assert.match(
+    sampled,
+    /--grace-ms 500 --samples '\/r\/slurm\/a.samples.ndjson' --interval-ms 250 -- '\/bin\/true'\n$/,
   );
   assert.deepEqual(parseStart('{"host":"n1","startEpochNs":1500000000}'), {
     host: 'n1',

@@ -16,12 +16,16 @@ export interface JobFiles {
   start: string;
   /** The reaper's result (exact totals of the tree). */
   result: string;
+  /** The reaper's sampled series of the tree, one JSON line per sample (see jobSamples.ts). */
+  samples: string;
 }
 
 export interface JobCommand {
   /** The reaper in the run folder, or null to run the command bare (no exact totals). */
   reaper: string | null;
   graceMs: number;
+  /** How often the reaper samples the tree on the compute node; null: no series. */
+  sampleIntervalMs: number | null;
   file: string;
   args: string[];
 }
@@ -86,8 +90,12 @@ export function shQuote(s: string): string {
  */
 export function batchScript(files: JobFiles, cmd: JobCommand): string {
   const command = [cmd.file, ...cmd.args].map(shQuote).join(' ');
+  const sampling =
+    cmd.sampleIntervalMs === null
+      ? ''
+      : ` --samples ${shQuote(files.samples)} --interval-ms ${Math.max(1, Math.round(cmd.sampleIntervalMs))}`;
   const run = cmd.reaper
-    ? `exec ${shQuote(cmd.reaper)} --result ${shQuote(files.result)} --grace-ms ${Math.round(cmd.graceMs)} -- ${command}`
+    ? `exec ${shQuote(cmd.reaper)} --result ${shQuote(files.result)} --grace-ms ${Math.round(cmd.graceMs)}${sampling} -- ${command}`
     : `exec ${command}`;
   const start = shQuote(files.start);
   return [

@@ -1,21 +1,23 @@
 /**
  * One node attempt as one Slurm job: write its batch script, submit it, follow it to its end,
- * and turn what the job left in the run folder (the reaper's exact totals, where and when it
- * started, its output) into the same ProcessOutcome a local process gives, plus its placement.
+ * and turn what the job left in the run folder (the reaper's exact totals and sampled series,
+ * where and when it started, its output) into the same ProcessOutcome a local process gives, plus
+ * its placement and its Samples on the run's time base.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { monoMs } from '../../model/clock';
-import type { RequestedResources, SlurmPlacement } from '../../model/run';
+import type { LowerBound, RequestedResources, Sample, SlurmPlacement } from '../../model/run';
 import type { NodeResources, SlurmDefaults } from '../../workflow/types';
 import type { ProcessOutcome } from '../../measure/processTypes';
-import { emptyTreeStats } from '../../measure/treeStats';
+import { emptyTreeStats, type TreeStats } from '../../measure/treeStats';
 import { sampledMetrics } from '../../measure/pidusageFallback';
 import { DEFAULT_GRACE_MS, errnoName, signalName, takeReaperResult } from '../../measure/reaper';
 import { reaperBounds, reaperMetrics } from '../processRunner';
 import { askedFor, batchScript, parseStart, sbatchArgs, type JobFiles } from './batchScript';
 import { baseState, isLimitState, parseScontrolLine, jobInfoOf, type JobInfo } from './jobState';
 import { slurmCommand } from './slurmCommands';
+import { readJobSeries, type ReadSeries } from './jobSamples';
 import type { SlurmSession } from './slurmSession';
 
 export interface SlurmJobSpec {
@@ -30,6 +32,8 @@ export interface SlurmJobSpec {
   cwd: string;
   env: Record<string, string>;
   timeoutMs: number | undefined;
+  /** How often the reaper samples the tree on the compute node; null: no series. */
+  sampleIntervalMs: number | null;
   signal: AbortSignal;
   originMono: number;
   originEpochMs: number;
@@ -44,6 +48,8 @@ export interface SlurmAttempt {
   limit: string | null;
   /** Submit to start, ms; null when the job never started. */
   queueMs: number | null;
+  /** The series sampled on the compute node, on the run's time base; [] when there is none. */
+  samples: Sample[];
 }
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
@@ -59,6 +65,7 @@ function filesFor(dir: string, nodeId: string, attempt: number): JobFiles {
     stderr: `${base}.err`,
     start: `${base}.start.json`,
     result: `${base}.result.json`,
+    samples: `${base}.samples.ndjson`,
   };
 }
 
@@ -95,6 +102,8 @@ export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmAttempt> {
     batchScript(files, {
       reaper: session.reaper,
       graceMs: DEFAULT_GRACE_MS,
+      // Only the reaper samples: without it there is no one on the compute node to do it.
+      sampleIntervalMs: session.reaper ? spec.sampleIntervalMs : null,
       file: spec.file,
       args: spec.args,
     }),
@@ -111,6 +120,7 @@ export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmAttempt> {
       placement: null,
       limit: null,
       queueMs: null,
+      samples: [],
     };
   }
   const jobId = sub.jobId;
@@ -173,6 +183,26 @@ export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmAttempt> {
     lowerBounds: [],
   };
   const { result, problem } = takeReaperResult(files.result);
+  const series =
+    session.reaper && spec.sampleIntervalMs !== null && start
+      ? readJobSeries(
+          files.samples,
+          {
+            nodeId: spec.nodeId,
+            attempt: spec.attempt,
+            originEpochMs: spec.originEpochMs,
+            startEpochMs: start.startEpochMs,
+            intervalMs: spec.sampleIntervalMs,
+          },
+          result !== null,
+        )
+      : null;
+  if (series) {
+    placement.samplesNote = series.note;
+    // Merged into the run's samples by the caller: one copy of the series is enough.
+    fs.rmSync(files.samples, { force: true });
+  }
+  const stats: TreeStats = series?.stats ?? emptyTreeStats();
   if (result) {
     outcome.endMono = startMono + (result.endNs - result.startNs) / 1e6;
     if (result.execErrno !== null) {
@@ -180,11 +210,12 @@ export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmAttempt> {
     } else {
       outcome.exitCode = result.exitCode;
       outcome.signal = result.signal !== null ? signalName(result.signal) : null;
-      const stats = emptyTreeStats();
       outcome.metrics = reaperMetrics(result, stats, null);
       outcome.lowerBounds = reaperBounds(result, stats, null, outcome.metrics);
     }
   } else if (start) {
+    outcome.metrics = sampledMetrics(stats, outcome.metrics.durationMs);
+    outcome.lowerBounds = seriesBounds(series);
     spec.onStderr(
       Buffer.from(
         `workflow-profiler: no exact totals from the compute node (${problem ?? 'unknown'}); only the duration is known, from the runner's polling\n`,
@@ -201,7 +232,19 @@ export async function runSlurmJob(spec: SlurmJobSpec): Promise<SlurmAttempt> {
     placement,
     limit,
     queueMs: start ? round3(startMono - submittedMono) : null,
+    samples: series?.samples ?? [],
   };
+}
+
+/**
+ * Without the reaper's result, what the series shows of the tree is all there is: at least what
+ * was sampled, never the tree's whole figure.
+ */
+function seriesBounds(series: ReadSeries | null): LowerBound[] {
+  if (!series || series.stats.sampleCount === 0) return [];
+  const reason =
+    "sampled on the compute node; the reaper's exact totals were lost with the job, and whatever happened after the last sample is missed";
+  return (['peakRssBytes', 'peakThreads'] as const).map((metric) => ({ metric, reason }));
 }
 
 function limitWords(state: string, requested: RequestedResources | null): string {
