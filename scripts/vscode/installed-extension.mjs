@@ -26,19 +26,10 @@ export function packagePath(repoRoot, target) {
   return path.join(repoRoot, 'packages', `${manifest.name}-${target}-${manifest.version}.vsix`);
 }
 
-/** What a package is built from (as test/integration/vsixContents.test.ts counts it). */
-const PACKAGE_INPUTS = [
-  'package.json',
-  '.vscodeignore',
-  'esbuild.mjs',
-  'scripts/package.mjs',
-  'scripts/reapers.mjs',
-  'native',
-  'src',
-  'webview',
-  'schemas',
-  'media',
-];
+/** What a package is built from: one list, shared with test/integration/vsixContents.test.ts. */
+const PACKAGE_INPUTS = JSON.parse(
+  fs.readFileSync(new URL('../package-inputs.json', import.meta.url), 'utf8'),
+);
 
 function newestInput(repoRoot) {
   let newest = { file: '', mtimeMs: 0 };

@@ -16,6 +16,7 @@ import { runCli, tempWorkspace } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
 import { hostileEtl, RICH, SCRIPT_END, snapshotOf, XSS } from '../helpers/chartFixtures';
 import {
+  DASHBOARD_CHARTS,
   assetsFor,
   chartInk,
   launchBrowser,
@@ -35,17 +36,7 @@ after(async () => {
   await browser?.close();
 });
 
-// The what-if chart draws from the simulator's input the snapshot carries (the CLI's included).
-const ALL_CHARTS = [
-  'timeline',
-  'whatIf',
-  'resources',
-  'radar',
-  'io',
-  'heatmap',
-  'overTime',
-  'customTrend',
-];
+const ALL_CHARTS = DASHBOARD_CHARTS;
 
 function assertClean(w: PageWatch): void {
   assert.deepEqual(w.errors, [], 'console errors');

@@ -364,3 +364,15 @@ export function assetsFor(kind: 'dashboard' | 'compare'): { js: string; css?: st
     css: fs.existsSync(css) ? fs.readFileSync(css, 'utf8') : undefined,
   };
 }
+
+/** Every chart the dashboard draws (the what-if one from the simulator's input the snapshot carries). */
+export const DASHBOARD_CHARTS = [
+  'timeline',
+  'whatIf',
+  'resources',
+  'radar',
+  'io',
+  'heatmap',
+  'overTime',
+  'customTrend',
+];

@@ -19,6 +19,7 @@ import { comparison } from '../helpers/compareFixture';
 import { repoRoot } from '../helpers/paths';
 import { syntheticRun } from '../helpers/syntheticRun';
 import {
+  DASHBOARD_CHARTS,
   assetsFor,
   launchBrowser,
   openStandalone,
@@ -108,16 +109,7 @@ test(
   'the example dashboard at 600, 900 and 1400 px: no label overlaps, is cut or breaks mid-word',
   { timeout: 180_000 },
   async () => {
-    await checkWidths('dashboard-example', await exampleDashboard(), [
-      'timeline',
-      'whatIf',
-      'resources',
-      'radar',
-      'io',
-      'heatmap',
-      'overTime',
-      'customTrend',
-    ]);
+    await checkWidths('dashboard-example', await exampleDashboard(), DASHBOARD_CHARTS);
   },
 );
 
@@ -125,16 +117,7 @@ test(
   'a 120-node dashboard at 600, 900 and 1400 px: no label overlaps, is cut or breaks mid-word',
   { timeout: 180_000 },
   async () => {
-    await checkWidths('dashboard-synthetic', syntheticDashboard(), [
-      'timeline',
-      'whatIf',
-      'resources',
-      'radar',
-      'io',
-      'heatmap',
-      'overTime',
-      'customTrend',
-    ]);
+    await checkWidths('dashboard-synthetic', syntheticDashboard(), DASHBOARD_CHARTS);
   },
 );
 

@@ -41,19 +41,10 @@ const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'),
   icon: string;
 };
 
-/** What the packages are built from: a package older than any of these is stale. */
-const INPUTS = [
-  'package.json',
-  '.vscodeignore',
-  'esbuild.mjs',
-  'scripts/package.mjs',
-  'scripts/reapers.mjs',
-  'native',
-  'src',
-  'webview',
-  'schemas',
-  'media',
-];
+/** What the packages are built from (one list, shared with the installed-extension runner). */
+const INPUTS = JSON.parse(
+  fs.readFileSync(path.join(repoRoot, 'scripts', 'package-inputs.json'), 'utf8'),
+) as string[];
 
 function newestInput(): { file: string; mtimeMs: number } {
   let newest = { file: '', mtimeMs: 0 };
