@@ -12,8 +12,8 @@ import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { standaloneDashboardHtml } from '../../src/report/webviewHtml';
 import { customTrendPoints, whatIfInputOf } from '../../src/report/panelSnapshots';
-import { runCli, tempWorkspace } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
+import { exampleDashboard } from '../helpers/exampleDashboard';
 import { hostileEtl, RICH, SCRIPT_END, snapshotOf, XSS } from '../helpers/chartFixtures';
 import {
   DASHBOARD_CHARTS,
@@ -74,18 +74,7 @@ test(
   'the dashboard of a recorded run of the example draws every chart, light and dark',
   { timeout: 180_000 },
   async () => {
-    const dir = tempWorkspace({});
-    fs.cpSync(path.join(repoRoot, 'examples'), path.join(dir, 'examples'), { recursive: true });
-    const ran = await runCli(
-      ['run', 'examples/nightly-etl.workflow.yaml', '--store', 'runs', '--json'],
-      { cwd: dir },
-    );
-    assert.equal(ran.code, 0, ran.stderr);
-    const { runId } = JSON.parse(ran.stdout) as { runId: string };
-    const file = path.join(dir, 'dashboard.html');
-    const made = await runCli(['dashboard', runId, '--store', 'runs', '-o', file], { cwd: dir });
-    assert.equal(made.code, 0, made.stderr);
-    const html = fs.readFileSync(file, 'utf8');
+    const { runId, html } = await exampleDashboard();
 
     for (const colorScheme of ['light', 'dark'] as const) {
       const o = await openStandalone(html, { browser, colorScheme });

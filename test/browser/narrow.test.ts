@@ -8,15 +8,13 @@
  */
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { customTrendPoints, whatIfInputOf } from '../../src/report/panelSnapshots';
 import { standaloneCompareHtml, standaloneDashboardHtml } from '../../src/report/webviewHtml';
 import { snapshotOf } from '../helpers/chartFixtures';
-import { runCli, tempWorkspace } from '../helpers/cli';
+import { exampleDashboard } from '../helpers/exampleDashboard';
 import { comparison } from '../helpers/compareFixture';
-import { repoRoot } from '../helpers/paths';
 import { syntheticRun } from '../helpers/syntheticRun';
 import {
   DASHBOARD_CHARTS,
@@ -39,22 +37,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** The standalone dashboard of the example workflow, run through the CLI as a user would. */
-async function exampleDashboard(): Promise<string> {
-  const dir = tempWorkspace({});
-  fs.cpSync(path.join(repoRoot, 'examples'), path.join(dir, 'examples'), { recursive: true });
-  const ran = await runCli(
-    ['run', 'examples/nightly-etl.workflow.yaml', '--store', 'runs', '--json'],
-    { cwd: dir },
-  );
-  assert.equal(ran.code, 0, ran.stderr);
-  const { runId } = JSON.parse(ran.stdout) as { runId: string };
-  const file = path.join(dir, 'dashboard.html');
-  const made = await runCli(['dashboard', runId, '--store', 'runs', '-o', file], { cwd: dir });
-  assert.equal(made.code, 0, made.stderr);
-  return fs.readFileSync(file, 'utf8');
-}
 
 /** 120 nodes (failures, retries, skips, long names) with samples, earlier runs and a what-if. */
 function syntheticDashboard(): string {
@@ -109,7 +91,7 @@ test(
   'the example dashboard at 600, 900 and 1400 px: no label overlaps, is cut or breaks mid-word',
   { timeout: 180_000 },
   async () => {
-    await checkWidths('dashboard-example', await exampleDashboard(), DASHBOARD_CHARTS);
+    await checkWidths('dashboard-example', (await exampleDashboard()).html, DASHBOARD_CHARTS);
   },
 );
 

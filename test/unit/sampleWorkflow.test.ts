@@ -5,15 +5,13 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { parseWorkflowText } from '../../src/workflow/parse';
 import { isWorkflowFile, workflowBaseName } from '../../src/workflow/discover';
 import { sampleFileName, sampleWorkflowText } from '../../src/workflow/sampleWorkflow';
 import type { NodeDef, WorkflowDef } from '../../src/workflow/types';
-import { repoRoot } from '../helpers/paths';
+import { compileWorkflowSchema } from '../helpers/workflowSchema';
 
 function sample(index = 1): { file: string; text: string; workflow: WorkflowDef } {
   const file = path.join('/ws', sampleFileName(index));
@@ -48,23 +46,7 @@ test('the sample parses with no problems (errors or warnings), named after its f
 });
 
 test('the sample validates against schemas/workflow.schema.json', () => {
-  const schema = JSON.parse(
-    fs.readFileSync(path.join(repoRoot, 'schemas', 'workflow.schema.json'), 'utf8'),
-  ) as Record<string, unknown>;
-  // As strict as schema.test.ts compiles it, with the editor-only keywords declared.
-  const ajv = new Ajv({
-    strict: true,
-    strictRequired: false,
-    allowUnionTypes: true,
-    allErrors: true,
-  });
-  ajv.addVocabulary([
-    'markdownDescription',
-    'enumDescriptions',
-    'markdownEnumDescriptions',
-    'defaultSnippets',
-  ]);
-  const validate = ajv.compile(schema);
+  const validate = compileWorkflowSchema();
   const ok = validate(parseYaml(sample().text));
   assert.equal(ok, true, JSON.stringify(validate.errors, null, 2));
   // The check can fail: a node without its required `run` is rejected.

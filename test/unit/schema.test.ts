@@ -6,7 +6,6 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv, { type ValidateFunction } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import {
   NODE_KEYS,
@@ -18,8 +17,9 @@ import { parseDuration } from '../../src/workflow/duration';
 import { isWorkflowFile } from '../../src/workflow/discover';
 import { NODE_TYPES, type WorkflowDef } from '../../src/workflow/types';
 import { repoRoot } from '../helpers/paths';
+import { compileWorkflowSchema, WORKFLOW_SCHEMA_PATH } from '../helpers/workflowSchema';
 
-const schemaPath = path.join(repoRoot, 'schemas', 'workflow.schema.json');
+const schemaPath = WORKFLOW_SCHEMA_PATH;
 const examplesDir = path.join(repoRoot, 'examples');
 
 interface SchemaNode {
@@ -37,24 +37,7 @@ interface SchemaNode {
 const schema = JSON.parse(fs.readFileSync(schemaPath, 'utf8')) as SchemaNode &
   Record<string, unknown>;
 
-function compile(): ValidateFunction {
-  // Strict, so a typo in a keyword or a type mismatch fails here; the editor-only keywords are
-  // declared. `required` in an if/then names properties defined beside the if, which is fine.
-  const ajv = new Ajv({
-    strict: true,
-    strictRequired: false,
-    allowUnionTypes: true,
-    allErrors: true,
-  });
-  ajv.addVocabulary([
-    'markdownDescription',
-    'enumDescriptions',
-    'markdownEnumDescriptions',
-    'defaultSnippets',
-  ]);
-  return ajv.compile(schema);
-}
-const validate = compile();
+const validate = compileWorkflowSchema();
 
 function schemaAccepts(yamlText: string): boolean {
   return validate(parseYaml(yamlText)) === true;
