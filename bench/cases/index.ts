@@ -15,6 +15,7 @@ import storage from './storage';
 import sizes from './sizes';
 import render from './render';
 import activation from './activation';
+import extensionHost from './extensionHost';
 
 export const CASES: readonly BenchCase[] = [
   accuracy,
@@ -23,5 +24,6 @@ export const CASES: readonly BenchCase[] = [
   storage,
   render,
   activation,
+  extensionHost,
   sizes,
 ];

@@ -48,7 +48,12 @@ function* walk(dir, rel = '') {
   }
 }
 
-for (const must of ['dist/extension.js', 'dist/runner.js', 'dist/cli.js']) {
+for (const must of [
+  'dist/extension.js',
+  'dist/extensionServices.js',
+  'dist/runner.js',
+  'dist/cli.js',
+]) {
   if (!fs.existsSync(path.join(root, must))) {
     console.error(`stage-extension: ${must} is missing: run \`npm run build\` first`);
     process.exit(2);

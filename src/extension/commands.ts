@@ -9,9 +9,9 @@ import { writeFileAtomic } from '../store/atomicWrite';
 import { EXPORT_FORMATS, writeExport } from '../query/exportRun';
 import { runReport } from '../query/report';
 import { lastFinishedRuns } from '../query/runHistory';
-import { COMMANDS } from './commandIds';
+import { COMMANDS, type CommandId } from './commandIds';
 import { showCompareReport } from './compareReport';
-import { registerCommand, type CommandErrorSink, type CommandHandler } from './registerCommand';
+import type { CommandHandler } from './registerCommand';
 import type { RunCatalog } from './runCatalog';
 import type { RunCommandResult, RunController } from './runController';
 import { RunItem } from './runsTree';
@@ -22,8 +22,6 @@ import { resolveWorkflowUri, uriFromArg } from './workflowUri';
 export interface CommandDeps {
   controller: RunController;
   runs: RunCatalog;
-  /** Where failing commands are logged. */
-  log: CommandErrorSink;
   refresh: () => void;
   scratchDir: () => string;
   /** Opens the dashboard for a run; without panels this shows the report. */
@@ -121,9 +119,11 @@ function exportOptions(options: unknown): { format?: string; file?: vscode.Uri }
   };
 }
 
-export function registerCommands(context: vscode.ExtensionContext, deps: CommandDeps): void {
-  const reg = (id: (typeof COMMANDS)[keyof typeof COMMANDS], fn: CommandHandler): void => {
-    context.subscriptions.push(registerCommand(id, fn, deps.log));
+/** Every contributed command's handler; activate() registers them (src/extension/extension.ts). */
+export function commandHandlers(deps: CommandDeps): ReadonlyMap<CommandId, CommandHandler> {
+  const handlers = new Map<CommandId, CommandHandler>();
+  const reg = (id: CommandId, fn: CommandHandler): void => {
+    handlers.set(id, fn);
   };
 
   const runOrProfile =
@@ -245,6 +245,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   reg(COMMANDS.createSampleWorkflow, (arg?: unknown) =>
     createSampleWorkflow(arg, (file) => deps.onSampleCreated?.(file)),
   );
+  return handlers;
 }
 
 /**

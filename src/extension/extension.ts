@@ -1,29 +1,29 @@
 /**
- * Activation registers providers and commands and nothing else: no parsing, no store reads and
- * no process starts until a view, a workflow file or a command asks for them.
+ * Activation registers providers and commands and nothing else. Their implementations live in a
+ * bundle of their own (src/extension/extensionServices.ts, dist/extensionServices.js), loaded on
+ * the first use of any of them: a cold activation only loads this small module.
  */
-import * as path from 'node:path';
+import { createRequire } from 'node:module';
 import * as vscode from 'vscode';
-import { RunStore } from '../store/runStore';
-import { WorkflowCodeLensProvider, WorkflowHoverProvider } from './codeLens';
-import { registerCommands } from './commands';
-import { ParsedWorkflows } from './parsedWorkflows';
-import { RunCatalog } from './runCatalog';
-import { WorkflowDiagnostics } from './diagnostics';
-import { NodeOutput } from './nodeOutput';
-import { RunController, type RunNotice } from './runController';
+import { COMMAND_IDS } from './commandIds';
+import {
+  COMPARE_VIEW_TYPE,
+  DASHBOARD_VIEW_TYPE,
+  RUN_GLANCE_VIEW_ID,
+  RUNS_VIEW_ID,
+  TASK_TYPE,
+  WORKFLOWS_VIEW_ID,
+} from './contributionIds';
+import type * as ServicesModule from './extensionServices';
+import type { ExtensionServices } from './extensionServices';
+import { LazyCodeLensProvider, LazyTreeDataProvider, lazyEvent } from './lazyProviders';
 import type { MemoryWarning } from './memoryPrompt';
+import type { PanelRendered } from './panels/dashboardPanel';
 import type { SeriesNotice } from './profileRepeatedly';
-import { FallbackNotice } from './fallbackNotice';
-import { RunsTreeProvider } from './runsTree';
+import { registerCommand } from './registerCommand';
+import type { RunNotice } from './runController';
 import { storeDirFor } from './storage';
-import { TASK_TYPE, WorkflowTaskProvider } from './taskProvider';
-import { WorkflowsTreeProvider } from './workflowsTree';
-import { ComparePanels } from './panels/comparePanel';
-import { DashboardPanels, type PanelRendered } from './panels/dashboardPanel';
-import { RUN_GLANCE_VIEW_ID, RunGlanceViewProvider } from './panels/runGlanceView';
-import { RunItem } from './runsTree';
-import { WalkthroughProgress, type WalkthroughState } from './walkthroughProgress';
+import type { WalkthroughState } from './walkthroughProgress';
 
 const WORKFLOW_SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', pattern: '**/*.workflow.{yaml,yml,json}' },
@@ -50,109 +50,88 @@ export interface ExtensionApi {
   onDidProgressWalkthrough: vscode.Event<WalkthroughState>;
 }
 
+/** Loads the services bundle, beside this file both in dist/ and in the compiled tests. */
+function loadServicesModule(): typeof ServicesModule {
+  return createRequire(__filename)('./extensionServices') as typeof ServicesModule;
+}
+
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const t0 = performance.now();
   const log = vscode.window.createOutputChannel('Workflow Profiler', { log: true });
   const storeDir = (): string => storeDirFor(context);
-  let store: RunStore | null = null;
-  const getStore = (): RunStore =>
-    (store ??= new RunStore(storeDir(), { warn: (m) => log.warn(m) }));
+  let loaded: ExtensionServices | null = null;
+  const services = (): ExtensionServices => {
+    if (loaded) return loaded;
+    const s0 = performance.now();
+    loaded = loadServicesModule().createServices(context, log, storeDir);
+    log.info(`services loaded in ${(performance.now() - s0).toFixed(1)} ms`);
+    return loaded;
+  };
 
-  // One parse per document version and one cached run list, shared by every view.
-  const parsed = new ParsedWorkflows();
-  const runs = new RunCatalog(getStore);
-  const diagnostics = new WorkflowDiagnostics(parsed);
-  const output = new NodeOutput();
-  const controller = new RunController(storeDir, log, output, diagnostics);
-  const runsTree = new RunsTreeProvider(runs);
-  const workflowsTree = new WorkflowsTreeProvider(parsed);
-  const lenses = new WorkflowCodeLensProvider(runs, parsed);
-  const dashboards = new DashboardPanels(context.extensionUri, runs, controller, log);
-  const scratchDir = (): string =>
-    path.join((context.storageUri ?? context.globalStorageUri).fsPath, 'scratch');
-  const compares = new ComparePanels(dashboards, scratchDir);
-  const glance = new RunGlanceViewProvider(runs, controller);
-  const seriesNotices = new vscode.EventEmitter<SeriesNotice>();
-  const walkthrough = new WalkthroughProgress(controller, dashboards.onDidRender);
-  const runsView = vscode.window.createTreeView('workflowProfiler.runs', {
+  const runsTree = new LazyTreeDataProvider(() => services().runsTree);
+  const workflowsTree = new LazyTreeDataProvider(() => services().workflowsTree);
+  const lenses = new LazyCodeLensProvider(() => services().lenses);
+  const runsView = vscode.window.createTreeView(RUNS_VIEW_ID, {
     treeDataProvider: runsTree,
     canSelectMany: true,
   });
-  runsView.onDidChangeSelection((e) => {
-    const item = e.selection.find((s): s is RunItem => s instanceof RunItem);
-    if (item) glance.select(item.runId);
-  });
-
-  // Views that show stored runs redraw when the catalog says the store changed; a run starting,
-  // finishing a node or ending changes it, so the controller only invalidates the list.
-  runs.onDidChange(() => {
-    runsTree.refresh();
-    lenses.refresh();
-  });
-  const refresh = (): void => {
-    runs.invalidate(true);
-    workflowsTree.refresh();
-  };
-  controller.onDidChange(() => runs.invalidate());
-  const fallback = new FallbackNotice(context.globalState);
-  controller.onDidEvent(({ event }) => {
-    if (event.type === 'run-started') fallback.maybeShow(event.run.collector);
-  });
-
   context.subscriptions.push(
     log,
-    seriesNotices,
-    walkthrough,
-    runs,
-    runs.watch(storeDir()),
-    diagnostics,
-    output,
-    controller,
     runsTree,
     workflowsTree,
     lenses,
-    vscode.window.createTreeView('workflowProfiler.workflows', {
+    runsView,
+    // A selection exists only once the tree has drawn, so the services are loaded by then.
+    runsView.onDidChangeSelection((e) => loaded?.selectRuns(e.selection)),
+    vscode.window.createTreeView(WORKFLOWS_VIEW_ID, {
       treeDataProvider: workflowsTree,
       showCollapseAll: true,
     }),
-    runsView,
-    dashboards,
-    compares,
-    glance,
-    dashboards.register(),
-    compares.register(),
-    vscode.window.registerWebviewViewProvider(RUN_GLANCE_VIEW_ID, glance),
-    vscode.languages.registerCodeLensProvider(WORKFLOW_SELECTOR, lenses),
-    vscode.languages.registerHoverProvider(WORKFLOW_SELECTOR, new WorkflowHoverProvider(lenses)),
-    vscode.tasks.registerTaskProvider(TASK_TYPE, new WorkflowTaskProvider(controller)),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('workflowProfiler')) lenses.refresh();
+    vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel, state: unknown) =>
+        services().dashboards.deserializeWebviewPanel(panel, state),
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => refresh()),
+    vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel, state: unknown) =>
+        services().compares.deserializeWebviewPanel(panel, state),
+    }),
+    vscode.window.registerWebviewViewProvider(RUN_GLANCE_VIEW_ID, {
+      resolveWebviewView: (view) => services().glance.resolveWebviewView(view),
+    }),
+    vscode.languages.registerCodeLensProvider(WORKFLOW_SELECTOR, lenses),
+    vscode.languages.registerHoverProvider(WORKFLOW_SELECTOR, {
+      provideHover: (doc, pos) => services().hover.provideHover(doc, pos),
+    }),
+    vscode.tasks.registerTaskProvider(TASK_TYPE, {
+      provideTasks: () => services().tasks.provideTasks(),
+      resolveTask: (task) => services().tasks.resolveTask(task),
+    }),
+    // Nothing to re-read before the services exist: they read the store when first asked.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => loaded?.refresh()),
+    ...COMMAND_IDS.map((id) =>
+      registerCommand(
+        id,
+        (...args: unknown[]) => {
+          const handler = services().commands.get(id);
+          if (!handler) throw new Error(`no handler for ${id}`);
+          return handler(...args);
+        },
+        log,
+      ),
+    ),
   );
-  registerCommands(context, {
-    controller,
-    runs,
-    log,
-    refresh,
-    scratchDir,
-    openDashboard: (run, nodeId) => dashboards.open(run.id, nodeId),
-    openCompare: (sides) => compares.open(sides),
-    seriesNotices,
-    onSampleCreated: () => walkthrough.reach('sampleCreated'),
-  });
   const activationMs = performance.now() - t0;
   log.info(`activated in ${activationMs.toFixed(1)} ms; runs are stored in ${storeDir()}`);
   return {
     storeDir,
     activationMs,
-    onDidRenderPanel: dashboards.onDidRender,
-    onDidNotifyRun: controller.onDidNotify,
-    onDidWarnMemory: controller.onDidWarnMemory,
-    onDidNotifySeries: seriesNotices.event,
-    walkthrough: () => walkthrough.state(),
-    resetWalkthrough: () => walkthrough.reset(),
-    onDidProgressWalkthrough: walkthrough.onDidChange,
+    onDidRenderPanel: lazyEvent(() => services().dashboards.onDidRender),
+    onDidNotifyRun: lazyEvent(() => services().controller.onDidNotify),
+    onDidWarnMemory: lazyEvent(() => services().controller.onDidWarnMemory),
+    onDidNotifySeries: lazyEvent(() => services().seriesNotices.event),
+    walkthrough: () => services().walkthrough.state(),
+    resetWalkthrough: () => services().walkthrough.reset(),
+    onDidProgressWalkthrough: lazyEvent(() => services().walkthrough.onDidChange),
   };
 }
 

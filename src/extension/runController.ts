@@ -438,7 +438,9 @@ export class RunController implements vscode.Disposable {
       default:
         break;
     }
-    this.updateStatusBar();
+    // Between start and end the status bar's timer redraws it: per event, a big run would send
+    // VS Code thousands of status bar updates.
+    if (event.type === 'run-started') this.updateStatusBar();
     this.events.fire({ run, event });
   }
 

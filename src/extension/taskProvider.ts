@@ -4,11 +4,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { TASK_TYPE } from './contributionIds';
 import { taskLine } from '../report/terminalProgress';
 import type { RunController } from './runController';
 import { findWorkflowFiles } from './workflowUri';
-
-export const TASK_TYPE = 'workflow';
 
 export interface WorkflowTaskDefinition extends vscode.TaskDefinition {
   type: typeof TASK_TYPE;

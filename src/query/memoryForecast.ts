@@ -37,8 +37,8 @@ export async function slotsOf(request: ForecastRequest): Promise<number | null> 
 }
 
 /**
- * The decision for a run about to start, or null when the workflow does not parse (the runner
- * will say why). `availableBytes` is read from the machine unless given (tests give it).
+ * The decision for a run about to start, or null when the workflow has history but does not
+ * parse (the runner will say why). `availableBytes` is read from the machine unless given (tests give it).
  */
 export async function memoryForecastFor(
   source: RunSource,
@@ -46,8 +46,11 @@ export async function memoryForecastFor(
   capBytes: number | null,
   availableBytes: number | null = availableMemory().bytes,
 ): Promise<ForecastDecision | null> {
+  // No completed run, nothing to forecast from: the slots are not needed, and reading them means
+  // parsing the whole file, which for a big workflow costs more than the rest of the check.
+  const lastRun = await lastCompletedRun(source, request.file);
+  if (!lastRun) return decideMemoryForecast({ lastRun, slots: 1, capBytes, availableBytes });
   const slots = await slotsOf(request);
   if (slots === null) return null;
-  const lastRun = await lastCompletedRun(source, request.file);
   return decideMemoryForecast({ lastRun, slots, capBytes, availableBytes });
 }

@@ -5,6 +5,7 @@
  * sides, and a serializer restores the panel from the sides the page kept.
  */
 import * as vscode from 'vscode';
+import { COMPARE_VIEW_TYPE } from '../contributionIds';
 import type { SeriesComparison } from '../../model/seriesComparison';
 import type { CompareToHost, HostToCompare } from '../../protocol/compare';
 import { parseCompareToHost, restoredSides } from '../../protocol/compareValidate';
@@ -17,8 +18,6 @@ import type { DashboardPanels } from './dashboardPanel';
 import { revealNode } from './revealNode';
 import { htmlFor, webviewOptions } from './webviewAssets';
 
-export const COMPARE_VIEW_TYPE = 'workflowProfiler.compare';
-
 export interface CompareSidesSpec {
   baseline: string;
   candidate: string;
@@ -26,7 +25,7 @@ export interface CompareSidesSpec {
 
 const keyOf = (s: CompareSidesSpec): string => `${s.baseline} | ${s.candidate}`;
 
-export class ComparePanels implements vscode.Disposable {
+export class ComparePanels implements vscode.WebviewPanelSerializer, vscode.Disposable {
   private readonly panels = new Set<ComparePanel>();
 
   constructor(
@@ -34,15 +33,12 @@ export class ComparePanels implements vscode.Disposable {
     readonly scratchDir: () => string,
   ) {}
 
-  register(): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
-      deserializeWebviewPanel: (panel, state: unknown) => {
-        const sides = restoredSides(state);
-        if (!sides) panel.dispose();
-        else void this.attach(panel, sides).computed.catch(() => undefined);
-        return Promise.resolve();
-      },
-    });
+  /** Restores a panel VS Code kept across a reload (registered by activate()). */
+  deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const sides = restoredSides(state);
+    if (!sides) panel.dispose();
+    else void this.attach(panel, sides).computed.catch(() => undefined);
+    return Promise.resolve();
   }
 
   /**

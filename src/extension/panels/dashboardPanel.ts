@@ -4,6 +4,7 @@
  * re-sent whole whenever the webview (re)loads and says it is ready.
  */
 import * as vscode from 'vscode';
+import { DASHBOARD_VIEW_TYPE } from '../contributionIds';
 import { COMMANDS } from '../commandIds';
 import type {
   DashboardSnapshot,
@@ -21,7 +22,6 @@ import type { RunCatalog } from '../runCatalog';
 import { revealNode } from './revealNode';
 import { htmlFor, webviewOptions } from './webviewAssets';
 
-export const DASHBOARD_VIEW_TYPE = 'workflowProfiler.dashboard';
 const LIVE_FLUSH_MS = 200;
 
 export interface PanelRendered {
@@ -31,7 +31,7 @@ export interface PanelRendered {
   charts: string[];
 }
 
-export class DashboardPanels implements vscode.Disposable {
+export class DashboardPanels implements vscode.WebviewPanelSerializer, vscode.Disposable {
   private readonly panels = new Map<string, DashboardPanel>();
   private readonly renderedEmitter = new vscode.EventEmitter<PanelRendered>();
   /** Fires when a panel reports that every chart has drawn (tests and the benchmark wait on it). */
@@ -45,18 +45,12 @@ export class DashboardPanels implements vscode.Disposable {
     readonly log: vscode.LogOutputChannel,
   ) {}
 
-  register(): vscode.Disposable {
-    return vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
-      deserializeWebviewPanel: (panel, state: unknown) => {
-        const runId = uiStateRunId(state);
-        if (!runId) {
-          panel.dispose();
-          return Promise.resolve();
-        }
-        this.attach(panel, runId);
-        return Promise.resolve();
-      },
-    });
+  /** Restores a panel VS Code kept across a reload (registered by activate()). */
+  deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const runId = uiStateRunId(state);
+    if (!runId) panel.dispose();
+    else this.attach(panel, runId);
+    return Promise.resolve();
   }
 
   /** Opens (or reveals) the dashboard of a run, optionally focused on one node. */

@@ -17,8 +17,6 @@ import {
 } from './glanceHtml';
 import { nonce } from './webviewAssets';
 
-export const RUN_GLANCE_VIEW_ID = 'workflowProfiler.runGlance';
-
 export class RunGlanceViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   private view: vscode.WebviewView | undefined;
   private ready = false;
