@@ -23,6 +23,7 @@ import type { SeriesNotice } from './profileRepeatedly';
 import { registerCommand } from './registerCommand';
 import type { RunNotice } from './runController';
 import { storeDirFor } from './storage';
+import { isWorkflowFile } from '../workflow/discover';
 import type { WalkthroughState } from './walkthroughProgress';
 
 const WORKFLOW_SELECTOR: vscode.DocumentSelector = [
@@ -67,6 +68,31 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     log.info(`services loaded in ${(performance.now() - s0).toFixed(1)} ms`);
     return loaded;
   };
+
+  // A workflow file's problems show as soon as it is open: the first workflow document loads the
+  // services (their diagnostics check every open document), just after activation returns.
+  const isWorkflowDocument = (d: vscode.TextDocument): boolean =>
+    d.uri.scheme === 'file' && isWorkflowFile(d.uri.fsPath);
+  const loadSoon = (): void => {
+    setImmediate(() => {
+      try {
+        services();
+      } catch (err) {
+        log.error(
+          `loading the extension's services failed: ${(err as Error).stack ?? String(err)}`,
+        );
+      }
+    });
+  };
+  if (vscode.workspace.textDocuments.some(isWorkflowDocument)) loadSoon();
+  else {
+    const opened = vscode.workspace.onDidOpenTextDocument((d) => {
+      if (!isWorkflowDocument(d)) return;
+      opened.dispose();
+      loadSoon();
+    });
+    context.subscriptions.push(opened);
+  }
 
   const runsTree = new LazyTreeDataProvider(() => services().runsTree);
   const workflowsTree = new LazyTreeDataProvider(() => services().workflowsTree);
