@@ -42,6 +42,15 @@ export function parseWorkflowText(text: string, file: string): ParseOutcome {
   return finish(src, workflow);
 }
 
+/**
+ * The last few files parsed, with the text each was parsed from. One CLI run asks for the same
+ * file three times (the check before the run, the memory forecast, the run itself); a big file
+ * takes a noticeable while each time. Only the same text gets the same outcome, which callers
+ * treat as read-only; the bound keeps a long-lived process from holding every file it ever read.
+ */
+const RECENT_FILES = 8;
+const recent = new Map<string, { text: string; outcome: ParseOutcome }>();
+
 /** Reads and parses a file; a file that cannot be read is one problem at 1:1. */
 export async function parseWorkflowFile(file: string): Promise<ParseOutcome> {
   let text: string;
@@ -63,7 +72,16 @@ export async function parseWorkflowFile(file: string): Promise<ParseOutcome> {
       problems: [{ file, message: why, range: { start: at, end: at }, severity: 'error' }],
     };
   }
-  return parseWorkflowText(text, file);
+  const kept = recent.get(file);
+  if (kept?.text === text) return kept.outcome;
+  const outcome = parseWorkflowText(text, file);
+  recent.delete(file);
+  recent.set(file, { text, outcome });
+  for (const oldest of recent.keys()) {
+    if (recent.size <= RECENT_FILES) break;
+    recent.delete(oldest);
+  }
+  return outcome;
 }
 
 function firstLine(message: string): string {
