@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startRunInProcess } from '../runtime/inProcessRun';
+import { tracePhase } from '../runtime/phaseTrace';
 import { renderReport } from '../report/markdown';
 import { finaliseRun } from '../report/whatif/finalise';
 import { loadWorkflowTree } from '../runtime/loadWorkflows';
@@ -68,6 +69,7 @@ const err = (s: string): void => {
 const debugRequested = process.argv.includes('--debug');
 
 async function main(argv: string[]): Promise<number> {
+  tracePhase('cli: loaded');
   // Help first, whatever else argv holds: `run --max-parallel 0 --help` asks how, not to run.
   const help = helpRequest(argv);
   if (help) {
@@ -136,11 +138,13 @@ async function runCommand(
   // Checked here first, so an invalid file exits 2 before anything else (the run checks again,
   // from the parse kept by src/workflow/parse.ts).
   const loaded = await loadWorkflowTree(path.resolve(args.target as string), args.maxNodes);
+  tracePhase('cli: workflow checked');
   if (!loaded.root) return invalid(args, loaded.problems);
   const log = args.json || args.quiet ? err : out;
   const printer = args.quiet ? null : liveProgress(log, liveTty(args));
   const request = runRequestFor(args, storeDir);
   const { forecast } = await checkMemory(sourceFor(storeDir), request, capBytes, err);
+  tracePhase('cli: memory forecast');
   const handle = startRunInProcess(
     { ...request, memoryForecast: forecast },
     { onEvent: (e) => printer?.onEvent(e), renderReport, finalise: finaliseRun },
@@ -347,6 +351,7 @@ let exitWhenDone = false;
 
 main(process.argv.slice(2)).then(
   (code) => {
+    tracePhase('cli: done');
     process.exitCode = code;
     if (exitWhenDone) process.exit(code);
   },
