@@ -3,14 +3,15 @@
  * parse and compile half a megabyte of JavaScript on every start (Node 20 has no
  * module.enableCompileCache). The cache is optional: without a writable cache folder, with a cache
  * V8 rejects (another Node, another bundle) or with WORKFLOW_PROFILER_CODE_CACHE=off, the bundle
- * loads as plain code, as it would without this file. Imports nothing of the product, so it stays
- * tiny.
+ * loads as plain code, as it would without this file. Imports nothing of the product but the
+ * phase trace, so it stays tiny.
  */
 import * as fs from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
+import { tracePhase } from '../runtime/phaseTrace';
 
 const bundle = path.join(__dirname, 'cli-main.js');
 
@@ -57,7 +58,11 @@ function writeCache(file: string, key: string, script: vm.Script): void {
     fs.renameSync(tmp, file);
   } catch {
     // A read-only home, a full disk: the next start compiles again, as without a cache.
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // Nothing was written where nothing can be.
+    }
   }
 }
 
@@ -67,10 +72,14 @@ const cacheFile = cacheFileOf();
 const key = keyOf(stat);
 const cachedData = readCache(cacheFile, key);
 const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
-if (cacheFile !== null && (cachedData === undefined || script.cachedDataRejected === true)) {
+const rejected = script.cachedDataRejected === true;
+if (cacheFile !== null && (cachedData === undefined || rejected)) {
   // At exit, so the cache also holds the functions this command compiled while it ran.
   process.once('exit', () => writeCache(cacheFile, key, script));
 }
+tracePhase(
+  `cli: bundle compiled (code cache ${cacheFile === null ? 'off' : cachedData === undefined ? 'absent, writing it at exit' : rejected ? 'rejected, writing it again at exit' : 'used'})`,
+);
 const run = script.runInThisContext() as (
   exports: unknown,
   require: NodeJS.Require,
