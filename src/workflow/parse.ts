@@ -7,8 +7,9 @@
  * things, like a key the node's type ignores) do not.
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import { readWorkflow } from './document';
+import { parsePlainWorkflowYaml } from './fastYaml';
 import { Source } from './yamlSource';
 import type { WorkflowDef, WorkflowProblem } from './types';
 
@@ -25,8 +26,8 @@ export interface ParseOutcome {
 export function parseWorkflowText(text: string, file: string): ParseOutcome {
   // Editors hide a byte-order mark, so columns on line 1 must not count it.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = new LineCounter();
-  const doc = parseDocument(body, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  // The plainest shape in one pass (big generated files); anything else through the yaml package.
+  const { doc, lines } = parsePlainWorkflowYaml(body) ?? parseYaml(body);
   const src = new Source(file, body, lines, doc);
   const errorAt = new Set<number>();
   for (const e of doc.errors) {
@@ -50,6 +51,12 @@ export function parseWorkflowText(text: string, file: string): ParseOutcome {
  */
 const RECENT_FILES = 8;
 const recent = new Map<string, { text: string; outcome: ParseOutcome }>();
+
+function parseYaml(body: string): { doc: Document; lines: LineCounter } {
+  const lines = new LineCounter();
+  const doc = parseDocument(body, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  return { doc, lines };
+}
 
 /** Reads and parses a file; a file that cannot be read is one problem at 1:1. */
 export async function parseWorkflowFile(file: string): Promise<ParseOutcome> {
