@@ -11,6 +11,7 @@ import type { BenchCase } from '../lib/types';
 import accuracy from './accuracy';
 import collector from './collector';
 import runner from './runner';
+import startup from './startup';
 import storage from './storage';
 import sizes from './sizes';
 import render from './render';
@@ -21,6 +22,7 @@ export const CASES: readonly BenchCase[] = [
   accuracy,
   collector,
   runner,
+  startup,
   storage,
   render,
   activation,

@@ -1,10 +1,14 @@
 /**
- * `workflow-profiler`: the command-line face of the engine. `run` forks the same runner process
- * the editor uses; the other commands read the run store.
+ * `workflow-profiler`: the command-line face of the engine. `run` runs the workflow in this
+ * process (the editor forks a runner for it: src/runtime/inProcessRun.ts says why the CLI need
+ * not); the other commands read the run store.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startRun } from '../runtime/runnerClient';
+import { startRunInProcess } from '../runtime/inProcessRun';
+import { tracePhase } from '../runtime/phaseTrace';
+import { renderReport } from '../report/markdown';
+import { finaliseRun } from '../report/whatif/finalise';
 import { loadWorkflowTree } from '../runtime/loadWorkflows';
 import type { WorkflowProblem } from '../workflow/types';
 import { RunStore } from '../store/runStore';
@@ -65,6 +69,7 @@ const err = (s: string): void => {
 const debugRequested = process.argv.includes('--debug');
 
 async function main(argv: string[]): Promise<number> {
+  tracePhase('cli: loaded');
   // Help first, whatever else argv holds: `run --max-parallel 0 --help` asks how, not to run.
   const help = helpRequest(argv);
   if (help) {
@@ -130,16 +135,19 @@ async function runCommand(
   capBytes: number | null,
 ): Promise<number> {
   prepareStore(storeDir);
-  // Checked here first, so an invalid file exits 2 without forking a runner (it checks again).
+  // Checked here first, so an invalid file exits 2 before anything else (the run checks again,
+  // from the parse kept by src/workflow/parse.ts).
   const loaded = await loadWorkflowTree(path.resolve(args.target as string), args.maxNodes);
+  tracePhase('cli: workflow checked');
   if (!loaded.root) return invalid(args, loaded.problems);
   const log = args.json || args.quiet ? err : out;
   const printer = args.quiet ? null : liveProgress(log, liveTty(args));
   const request = runRequestFor(args, storeDir);
   const { forecast } = await checkMemory(sourceFor(storeDir), request, capBytes, err);
-  const handle = startRun(
+  tracePhase('cli: memory forecast');
+  const handle = startRunInProcess(
     { ...request, memoryForecast: forecast },
-    { onEvent: (e) => printer?.onEvent(e) },
+    { onEvent: (e) => printer?.onEvent(e), renderReport, finalise: finaliseRun },
   );
   let interrupts = 0;
   let finished = false;
@@ -150,9 +158,11 @@ async function runCommand(
     if (interrupts === 1) {
       err(`\n${sig}: cancelling the run (every node's process tree is killed)…`);
       handle.cancel(`cancelled by ${sig}`);
-    } else if (handle.pid) {
-      err(`${sig} again: killing the runner`);
-      process.kill(handle.pid, 'SIGKILL');
+    } else {
+      // The runner is this process: exiting is killing it. Each node's reaper sees its parent
+      // die and kills its tree; the next reader marks the run interrupted, as for a killed runner.
+      err(`${sig} again: stopping at once`);
+      process.exit(1);
     }
   };
   process.on('SIGINT', onSignal);
@@ -341,6 +351,7 @@ let exitWhenDone = false;
 
 main(process.argv.slice(2)).then(
   (code) => {
+    tracePhase('cli: done');
     process.exitCode = code;
     if (exitWhenDone) process.exit(code);
   },

@@ -7,7 +7,7 @@ import { runWorkflow } from '../runtime/runWorkflow';
 import { renderReport } from '../report/markdown';
 import { finaliseRun } from '../report/whatif/finalise';
 import type { ParentMessage, RunnerEvent } from '../protocol/runner';
-import { describeFsError } from '../store/writeFault';
+import { fatalMessageOf } from '../runtime/runOutcome';
 
 /**
  * Messages handed to the IPC channel and not yet written. A large message (run-finished of a
@@ -52,15 +52,7 @@ process.on('message', (raw: unknown) => {
   } else if (msg.type === 'start' && !started) {
     started = true;
     runWorkflow(msg.request, controller.signal, send, renderReport, finaliseRun)
-      .catch((err: unknown) =>
-        send({
-          type: 'fatal',
-          // A file-system mistake (a read-only store…) in one line; anything else with its trace.
-          message:
-            describeFsError(err) ??
-            (err instanceof Error ? (err.stack ?? err.message) : String(err)),
-        }),
-      )
+      .catch((err: unknown) => send({ type: 'fatal', message: fatalMessageOf(err) }))
       .finally(disconnectWhenSent);
   }
 });

@@ -26,6 +26,7 @@ import { slotsFor, WorkflowRuntime, type RunFiles } from './workflowRuntime';
 import { SlurmSession } from './slurm/slurmSession';
 import { withSlurmSampleSource } from './slurm/jobSamples';
 import { reaperPath } from '../measure/reaperCheck';
+import { tracePhase } from './phaseTrace';
 
 /** run.json is rewritten at most this often while tasks finish (always at the end). */
 const SAVE_EVERY_MS = 250;
@@ -51,6 +52,7 @@ export async function runWorkflow(
   finalise: RunFinaliser | null = null,
 ): Promise<RunRecord | null> {
   const loaded = await loadWorkflowTree(request.file, request.limits?.maxNodes);
+  tracePhase('run: workflow loaded');
   if (!loaded.root) {
     emit({ type: 'invalid', problems: loaded.problems });
     return null;
@@ -163,6 +165,7 @@ async function execute(
     : null;
   const journal = store.taskJournal(id, (err) => writeFailed(err, path.join(runDir, JOURNAL_FILE)));
   const plan = planOf(def, all, '', null);
+  tracePhase('run: run folder created');
   emit({ type: 'run-started', runId: id, runDir, run, plannedTasks: plan.length, plan });
 
   const tasks = new Map<string, TaskRun>();
@@ -266,7 +269,9 @@ async function execute(
   let outcome: Awaited<ReturnType<WorkflowRuntime['execute']>>['status'];
   try {
     if (slurmProblem !== null) throw new Error(slurmProblem);
+    tracePhase('run: collector started');
     outcome = (await runtime.execute()).status;
+    tracePhase('run: nodes finished');
   } catch (err) {
     outcome = 'failed';
     const file = (err as NodeJS.ErrnoException).path;
@@ -315,6 +320,7 @@ async function execute(
       process.stderr.write(`warning: could not write the report: ${(err as Error).message}\n`);
     }
   }
+  tracePhase('run: record and report written');
   if (!saved) {
     // run.json still says `running`: the next reader rebuilds the run from tasks.ndjson and
     // marks it interrupted.

@@ -12,6 +12,7 @@ import {
   type RunResult,
   type RunnerEvent,
 } from '../protocol/runner';
+import { RunOutcome } from './runOutcome';
 
 export interface RunHandle {
   /** The runner's pid (the node processes are its descendants). */
@@ -41,65 +42,19 @@ export function startRun(request: RunRequest, options: StartRunOptions = {}): Ru
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', options.onStderr);
   }
-  let runId: string | null = null;
-  let runDir: string | null = null;
-  let finished: RunResult | null = null;
-  let fatal: string | null = null;
-
+  const outcome = new RunOutcome();
   const result = new Promise<RunResult>((resolve) => {
     child.on('message', (raw: unknown) => {
       if (!isRunnerEvent(raw)) return;
-      const event = raw;
-      switch (event.type) {
-        case 'run-started':
-          runId = event.runId;
-          runDir = event.runDir;
-          break;
-        case 'run-finished':
-          finished = {
-            status: event.run.status,
-            runId: event.runId,
-            runDir: event.runDir,
-            problems: [],
-            run: event.run,
-            error: null,
-          };
-          break;
-        case 'invalid':
-          finished = {
-            status: 'invalid',
-            runId: null,
-            runDir: null,
-            problems: event.problems,
-            run: null,
-            error: null,
-          };
-          break;
-        case 'fatal':
-          fatal = event.message;
-          break;
-        default:
-          break;
-      }
-      options.onEvent?.(event);
+      outcome.observe(raw);
+      options.onEvent?.(raw);
     });
-    child.on('error', (err) => {
-      fatal ??= `could not start the runner: ${err.message}`;
-    });
-    child.on('exit', (code, signal) => {
-      if (finished) {
-        resolve(finished);
-        return;
-      }
-      resolve({
-        status: runId ? 'interrupted' : 'failed',
-        runId,
-        runDir,
-        problems: [],
-        run: null,
-        error: fatal ?? `the runner exited unexpectedly (${signal ?? `code ${code ?? 'unknown'}`})`,
-      });
-    });
+    child.on('error', (err) => outcome.failedToStart(`could not start the runner: ${err.message}`));
+    child.on('exit', (code, signal) =>
+      resolve(
+        outcome.result(`the runner exited unexpectedly (${signal ?? `code ${code ?? 'unknown'}`})`),
+      ),
+    );
   });
 
   const send = (msg: ParentMessage): void => {

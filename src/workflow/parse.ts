@@ -7,8 +7,9 @@
  * things, like a key the node's type ignores) do not.
  */
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type Document } from 'yaml';
 import { readWorkflow } from './document';
+import { parsePlainWorkflowYaml } from './fastYaml';
 import { Source } from './yamlSource';
 import type { WorkflowDef, WorkflowProblem } from './types';
 
@@ -25,8 +26,8 @@ export interface ParseOutcome {
 export function parseWorkflowText(text: string, file: string): ParseOutcome {
   // Editors hide a byte-order mark, so columns on line 1 must not count it.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = new LineCounter();
-  const doc = parseDocument(body, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  // The plainest shape in one pass (big generated files); anything else through the yaml package.
+  const { doc, lines } = parsePlainWorkflowYaml(body) ?? parseYaml(body);
   const src = new Source(file, body, lines, doc);
   const errorAt = new Set<number>();
   for (const e of doc.errors) {
@@ -40,6 +41,21 @@ export function parseWorkflowText(text: string, file: string): ParseOutcome {
   // After a syntax error the tree is a guess; checking it would mostly report noise.
   const workflow = doc.errors.length > 0 ? null : readWorkflow(src, file);
   return finish(src, workflow);
+}
+
+/**
+ * The last few files parsed, with the text each was parsed from. One CLI run asks for the same
+ * file three times (the check before the run, the memory forecast, the run itself); a big file
+ * takes a noticeable while each time. Only the same text gets the same outcome, which callers
+ * treat as read-only; the bound keeps a long-lived process from holding every file it ever read.
+ */
+const RECENT_FILES = 8;
+const recent = new Map<string, { text: string; outcome: ParseOutcome }>();
+
+function parseYaml(body: string): { doc: Document; lines: LineCounter } {
+  const lines = new LineCounter();
+  const doc = parseDocument(body, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  return { doc, lines };
 }
 
 /** Reads and parses a file; a file that cannot be read is one problem at 1:1. */
@@ -63,7 +79,16 @@ export async function parseWorkflowFile(file: string): Promise<ParseOutcome> {
       problems: [{ file, message: why, range: { start: at, end: at }, severity: 'error' }],
     };
   }
-  return parseWorkflowText(text, file);
+  const kept = recent.get(file);
+  if (kept?.text === text) return kept.outcome;
+  const outcome = parseWorkflowText(text, file);
+  recent.delete(file);
+  recent.set(file, { text, outcome });
+  for (const oldest of recent.keys()) {
+    if (recent.size <= RECENT_FILES) break;
+    recent.delete(oldest);
+  }
+  return outcome;
 }
 
 function firstLine(message: string): string {

@@ -8,7 +8,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { runCli, sleep, spawnCli, tempWorkspace, collect } from '../helpers/cli';
-import { descendantsOf } from '../../src/measure/procfs';
 import { cgroupBase } from '../../src/measure/cgroup';
 
 const SLOW = `name: slow
@@ -24,19 +23,6 @@ nodes:
 
 function reaperFolders(tmp: string): string[] {
   return fs.readdirSync(tmp).filter((n) => n.startsWith('wp-reaper-'));
-}
-
-function runnerOf(cliPid: number): number {
-  for (const pid of descendantsOf(cliPid)) {
-    let cmdline = '';
-    try {
-      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
-    if (cmdline.includes('runner.js')) return pid;
-  }
-  throw new Error(`no runner process under the CLI (${cliPid})`);
 }
 
 async function until<T>(what: string, get: () => T | null, ms = 10_000): Promise<T> {
@@ -57,7 +43,8 @@ test('a SIGKILLed runner’s reaper folder and cgroup are gone after the next ru
   const cli = spawnCli(['run', 'slow.workflow.yaml', '--json'], { cwd: dir, env });
   const ended = collect(cli);
   const folder = await until('the reaper folder', () => reaperFolders(tmp)[0] ?? null);
-  const runner = runnerOf(cli.pid ?? -1);
+  // The CLI runs the workflow in its own process: it is the runner.
+  const runner = cli.pid ?? -1;
   const base = cgroupBase().dir;
   const runCgroups = (): string[] =>
     base ? fs.readdirSync(base).filter((n) => n.startsWith(`run-${runner}-`)) : [];

@@ -132,6 +132,7 @@ for (const target of TARGETS) {
       manifest.main.replace(/^\.\//, ''),
       'dist/runner.js',
       'dist/cli.js',
+      'dist/cli-main.js',
       'dist/webview/dashboard.js',
       'dist/webview/compare.js',
       'dist/target.json',
