@@ -5,6 +5,12 @@
  *   wp-reaper --result FILE [--grace-ms N] [--cgroup DIR] [--samples FILE --interval-ms N]
  *             -- command [args...]
  *   wp-reaper --version
+ *   wp-reaper --serve
+ *
+ * --serve is the runner's spawn helper (serve.h): started once per run, it forks this reaper per
+ * node without exec (reap() below, in the forked child) and forwards output, result and exit as
+ * frames, so a node does not pay Node's spawn of its whole process. The one-shot form stays for
+ * Slurm and as the runner's fallback.
  *
  * --version prints one line, "wp-reaper RESULT_VERSION ARCH LIBC", and exits 0. The runner's
  * self-test (src/measure/reaperCheck.ts) runs the reaper on itself with --version before a run's
@@ -12,7 +18,7 @@
  * and the run falls back to sampling instead of failing every node.
  *
  * The command runs in the reaper's process group (the runner starts the reaper as a group
- * leader), so the runner can still kill what is left with kill(-reaper pid) if the reaper itself
+ * leader; under --serve the reaper makes itself one), so the runner can still kill what is left with kill(-reaper pid) if the reaper itself
  * is SIGKILLed. With --cgroup, the command's process joins the cgroup2 directory DIR before it
  * execs, so every descendant (setsid and double forks included) is inside: the runner kills
  * them all with cgroup.kill and reads their exact CPU time from cpu.stat, even for children
@@ -348,7 +354,8 @@ static void sampler_tick(int64_t now) {
 static const char *usage =
     "usage: wp-reaper --result FILE [--grace-ms N] [--cgroup DIR] [--samples FILE --interval-ms N]\n"
     "                 -- command [args...]\n"
-    "       wp-reaper --version\n";
+    "       wp-reaper --version\n"
+    "       wp-reaper --serve\n";
 
 /* The version of the result file's format: parseReaperResult accepts this one only. */
 #define RESULT_VERSION 1

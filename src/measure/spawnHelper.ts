@@ -204,7 +204,8 @@ export class SpawnHelper {
       throw new Error('the spawn helper did not start');
     }
     this.proc.on('error', () => this.died());
-    this.proc.once('exit', () => this.died());
+    // 'close', not 'exit': frames it sent before dying are still in the pipe until then.
+    this.proc.once('close', () => this.died());
     this.proc.stdin?.on('error', () => undefined); // EPIPE once it died: 'exit' handles that
     this.proc.stdout?.on('data', (chunk: Buffer) => this.receive(chunk));
     this.setReferenced(false);
