@@ -52,6 +52,8 @@ function viaHelper(helper: SpawnHelper): Promise<void> {
 async function main(): Promise<void> {
   const mode = process.argv[2];
   if (mode === 'process-layer-oneshot') process.env[SPAWN_HELPER_ENV] = '0';
+  // The helper row measures the helper, even in a run that switched it off for the runner.
+  if (mode === 'helper') delete process.env[SPAWN_HELPER_ENV];
   const layer = mode === 'process-layer' || mode === 'process-layer-oneshot';
   const count = Number(process.argv[3] ?? '100');
   const ballast = Array.from({ length: Number(process.argv[4] ?? '0') }, () =>

@@ -89,6 +89,7 @@ class HelperNode implements NodeChild {
     const p = frame.payload;
     switch (frame.type) {
       case 'P':
+        if (p.length < 4) return;
         this.ownPid = p.readInt32LE(0);
         this.on.started(this.ownPid);
         return;
