@@ -98,10 +98,23 @@ function buildReaper() {
   // Compiled beside and renamed into place: a run starting during a rebuild must find either
   // the old binary or the new one, never a half-written file.
   const tmp = `${out}.${process.pid}.tmp`;
+  const compile = (extra, stdio) =>
+    execFileSync(
+      cc,
+      ['-O2', '-Wall', '-Wextra', ...extra, '-o', tmp, path.join(root, 'native/reaper.c')],
+      {
+        stdio,
+      },
+    );
   try {
-    execFileSync(cc, ['-O2', '-Wall', '-Wextra', '-o', tmp, path.join(root, 'native/reaper.c')], {
-      stdio: 'inherit',
-    });
+    // Static like the packaged reapers (scripts/reapers.mjs): no dynamic loader per node, and
+    // the same small memory image the shipped binary has.
+    try {
+      compile(['-static'], ['ignore', 'ignore', 'pipe']);
+    } catch {
+      console.warn('reaper: no static C library here (Debian: libc6-dev); linked dynamically');
+      compile([], 'inherit');
+    }
     fs.renameSync(tmp, out);
   } catch (err) {
     fs.rmSync(tmp, { force: true });

@@ -5,6 +5,12 @@
  *   wp-reaper --result FILE [--grace-ms N] [--cgroup DIR] [--samples FILE --interval-ms N]
  *             -- command [args...]
  *   wp-reaper --version
+ *   wp-reaper --serve
+ *
+ * --serve is the runner's spawn helper (serve.h): started once per run, it forks this reaper per
+ * node without exec (reap() below, in the forked child) and forwards output, result and exit as
+ * frames, so a node does not pay Node's spawn of its whole process. The one-shot form stays for
+ * Slurm and as the runner's fallback.
  *
  * --version prints one line, "wp-reaper RESULT_VERSION ARCH LIBC", and exits 0. The runner's
  * self-test (src/measure/reaperCheck.ts) runs the reaper on itself with --version before a run's
@@ -12,7 +18,7 @@
  * and the run falls back to sampling instead of failing every node.
  *
  * The command runs in the reaper's process group (the runner starts the reaper as a group
- * leader), so the runner can still kill what is left with kill(-reaper pid) if the reaper itself
+ * leader; under --serve the reaper makes itself one), so the runner can still kill what is left with kill(-reaper pid) if the reaper itself
  * is SIGKILLed. With --cgroup, the command's process joins the cgroup2 directory DIR before it
  * execs, so every descendant (setsid and double forks included) is inside: the runner kills
  * them all with cgroup.kill and reads their exact CPU time from cpu.stat, even for children
@@ -348,7 +354,8 @@ static void sampler_tick(int64_t now) {
 static const char *usage =
     "usage: wp-reaper --result FILE [--grace-ms N] [--cgroup DIR] [--samples FILE --interval-ms N]\n"
     "                 -- command [args...]\n"
-    "       wp-reaper --version\n";
+    "       wp-reaper --version\n"
+    "       wp-reaper --serve\n";
 
 /* The version of the result file's format: parseReaperResult accepts this one only. */
 #define RESULT_VERSION 1
@@ -384,57 +391,31 @@ struct child_report {
   int err;
 };
 
-int main(int argc, char **argv) {
-  /* Block the signals we handle before anything else, so none is lost or acted on too early. */
-  sigset_t handled, original;
-  sigemptyset(&handled);
-  sigaddset(&handled, SIGCHLD);
-  sigaddset(&handled, SIGTERM);
-  sigaddset(&handled, SIGINT);
-  sigaddset(&handled, SIGQUIT);
-  sigaddset(&handled, PARENT_DEATH_SIGNAL);
-  sigprocmask(SIG_BLOCK, &handled, &original);
-  /* Writing to stderr after the runner died must not kill us before the tree is killed. */
-  signal(SIGPIPE, SIG_IGN);
+/* One node's command and how to run it: the one-shot CLI's arguments, or a --serve request. */
+struct reap_args {
+  char **argv;            /* the command and its arguments, NULL-terminated */
+  const char *cgroup_dir; /* NULL: none */
+  long grace_ms;
+  /* The signal mask the command starts with (the one we were started with). */
+  const sigset_t *command_mask;
+  /* The signals reap() waits for, already blocked by the caller. */
+  const sigset_t *handled;
+  /* One-shot: where the result file goes (written atomically); NULL with a result fd. */
+  const char *result_path;
+};
 
-  if (argc == 2 && strcmp(argv[1], "--version") == 0) {
-    printf("wp-reaper %d %s %s\n", RESULT_VERSION, REAPER_ARCH, REAPER_LIBC);
-    return fflush(stdout) == 0 ? 0 : 125;
-  }
+static void write_result(const struct reap_args *a, int result_fd, const char *json, size_t len);
 
-  const char *result_path = NULL;
-  const char *cgroup_dir = NULL;
-  const char *samples_path = NULL;
-  long grace_ms = 500, interval_ms = 0;
-  int cmd_index = -1;
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--") == 0) {
-      cmd_index = i + 1;
-      break;
-    } else if (strcmp(argv[i], "--result") == 0 && i + 1 < argc) {
-      result_path = argv[++i];
-    } else if (strcmp(argv[i], "--cgroup") == 0 && i + 1 < argc) {
-      cgroup_dir = argv[++i];
-    } else if (strcmp(argv[i], "--samples") == 0 && i + 1 < argc) {
-      samples_path = argv[++i];
-    } else if (strcmp(argv[i], "--interval-ms") == 0 && i + 1 < argc) {
-      interval_ms = strtol(argv[++i], NULL, 10);
-    } else if (strcmp(argv[i], "--grace-ms") == 0 && i + 1 < argc) {
-      grace_ms = strtol(argv[++i], NULL, 10);
-      if (grace_ms < 0) grace_ms = 0;
-    } else {
-      fputs(usage, stderr);
-      return 125;
-    }
-  }
-  if (!result_path || cmd_index < 0 || cmd_index >= argc || (samples_path && interval_ms <= 0)) {
-    fputs(usage, stderr);
-    return 125;
-  }
-  /* Before the fork: the file's absence must not be the command's problem, only the series'. */
-  if (samples_path && sampler_open(samples_path, interval_ms) != 0)
-    perror("wp-reaper: opening the samples file (no series for this node)");
-
+/*
+ * Runs one command under this process as its subreaper until the whole tree is reaped, then
+ * writes the result JSON (to result_fd, or atomically to a->result_path). Returns the exit status
+ * the one-shot CLI exits with.
+ */
+static int reap(const struct reap_args *a, int result_fd) {
+  const sigset_t handled = *a->handled;
+  const long grace_ms = a->grace_ms;
+  const char *cgroup_dir = a->cgroup_dir;
+  char **command = a->argv;
   /*
    * Parent-death signal, then check that the parent did not die before it was armed: if it did,
    * we were already re-parented and the signal will never come.
@@ -478,7 +459,7 @@ int main(int argc, char **argv) {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     /* An ignored signal stays ignored across exec: give the command the defaults it expects. */
     signal(SIGPIPE, SIG_DFL);
-    sigprocmask(SIG_SETMASK, &original, NULL);
+    sigprocmask(SIG_SETMASK, a->command_mask, NULL);
     close(exec_pipe[0]);
     if (cgroup_dir) {
       /* Before exec, so nothing the command forks can start outside. A failure is reported and
@@ -486,7 +467,7 @@ int main(int argc, char **argv) {
       struct child_report rep = {1, join_cgroup(cgroup_dir)};
       if (rep.err != 0) (void)!write(exec_pipe[1], &rep, sizeof(rep));
     }
-    execvp(argv[cmd_index], &argv[cmd_index]);
+    execvp(command[0], command);
     struct child_report rep = {2, errno};
     (void)!write(exec_pipe[1], &rep, sizeof(rep));
     _exit(127);
@@ -645,18 +626,89 @@ int main(int argc, char **argv) {
                     cancelled ? "true" : "false", cancel_signal, cgroup_errno);
   }
 
-  if (len > 0 && (size_t)len < sizeof(json)) {
-    char tmp[4096];
-    snprintf(tmp, sizeof(tmp), "%s.tmp.%d", result_path, (int)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0 || write_all(fd, json, (size_t)len) != 0 || close(fd) != 0 ||
-        rename(tmp, result_path) != 0) {
-      perror("wp-reaper: writing the result file");
-      unlink(tmp);
-    }
-  }
+  if (len > 0 && (size_t)len < sizeof(json)) write_result(a, result_fd, json, (size_t)len);
 
   if (exec_errno != 0) return 127;
   if (term_signal) return 128 + term_signal;
   return exit_code < 0 ? 125 : exit_code;
+}
+
+/* One-shot: a temporary file renamed into place, so the runner never reads half a result. */
+static void write_result(const struct reap_args *a, int result_fd, const char *json, size_t len) {
+  if (result_fd >= 0) {
+    if (write_all(result_fd, json, len) != 0) perror("wp-reaper: writing the result");
+    return;
+  }
+  char tmp[4096];
+  snprintf(tmp, sizeof(tmp), "%s.tmp.%d", a->result_path, (int)getpid());
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0 || write_all(fd, json, len) != 0 || close(fd) != 0 || rename(tmp, a->result_path) != 0) {
+    perror("wp-reaper: writing the result file");
+    unlink(tmp);
+  }
+}
+
+#include "serve.h"
+
+int main(int argc, char **argv) {
+  /* Block the signals we handle before anything else, so none is lost or acted on too early. */
+  sigset_t handled, original;
+  sigemptyset(&handled);
+  sigaddset(&handled, SIGCHLD);
+  sigaddset(&handled, SIGTERM);
+  sigaddset(&handled, SIGINT);
+  sigaddset(&handled, SIGQUIT);
+  sigaddset(&handled, PARENT_DEATH_SIGNAL);
+  sigprocmask(SIG_BLOCK, &handled, &original);
+  /* Writing to stderr after the runner died must not kill us before the tree is killed. */
+  signal(SIGPIPE, SIG_IGN);
+
+  if (argc == 2 && strcmp(argv[1], "--serve") == 0) return serve(&handled, &original);
+  if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+    printf("wp-reaper %d %s %s\n", RESULT_VERSION, REAPER_ARCH, REAPER_LIBC);
+    return fflush(stdout) == 0 ? 0 : 125;
+  }
+
+  const char *result_path = NULL;
+  const char *cgroup_dir = NULL;
+  const char *samples_path = NULL;
+  long grace_ms = 500, interval_ms = 0;
+  int cmd_index = -1;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--") == 0) {
+      cmd_index = i + 1;
+      break;
+    } else if (strcmp(argv[i], "--result") == 0 && i + 1 < argc) {
+      result_path = argv[++i];
+    } else if (strcmp(argv[i], "--cgroup") == 0 && i + 1 < argc) {
+      cgroup_dir = argv[++i];
+    } else if (strcmp(argv[i], "--samples") == 0 && i + 1 < argc) {
+      samples_path = argv[++i];
+    } else if (strcmp(argv[i], "--interval-ms") == 0 && i + 1 < argc) {
+      interval_ms = strtol(argv[++i], NULL, 10);
+    } else if (strcmp(argv[i], "--grace-ms") == 0 && i + 1 < argc) {
+      grace_ms = strtol(argv[++i], NULL, 10);
+      if (grace_ms < 0) grace_ms = 0;
+    } else {
+      fputs(usage, stderr);
+      return 125;
+    }
+  }
+  if (!result_path || cmd_index < 0 || cmd_index >= argc || (samples_path && interval_ms <= 0)) {
+    fputs(usage, stderr);
+    return 125;
+  }
+  /* Before the fork: the file's absence must not be the command's problem, only the series'. */
+  if (samples_path && sampler_open(samples_path, interval_ms) != 0)
+    perror("wp-reaper: opening the samples file (no series for this node)");
+
+  struct reap_args args = {
+      .argv = &argv[cmd_index],
+      .cgroup_dir = cgroup_dir,
+      .grace_ms = grace_ms,
+      .command_mask = &original,
+      .handled = &handled,
+      .result_path = result_path,
+  };
+  return reap(&args, -1);
 }

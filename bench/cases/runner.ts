@@ -6,8 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { RunStore } from '../../src/store/runStore';
+import { readElf } from '../../src/measure/elf';
 import type { RunRecord } from '../../src/model/run';
 import { mustSucceed, runCommand, shq, type Ran } from '../lib/proc';
 import { fig, median, nowMs, ratio } from '../lib/stats';
@@ -178,10 +178,10 @@ export default defineCase<P>({
     'by our CLI (`workflow-profiler run`, process start to exit), by GNU make on a generated ' +
     'Makefile (`make -j1`, `make -j2`) and by a plain shell loop, interleaved, median of the ' +
     'repeats. Target: at most 1.5 × make’s wall time. Then the time per node, part by part, each ' +
-    'measured here: fork + exec of one command (shell loop), the native reaper alone in a shell ' +
-    'loop (our floor: one reaper per node), Node spawning a command, the process layer ' +
-    '(startProcess + collector, under the reaper), and inside the runner (node durations vs ' +
-    'gaps, run.json saves).',
+    'measured here: fork + exec of one command (shell loop), the one-shot native reaper alone in ' +
+    'a shell loop, one node through the spawn helper (what the runner uses), Node spawning a ' +
+    'command, the process layer (startProcess + collector, through the helper and with the ' +
+    'one-shot reaper), and inside the runner (node durations vs gaps, run.json saves).',
   needs: ['make'],
   params: {
     quick: { nodes: 100, ballastMiB: 200, repeats: 1, dagWidth: 10, dagCommand: 'sleep 0.01' },
@@ -268,16 +268,8 @@ export default defineCase<P>({
       note,
     });
     const reaper = path.join(ctx.distDir, 'wp-reaper');
-    const staticReaper = path.join(ctx.workDir, 'wp-reaper-static');
-    const built = ctx.tools.cc
-      ? spawnSync(ctx.tools.cc, [
-          '-O2',
-          '-static',
-          '-o',
-          staticReaper,
-          path.join(ctx.repoRoot, 'native', 'reaper.c'),
-        ])
-      : null;
+    // What the build made: static where the toolchain has a static libc (as the packaged ones).
+    const linkage = readElf(reaper)?.hasInterpreter === false ? 'static' : 'dynamic';
     const rss: Record<string, number> = {};
     const spawnFrom = (key: string, ballast: number) => async (): Promise<number> => {
       const r = await probe('node-spawn', n, ballast);
@@ -288,9 +280,10 @@ export default defineCase<P>({
       ['reaper', () => reaperLoop(ctx, reaper, n)],
       ['spawn', spawnFrom('spawn', 0)],
       ['spawnBig', spawnFrom('spawnBig', p.ballastMiB)],
+      ['helper', async () => (await probe('helper', n)).perNodeMs],
       ['layer', async () => (await probe('process-layer', n)).perNodeMs],
+      ['layerOneShot', async () => (await probe('process-layer-oneshot', n)).perNodeMs],
     ];
-    if (built?.status === 0) parts.push(['static', () => reaperLoop(ctx, staticReaper, n)]);
     // Interleaved and repeated like the walls above: a busy moment moves every part alike.
     const got = new Map<string, number[]>(parts.map(([k]) => [k, []]));
     for (let rep = 0; rep < p.repeats; rep++) {
@@ -312,21 +305,18 @@ export default defineCase<P>({
         'the floor of one process per node',
       ),
       part(
-        'wp-reaper -- /bin/sh -c true (shell loop)',
+        `wp-reaper -- /bin/sh -c true (shell loop), ${linkage} build`,
         med('reaper'),
-        `our floor: the reaper and sh, two execs per node, no Node; ${reps}`,
+        `the one-shot reaper (the fallback path, and Slurm's): the reaper and sh, two execs per ` +
+          `node, a result file, no Node; ${reps}`,
+      ),
+      part(
+        'spawn helper: one node through wp-reaper --serve',
+        med('helper'),
+        'what the runner uses: a request to the helper, which forks a reaper without exec; the ' +
+          `reaper forks and execs sh; output, result and exit come back as frames; ${reps}`,
       ),
     );
-    if (got.has('static')) {
-      rows.push(
-        part(
-          'static wp-reaper -- /bin/sh -c true (shell loop)',
-          med('static'),
-          'a probe, not what ships: the reaper linked statically (no dynamic loader per node); ' +
-            reps,
-        ),
-      );
-    }
     rows.push(
       part(
         `Node spawn of /bin/sh -c true, from a ${mib('spawn')} MiB process`,
@@ -342,7 +332,12 @@ export default defineCase<P>({
       part(
         'process layer: startProcess under the reaper + collector',
         med('layer'),
-        `Node spawn of the reaper, its result file, the collector tracking the tree; ${reps}`,
+        `as the runner runs nodes: the reaper forked by the spawn helper, the collector tracking the tree; ${reps}`,
+      ),
+      part(
+        'process layer with the one-shot reaper (helper off)',
+        med('layerOneShot'),
+        `the fallback: Node spawns the reaper per node, its result file; ${reps}`,
       ),
     );
     rows.push(
@@ -367,7 +362,7 @@ export default defineCase<P>({
         part(
           'between nodes: exit of one to the start of the next',
           median(gaps),
-          'median; the runner’s per-node work: reaper exit and result file, logs, output file, ' +
+          'median; the runner’s per-node work: the reaper’s exit and result, logs, output file, ' +
             'scheduling, events, the next spawn',
         ),
         part(

@@ -196,10 +196,7 @@ export function parseReaperResult(text: string): ReaperResult {
  * Reads and deletes a result file. Null when there is none (the reaper was SIGKILLed, or could not
  * write) or it is malformed: the caller then falls back to sampled values.
  */
-export function takeReaperResult(file: string): {
-  result: ReaperResult | null;
-  problem: string | null;
-} {
+export function takeReaperResult(file: string): ReaperOutcome {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -208,6 +205,17 @@ export function takeReaperResult(file: string): {
   } finally {
     fs.rmSync(file, { force: true });
   }
+  return reaperResultOf(text);
+}
+
+export interface ReaperOutcome {
+  result: ReaperResult | null;
+  problem: string | null;
+}
+
+/** The result the spawn helper forwarded (null: the reaper sent none), parsed like a file's. */
+export function reaperResultOf(text: string | null): ReaperOutcome {
+  if (text === null) return { result: null, problem: 'the reaper sent no result' };
   try {
     return { result: parseReaperResult(text), problem: null };
   } catch (err) {

@@ -2,11 +2,12 @@
  * Starts one node's process tree, streams its output, measures it and kills it whole.
  *
  * On Linux the command runs under the native reaper (src/tracking/reaper.ts), which reports exact
- * totals for the whole tree and kills it on cancel or when this process dies. Elsewhere (or when
+ * totals for the whole tree and kills it on cancel or when this process dies. The reaper is
+ * forked by the run's spawn helper (measure/spawnHelper.ts), or spawned by Node when there is none. Elsewhere (or when
  * the reaper is not built) the command is spawned directly in its own process group, and its
  * metrics are sampled estimates (null where nothing could be measured, never 0).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { monoMs } from '../model/clock';
 import type {
@@ -30,9 +31,13 @@ import {
   newResultFile,
   reaperArgs,
   signalName,
+  reaperResultOf,
   takeReaperResult,
+  type ReaperOutcome,
   type ReaperResult,
 } from '../measure/reaper';
+import { sendSignal, spawnChild, type ChildEvents, type NodeChild } from '../measure/nodeChild';
+import { SpawnHelper } from '../measure/spawnHelper';
 import { reaperPath } from '../measure/reaperCheck';
 
 /** After asking the reaper to cancel, how long before we kill everything ourselves. */
@@ -116,14 +121,6 @@ function isDirectory(dir: string): boolean {
   }
 }
 
-function sendSignal(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
 function failedToStart(message: string): RunningProcess {
   const now = monoMs();
   const outcome: ProcessOutcome = {
@@ -143,46 +140,21 @@ function failedToStart(message: string): RunningProcess {
 export function startProcess(spec: ProcessSpec, collector: MetricsCollector): RunningProcess {
   if (!isDirectory(spec.cwd)) return failedToStart(`working directory not found: ${spec.cwd}`);
   const reaper = collector.mode === 'reaper' ? reaperPath() : null;
-  const resultFile = reaper ? newResultFile() : null;
   const posixGroup = !reaper && process.platform !== 'win32';
   // The runner's own hold on the tree, should the reaper die (see measure/containment.ts).
   const container: NodeContainer | null = reaper ? collector.containment.node() : null;
+  // One helper per runner forks every node's reaper; without it, Node spawns a one-shot reaper.
+  const helper = reaper ? SpawnHelper.for(reaper) : null;
+  let resultFile: string | null = null;
 
   const startMono = monoMs();
-  let child: ChildProcess;
-  try {
-    child = spawn(
-      reaper ?? spec.file,
-      reaper && resultFile
-        ? reaperArgs(resultFile, spec.file, spec.args, DEFAULT_GRACE_MS, container?.cgroupDir)
-        : spec.args,
-      {
-        cwd: spec.cwd,
-        env: spec.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // A process group of its own: without the reaper, the best handle on the tree; with it,
-        // the group (the reaper's pid) the tree stays in should the reaper be killed.
-        detached: posixGroup || !!reaper,
-        windowsHide: true,
-      },
-    );
-  } catch (err) {
-    container?.end();
-    return failedToStart(err instanceof Error ? err.message : String(err));
-  }
-  const pid = child.pid;
-  if (pid !== undefined) container?.setProcessGroup(pid);
+  let child: NodeChild | null = null;
+  let pid: number | undefined;
+  let tracking: TrackHandle | null = null;
   let cgroupCpuMs: number | null = null;
   const endContainer = (): void => {
     if (container) cgroupCpuMs = container.end().cgroupCpuMs;
   };
-  const tracking: TrackHandle | null =
-    pid !== undefined
-      ? collector.track(spec.nodeId, spec.attempt, pid, { rootIsReaper: !!reaper })
-      : null;
-
-  child.stdout?.on('data', (c: Buffer) => spec.onStdout(c));
-  child.stderr?.on('data', (c: Buffer) => spec.onStderr(c));
 
   let cancelled = false;
   let timedOut = false;
@@ -193,30 +165,147 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
     timers.push(setTimeout(fn, ms));
   };
 
+  // Sampling stops when the root exits: its pid may be reused from then on.
+  let finalStats: TreeStats | null = null;
+  const stopTracking = (): TreeStats => {
+    finalStats ??= tracking ? tracking.finish() : emptyTreeStats();
+    return finalStats;
+  };
+
+  let resolveDone: ((outcome: ProcessOutcome) => void) | null = null;
+  const done = new Promise<ProcessOutcome>((resolve) => {
+    resolveDone = resolve;
+  });
+  let settled = false;
+  const settle = (): void => {
+    if (settled) return;
+    settled = true;
+    for (const t of timers) clearTimeout(t);
+    const stats = stopTracking();
+    const endMono = exitMono ?? monoMs();
+    const outcome: ProcessOutcome = {
+      exitCode: child?.exitCode ?? null,
+      signal: child?.signal ?? null,
+      timedOut,
+      cancelled,
+      spawnError,
+      startMono,
+      endMono,
+      metrics: spawnError ? nullMetrics() : sampledMetrics(stats, round3(endMono - startMono)),
+      lowerBounds: [],
+    };
+    const exact =
+      reaper && child && !spawnError
+        ? applyReaperResult(outcome, reaperOutcome(child, resultFile), stats, spec, cgroupCpuMs)
+        : false;
+    if (!exact && !spawnError) {
+      const mode = collector.mode === 'pidusage' ? 'pidusage' : 'procfs';
+      outcome.lowerBounds = sampledLowerBounds(outcome.metrics, mode, collector.intervalMs);
+    }
+    const unsampled = (outcome.metrics.processCount ?? 0) - (stats.processCount ?? 0);
+    outcome.lowerBounds.push(
+      ...runQueueWaitBound(outcome.metrics, collector.intervalMs, Math.max(0, unsampled)),
+    );
+    resolveDone?.(outcome);
+  };
+
+  const events: ChildEvents = {
+    started: (p) => {
+      pid = p;
+      container?.setProcessGroup(p);
+      tracking = collector.track(spec.nodeId, spec.attempt, p, { rootIsReaper: !!reaper });
+    },
+    stdout: (c) => spec.onStdout(c),
+    stderr: (c) => spec.onStderr(c),
+    error: (message) => {
+      spawnError = message;
+      endContainer();
+      settle();
+    },
+    exit: () => {
+      exitMono = monoMs();
+      stopTracking();
+      for (const t of timers) clearTimeout(t);
+      // The node is over: nothing of its tree may outlive it, even if the reaper was killed.
+      endContainer();
+      // Strays of a directly spawned tree (the reaper kills its own).
+      if (posixGroup && pid !== undefined) sendSignal(-pid, 'SIGKILL');
+      // A process outside our reach may hold the pipes open: do not wait for it forever.
+      const drain = setTimeout(() => {
+        child?.releaseOutput();
+        settle();
+      }, PIPE_DRAIN_MS);
+      drain.unref();
+      timers.push(drain);
+    },
+    close: () => settle(),
+  };
+
+  const oneShot = (): NodeChild => {
+    resultFile = reaper ? newResultFile() : null;
+    return spawnChild(
+      reaper ?? spec.file,
+      reaper && resultFile
+        ? reaperArgs(resultFile, spec.file, spec.args, DEFAULT_GRACE_MS, container?.cgroupDir)
+        : spec.args,
+      {
+        cwd: spec.cwd,
+        env: spec.env,
+        // A process group of its own: without the reaper, the best handle on the tree; with it,
+        // the group (the reaper's pid) the tree stays in should the reaper be killed.
+        detached: posixGroup || !!reaper,
+        windowsHide: true,
+      },
+      events,
+    );
+  };
+  try {
+    child = helper
+      ? helper.start(
+          {
+            file: spec.file,
+            args: spec.args,
+            cwd: spec.cwd,
+            env: spec.env,
+            graceMs: DEFAULT_GRACE_MS,
+            cgroupDir: container?.cgroupDir ?? null,
+          },
+          events,
+          oneShot,
+        )
+      : oneShot();
+  } catch (err) {
+    container?.end();
+    return failedToStart(err instanceof Error ? err.message : String(err));
+  }
+
   const killTree = (): void => {
-    if (pid === undefined || exitMono !== null) return;
+    if (exitMono !== null) return;
     if (reaper) {
       // The reaper TERMs the tree, waits its grace period, KILLs what is left and reaps it all.
-      sendSignal(pid, 'SIGTERM');
+      child?.terminate();
       later(REAPER_UNRESPONSIVE_MS, () => {
-        if (exitMono !== null) return;
+        if (exitMono !== null || pid === undefined) return;
         for (const p of descendantsOf(pid)) sendSignal(p, 'SIGKILL');
         sendSignal(pid, 'SIGKILL');
         endContainer();
       });
+    } else if (pid === undefined) {
+      return;
     } else if (process.platform === 'win32') {
       spawn('taskkill', ['/pid', String(pid), '/T', '/F'], {
         stdio: 'ignore',
         windowsHide: true,
       }).once('error', () => undefined);
     } else {
+      const root = pid;
       const linux = process.platform === 'linux';
-      const tree = linux ? descendantsOf(pid) : [];
-      sendSignal(-pid, 'SIGTERM');
+      const tree = linux ? descendantsOf(root) : [];
+      sendSignal(-root, 'SIGTERM');
       for (const p of tree) sendSignal(p, 'SIGTERM');
       later(DEFAULT_GRACE_MS, () => {
-        sendSignal(-pid, 'SIGKILL');
-        for (const p of linux ? [...tree, ...descendantsOf(pid)] : []) sendSignal(p, 'SIGKILL');
+        sendSignal(-root, 'SIGKILL');
+        for (const p of linux ? [...tree, ...descendantsOf(root)] : []) sendSignal(p, 'SIGKILL');
       });
     }
   };
@@ -234,77 +323,21 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
     });
   }
 
-  // Sampling stops when the root exits: its pid may be reused from then on.
-  let finalStats: TreeStats | null = null;
-  const stopTracking = (): TreeStats => {
-    finalStats ??= tracking ? tracking.finish() : emptyTreeStats();
-    return finalStats;
+  return {
+    get pid() {
+      return pid;
+    },
+    done,
+    cancel,
   };
+}
 
-  const done = new Promise<ProcessOutcome>((resolve) => {
-    let settled = false;
-    const settle = (): void => {
-      if (settled) return;
-      settled = true;
-      for (const t of timers) clearTimeout(t);
-      const stats = stopTracking();
-      const endMono = exitMono ?? monoMs();
-      const outcome: ProcessOutcome = {
-        exitCode: child.exitCode,
-        signal: child.signalCode,
-        timedOut,
-        cancelled,
-        spawnError,
-        startMono,
-        endMono,
-        metrics: spawnError ? nullMetrics() : sampledMetrics(stats, round3(endMono - startMono)),
-        lowerBounds: [],
-      };
-      const exact =
-        resultFile && !spawnError
-          ? applyReaperResult(outcome, resultFile, stats, spec, cgroupCpuMs)
-          : false;
-      if (!exact && !spawnError) {
-        const mode = collector.mode === 'pidusage' ? 'pidusage' : 'procfs';
-        outcome.lowerBounds = sampledLowerBounds(outcome.metrics, mode, collector.intervalMs);
-      }
-      const unsampled = (outcome.metrics.processCount ?? 0) - (stats.processCount ?? 0);
-      outcome.lowerBounds.push(
-        ...runQueueWaitBound(outcome.metrics, collector.intervalMs, Math.max(0, unsampled)),
-      );
-      resolve(outcome);
-    };
-
-    // `on`, not `once`: an 'error' event without a listener would crash the runner.
-    child.on('error', (err: Error) => {
-      // Could not spawn: no exit event follows. (Signals are sent with process.kill, whose
-      // failures throw there instead of arriving here.)
-      if (pid !== undefined) return;
-      spawnError = err.message;
-      endContainer();
-      settle();
-    });
-    child.once('exit', () => {
-      exitMono = monoMs();
-      stopTracking();
-      for (const t of timers) clearTimeout(t);
-      // The node is over: nothing of its tree may outlive it, even if the reaper was killed.
-      endContainer();
-      // Strays of a directly spawned tree (the reaper kills its own).
-      if (posixGroup && pid !== undefined) sendSignal(-pid, 'SIGKILL');
-      // A process outside our reach may hold the pipes open: do not wait for it forever.
-      const drain = setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        settle();
-      }, PIPE_DRAIN_MS);
-      drain.unref();
-      timers.push(drain);
-    });
-    child.once('close', () => settle());
-  });
-
-  return { pid, done, cancel };
+/** The reaper's result: forwarded by the spawn helper, or left in the one-shot reaper's file. */
+function reaperOutcome(child: NodeChild, resultFile: string | null): ReaperOutcome {
+  if (child.resultText !== undefined) return reaperResultOf(child.resultText);
+  return resultFile
+    ? takeReaperResult(resultFile)
+    : { result: null, problem: 'the reaper left no result file' };
 }
 
 /**
@@ -313,12 +346,11 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
  */
 function applyReaperResult(
   outcome: ProcessOutcome,
-  resultFile: string,
+  { result, problem }: ReaperOutcome,
   stats: TreeStats,
   spec: ProcessSpec,
   cgroupCpuMs: number | null,
 ): boolean {
-  const { result, problem } = takeReaperResult(resultFile);
   if (!result) {
     // The reaper was killed (or failed): keep the sampled figures, and say so in the node's log.
     spec.onStderr(
