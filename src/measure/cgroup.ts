@@ -149,10 +149,9 @@ export function removeCgroup(dir: string): boolean {
   }
 }
 
-/** CPU time (ms) of everything that ran in the cgroup, or null when unreadable. */
-export function cgroupCpuMs(dir: string): number | null {
-  const usec = parseCpuUsageUsec(readText(path.join(dir, 'cpu.stat')) ?? '');
-  return usec === null ? null : usec / 1000;
+/** CPU time (µs) of everything that ever ran in the cgroup (cumulative), or null when unreadable. */
+export function cgroupUsageUsec(dir: string): number | null {
+  return parseCpuUsageUsec(readText(path.join(dir, 'cpu.stat')) ?? '');
 }
 
 /** This runner's cgroup for one run, made under `base`. */
