@@ -15,11 +15,13 @@ import storage from './storage';
 import sizes from './sizes';
 import render from './render';
 import activation from './activation';
+import memory from './memory';
 
 export const CASES: readonly BenchCase[] = [
   accuracy,
   collector,
   runner,
+  memory,
   storage,
   render,
   activation,

@@ -95,7 +95,7 @@ function populated(dir: string): boolean {
  * left. Synchronous: it also runs from process.on('exit'). True when the cgroup is empty.
  */
 export function killCgroup(dir: string, waitMs = 2000): boolean {
-  if (!fs.existsSync(dir)) return true;
+  // No existence check first: a missing cgroup reads as unpopulated, one syscall less per node.
   const deadline = Date.now() + waitMs;
   let useKillFile = true;
   for (;;) {

@@ -174,6 +174,20 @@ function initial(plan: Plan): State {
   return { sched, running: [], free, now, lastEnd: now, started: 0, ended: 0 };
 }
 
+/**
+ * Index of the running node that ends next: the earliest end, on a tie the earlier started (as
+ * simulate() sorts them, and as their promises would settle). A scan: at most `slots` entries.
+ */
+function nextEnd(running: readonly Running[]): number {
+  let best = 0;
+  for (let k = 1; k < running.length; k++) {
+    const r = running[k] as Running;
+    const b = running[best] as Running;
+    if (r.endMs < b.endMs || (r.endMs === b.endMs && r.seq < b.seq)) best = k;
+  }
+  return best;
+}
+
 function fork(st: State): State {
   return { ...st, sched: st.sched.clone(), running: st.running.slice(), free: st.free.slice() };
 }
@@ -205,9 +219,7 @@ function replay(
     const stop = obs.settled(st);
     if (stop !== null) return stop;
     if (st.running.length === 0) return st.lastEnd;
-    // The earliest end next; on a tie the earlier started, as their promises would settle.
-    st.running.sort((a, b) => a.endMs - b.endMs || a.seq - b.seq);
-    const done = st.running.shift() as Running;
+    const done = st.running.splice(nextEnd(st.running), 1)[0] as Running;
     st.now = Math.max(st.now, done.endMs);
     st.lastEnd = Math.max(st.lastEnd, done.endMs);
     st.free.push(done.slot);
