@@ -11,7 +11,8 @@
  * simulate(); a nested workflow counts as its child scope's duration, so results agree with
  * simulate() up to floating-point association (< 1e-9 ms).
  */
-import { Scheduler } from '../../runtime/scheduler';
+import type { Scheduler } from '../../runtime/scheduler';
+import { scopeScheduler } from './simulate';
 import type { SimNode, SimScope } from './simModel';
 
 export interface ZeroedSpans {
@@ -160,15 +161,7 @@ function follower(log: Log): Observer {
 }
 
 function initial(plan: Plan): State {
-  const sched = new Scheduler(
-    plan.scope.nodes.map((n) => ({
-      id: n.id,
-      needs: n.needs.filter((x) => plan.index.has(x)),
-      isMerge: n.isMerge,
-      continueOnError: n.continueOnError,
-    })),
-  );
-  sched.begin();
+  const sched = scopeScheduler(plan.scope, plan.index);
   const free = Array.from({ length: Math.max(1, plan.scope.slots) }, (_, i) => i);
   const now = plan.scope.headMs;
   return { sched, running: [], free, now, lastEnd: now, started: 0, ended: 0 };
