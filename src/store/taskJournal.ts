@@ -1,6 +1,6 @@
 /**
- * `tasks.ndjson`: every finished TaskRun of a run, one JSON line each, appended and fsynced the
- * moment the task ends. run.json is rewritten only every so often (see runWorkflow.ts), so this
+ * `tasks.ndjson`: every finished TaskRun of a run, one JSON line each, appended the moment the
+ * task ends and fsynced within JOURNAL_SYNC_EVERY_MS (see append). run.json is rewritten only every so often (see runWorkflow.ts), so this
  * journal is what survives a runner that dies between two saves (a crash, SIGKILL, power loss):
  * the store rebuilds run.json from it (runStore.ts, markInterrupted).
  */
