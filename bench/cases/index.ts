@@ -17,12 +17,14 @@ import sizes from './sizes';
 import render from './render';
 import activation from './activation';
 import extensionHost from './extensionHost';
+import memory from './memory';
 
 export const CASES: readonly BenchCase[] = [
   accuracy,
   collector,
   runner,
   startup,
+  memory,
   storage,
   render,
   activation,

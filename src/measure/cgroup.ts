@@ -95,7 +95,7 @@ function populated(dir: string): boolean {
  * left. Synchronous: it also runs from process.on('exit'). True when the cgroup is empty.
  */
 export function killCgroup(dir: string, waitMs = 2000): boolean {
-  if (!fs.existsSync(dir)) return true;
+  // No existence check first: a missing cgroup reads as unpopulated, one syscall less per node.
   const deadline = Date.now() + waitMs;
   let useKillFile = true;
   for (;;) {
@@ -149,10 +149,9 @@ export function removeCgroup(dir: string): boolean {
   }
 }
 
-/** CPU time (ms) of everything that ran in the cgroup, or null when unreadable. */
-export function cgroupCpuMs(dir: string): number | null {
-  const usec = parseCpuUsageUsec(readText(path.join(dir, 'cpu.stat')) ?? '');
-  return usec === null ? null : usec / 1000;
+/** CPU time (µs) of everything that ever ran in the cgroup (cumulative), or null when unreadable. */
+export function cgroupUsageUsec(dir: string): number | null {
+  return parseCpuUsageUsec(readText(path.join(dir, 'cpu.stat')) ?? '');
 }
 
 /** This runner's cgroup for one run, made under `base`. */

@@ -27,36 +27,70 @@ export interface Transition {
 }
 
 const TERMINAL: ReadonlySet<NodeState> = new Set(['completed', 'failed', 'skipped', 'cancelled']);
+/** States as one byte each, so a copy of the whole state is one small memcpy. */
+const CODES: readonly NodeState[] = [
+  'blocked',
+  'ready',
+  'running',
+  'completed',
+  'failed',
+  'skipped',
+  'cancelled',
+];
+const CODE_OF: ReadonlyMap<NodeState, number> = new Map(CODES.map((s, i) => [s, i]));
+const READY = CODE_OF.get('ready') as number;
 
 export class Scheduler {
-  private readonly state = new Map<string, NodeState>();
-  private readonly reasons = new Map<string, string>();
-  private readonly nodes = new Map<string, SchedulableNode>();
-  private readonly dependents = new Map<string, string[]>();
-  private readonly order: string[];
+  /** Each node's state (its code in CODES) by its position in the file. */
+  private states: Uint8Array;
+  private reasons: Map<string, string>;
+  private readonly nodes: ReadonlyMap<string, SchedulableNode>;
+  private readonly dependents: ReadonlyMap<string, readonly string[]>;
+  private readonly order: readonly string[];
   /** Position of each node in the file, the order ready nodes are handed out in. */
-  private readonly position = new Map<string, number>();
+  private readonly position: ReadonlyMap<string, number>;
   /**
    * Positions of nodes that became ready, as a min-heap. Entries are not removed when a node
    * leaves `ready` (started, skipped, cancelled); nextReady() drops them when they surface. A node
    * becomes ready at most once, so the whole run costs O(n log n), not O(n) per finished node.
    */
-  private readonly readyHeap: number[] = [];
+  private readyHeap: number[];
   private terminal = 0;
   private running = 0;
 
   /** `nodes` must be acyclic with every need defined (the parser guarantees both). */
   constructor(nodes: SchedulableNode[]) {
     this.order = nodes.map((n) => n.id);
+    const byId = new Map<string, SchedulableNode>();
+    const dependents = new Map<string, string[]>();
+    const position = new Map<string, number>();
     nodes.forEach((n, i) => {
-      this.nodes.set(n.id, n);
-      this.state.set(n.id, 'blocked');
-      this.dependents.set(n.id, []);
-      this.position.set(n.id, i);
+      byId.set(n.id, n);
+      dependents.set(n.id, []);
+      position.set(n.id, i);
     });
     for (const n of nodes) {
-      for (const need of n.needs) this.dependents.get(need)?.push(n.id);
+      for (const need of n.needs) dependents.get(need)?.push(n.id);
     }
+    this.nodes = byId;
+    this.dependents = dependents;
+    this.position = position;
+    this.states = new Uint8Array(nodes.length); // 0: blocked
+    this.reasons = new Map();
+    this.readyHeap = [];
+  }
+
+  /**
+   * An independent copy in the same state: the what-if analysis branches a replay at a node's
+   * start. The graph itself is shared (never changed after construction); only state is copied.
+   */
+  clone(): Scheduler {
+    const copy = Object.create(Scheduler.prototype) as Scheduler;
+    Object.assign(copy, this);
+    copy.states = this.states.slice();
+    copy.reasons = new Map(this.reasons);
+    copy.readyHeap = this.readyHeap.slice();
+    return copy;
   }
 
   /** Evaluate the nodes with no needs; call once before the first `ready()`. */
@@ -67,9 +101,9 @@ export class Scheduler {
   }
 
   stateOf(id: string): NodeState {
-    const s = this.state.get(id);
-    if (s === undefined) throw new Error(`unknown node ${id}`);
-    return s;
+    const i = this.position.get(id);
+    if (i === undefined) throw new Error(`unknown node ${id}`);
+    return CODES[this.states[i] as number] as NodeState;
   }
 
   reasonOf(id: string): string | null {
@@ -79,7 +113,7 @@ export class Scheduler {
   /** Ready nodes not yet started, in the file's order (stable, so runs are reproducible). */
   ready(): string[] {
     return this.readyHeap
-      .filter((i) => this.state.get(this.order[i] as string) === 'ready')
+      .filter((i) => this.states[i] === READY)
       .sort((a, b) => a - b)
       .map((i) => this.order[i] as string);
   }
@@ -88,8 +122,8 @@ export class Scheduler {
   nextReady(): string | undefined {
     const heap = this.readyHeap;
     while (heap.length > 0) {
-      const id = this.order[heap[0] as number] as string;
-      if (this.state.get(id) === 'ready') return id;
+      const i = heap[0] as number;
+      if (this.states[i] === READY) return this.order[i];
       popHeap(heap);
     }
     return undefined;
@@ -113,7 +147,8 @@ export class Scheduler {
     this.setState(id, result);
     const t: Transition = { ready: [], skipped: [] };
     for (const x of exclude) {
-      const s = this.state.get(x);
+      const i = this.position.get(x);
+      const s = i === undefined ? undefined : CODES[this.states[i] as number];
       if (s === 'blocked' || s === 'ready') this.skip(x, excludeReason, t);
     }
     for (const dep of this.dependents.get(id) ?? []) this.evaluate(dep, t);
@@ -123,8 +158,8 @@ export class Scheduler {
   /** Cancel every node that has not finished; returns those that were not running. */
   cancelPending(reason: string): string[] {
     const out: string[] = [];
-    for (const id of this.order) {
-      const s = this.state.get(id);
+    for (const [i, id] of this.order.entries()) {
+      const s = CODES[this.states[i] as number];
       if (s === 'blocked' || s === 'ready') {
         this.setState(id, 'cancelled');
         this.reasons.set(id, reason);
@@ -144,13 +179,14 @@ export class Scheduler {
 
   /** Every state change goes through here, so the counts behind isDone() stay exact. */
   private setState(id: string, next: NodeState): void {
-    const prev = this.state.get(id);
+    const i = this.position.get(id) as number;
+    const prev = CODES[this.states[i] as number] as NodeState;
     if (prev === 'running') this.running--;
-    if (prev !== undefined && TERMINAL.has(prev)) this.terminal--;
-    this.state.set(id, next);
+    if (TERMINAL.has(prev)) this.terminal--;
+    this.states[i] = CODE_OF.get(next) as number;
     if (next === 'running') this.running++;
     if (TERMINAL.has(next)) this.terminal++;
-    if (next === 'ready') pushHeap(this.readyHeap, this.position.get(id) as number);
+    if (next === 'ready') pushHeap(this.readyHeap, i);
   }
 
   private skip(id: string, reason: string, t: Transition): void {
@@ -161,9 +197,8 @@ export class Scheduler {
   }
 
   private evaluate(id: string, t: Transition): void {
-    if (this.state.get(id) !== 'blocked') return;
     const node = this.nodes.get(id);
-    if (!node) return;
+    if (!node || this.stateOf(id) !== 'blocked') return;
     let satisfied = 0;
     let blocker: { id: string; why: string } | null = null;
     let skippedNeeds = 0;

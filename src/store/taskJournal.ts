@@ -1,6 +1,6 @@
 /**
- * `tasks.ndjson`: every finished TaskRun of a run, one JSON line each, appended and fsynced the
- * moment the task ends. run.json is rewritten only every so often (see runWorkflow.ts), so this
+ * `tasks.ndjson`: every finished TaskRun of a run, one JSON line each, appended the moment the
+ * task ends and fsynced within JOURNAL_SYNC_EVERY_MS (see append). run.json is rewritten only every so often (see runWorkflow.ts), so this
  * journal is what survives a runner that dies between two saves (a crash, SIGKILL, power loss):
  * the store rebuilds run.json from it (runStore.ts, markInterrupted).
  */
@@ -15,41 +15,72 @@ export interface TaskJournal {
    * Appends one finished task. The write is synchronous (once in the kernel it survives the
    * runner being killed); the fsync that makes it survive a power loss runs off the event loop,
    * since a synchronous one (measured: about 4 ms on a virtual disk) would sit between nodes.
+   * Fsyncs are grouped: at most one starts per `syncEveryMs` (an append after a quiet spell is
+   * synced at once). So a power loss or kernel crash loses at most the tasks appended in the
+   * last `syncEveryMs` plus one fsync's duration; a killed runner loses none.
    */
   append(task: TaskRun): void;
   /** Writes and fsyncs what is left, synchronously; failures go to `onError`. */
   close(): void;
 }
 
+/**
+ * Default spacing of the journal's fsyncs. One per task (500 a second on a chain of `true`)
+ * made every file the next nodes create wait on the disk's journal commit: creating 500 small
+ * files took 126 ms instead of 35 beside back-to-back fdatasyncs (ext4, virtual disk).
+ */
+export const JOURNAL_SYNC_EVERY_MS = 100;
+
+export interface JournalOptions {
+  syncEveryMs?: number;
+  /** The fsync (fs.fdatasync); replaced only by tests counting calls. */
+  sync?: (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => void;
+}
+
 export function openTaskJournal(
   file: string,
   onError: (err: NodeJS.ErrnoException) => void,
+  options: JournalOptions = {},
 ): TaskJournal {
+  const syncEveryMs = options.syncEveryMs ?? JOURNAL_SYNC_EVERY_MS;
+  const sync = options.sync ?? fs.fdatasync;
   let fd: number | null = null;
   let failed = false;
   let syncing = false;
   let syncAgain = false;
   let closed = false;
+  let lastSyncStart = -Infinity;
+  let timer: NodeJS.Timeout | null = null;
   const fail = (err: unknown): void => {
     if (failed) return;
     failed = true;
     onError(err as NodeJS.ErrnoException);
   };
-  // One fsync in flight at a time; appends made meanwhile are covered by one more.
+  // One fsync in flight at a time, at most one started per syncEveryMs; appends made meanwhile
+  // are covered by the next one.
   const syncSoon = (): void => {
-    if (syncing) {
+    if (syncing || timer) {
       syncAgain = true;
       return;
     }
     if (fd === null || closed) return;
+    const wait = lastSyncStart + syncEveryMs - performance.now();
+    if (wait > 0) {
+      timer = setTimeout(() => {
+        timer = null;
+        syncSoon();
+      }, wait);
+      // close() syncs what is left: a pending fsync must not keep the runner alive.
+      timer.unref();
+      return;
+    }
     syncing = true;
-    fs.fdatasync(fd, (err) => {
+    syncAgain = false;
+    lastSyncStart = performance.now();
+    sync(fd, (err) => {
       syncing = false;
       if (err) fail(err);
-      else if (syncAgain) {
-        syncAgain = false;
-        syncSoon();
-      }
+      else if (syncAgain) syncSoon();
     });
   };
   return {
@@ -69,6 +100,8 @@ export function openTaskJournal(
     close() {
       if (closed) return;
       closed = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
       if (fd === null) return;
       try {
         fs.fdatasyncSync(fd);

@@ -62,3 +62,39 @@ test('a journal that cannot be written reports it once instead of throwing', () 
     ['ENOENT'],
   );
 });
+
+test('fsyncs are grouped: one at once, then one per window for what came meanwhile, and close() syncs the rest', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-journal-'));
+  const file = path.join(dir, 'tasks.ndjson');
+  const synced: number[] = []; // lines on disk at each fsync
+  const lines = (): number => fs.readFileSync(file, 'utf8').split('\n').length - 1;
+  const journal = openTaskJournal(file, (e) => assert.fail(e), {
+    syncEveryMs: 50,
+    sync: (fd, done) => {
+      synced.push(lines());
+      fs.fdatasync(fd, done);
+    },
+  });
+  const add = (id: string): void =>
+    journal.append(emptyTaskRun(id, 'shell', { status: 'completed' }));
+  add('a'); // after a quiet spell: synced at once
+  assert.deepEqual(synced, [1]);
+  add('b');
+  add('c');
+  add('d'); // within the window: one fsync covers all three, once the window is over
+  assert.deepEqual(synced, [1]);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(synced, [1, 4]);
+  add('e'); // a quiet spell again: at once
+  add('f'); // within the window, left for close()
+  assert.deepEqual(synced, [1, 4, 5]);
+  // Every task is in the file the moment append returns (a killed runner loses none).
+  assert.equal(lines(), 6);
+  journal.close(); // synchronous fdatasync of what is left, whatever the window
+  assert.deepEqual(
+    readTaskJournal(file).map((t) => t.nodeId),
+    ['a', 'b', 'c', 'd', 'e', 'f'],
+  );
+  await new Promise((r) => setTimeout(r, 150));
+  assert.deepEqual(synced, [1, 4, 5], "the window's pending fsync was dropped at close");
+});

@@ -135,3 +135,42 @@ describe('a parent that ignores SIGCHLD', () => {
     }
   });
 });
+
+describe('node cgroups reused from one node to the next', () => {
+  test('the next node runs in the emptied cgroup, and its CPU is its own, not the cumulative total', async () => {
+    requireWritableCgroup();
+    const collected = newCollector();
+    collected.collector.start();
+    try {
+      const where = ['-c', 'cat /proc/self/cgroup; echo $$'];
+      const first = await run('/bin/sh', where, { collected });
+      const burn = await run('python3', SIGCHLD_IGNORING_PARENT(0.6), { collected });
+      const after = await run('/bin/sh', where, { collected });
+      const cgroupOf = (out: string): string =>
+        out.split('\n').find((l) => l.startsWith('0::')) ?? '';
+      console.log(
+        `  [contain] reuse: ${cgroupOf(first.stdout)} then ${cgroupOf(after.stdout)}; burn cpuTimeMs ${burn.outcome.metrics.cpuTimeMs}, next ${after.outcome.metrics.cpuTimeMs}`,
+      );
+      assert.match(cgroupOf(first.stdout), /\/node-1$/);
+      assert.equal(
+        cgroupOf(after.stdout),
+        cgroupOf(first.stdout),
+        'the emptied cgroup was not reused',
+      );
+      // The burning node's 600 ms come from the same cgroup's cpu.stat: the next node's figure
+      // is a difference from it, so it must not carry them.
+      assert.ok(
+        (burn.outcome.metrics.cpuTimeMs ?? 0) >= 550,
+        `burn ${burn.outcome.metrics.cpuTimeMs}`,
+      );
+      assert.ok(
+        (after.outcome.metrics.cpuTimeMs ?? 600) < 300,
+        `next ${after.outcome.metrics.cpuTimeMs}`,
+      );
+      const named = after.outcome.lowerBounds.map((b) => b.metric);
+      assert.ok(!named.includes('cpuTimeMs'), 'a reused cgroup is as exact as a new one');
+    } finally {
+      collected.collector.stop();
+    }
+  });
+});

@@ -51,15 +51,7 @@ function runScope(
   scopeEnds: Map<string | null, number>,
 ): number {
   const byId = new Map(scope.nodes.map((n) => [n.id, n]));
-  const sched = new Scheduler(
-    scope.nodes.map((n) => ({
-      id: n.id,
-      needs: n.needs.filter((x) => byId.has(x)),
-      isMerge: n.isMerge,
-      continueOnError: n.continueOnError,
-    })),
-  );
-  sched.begin();
+  const sched = scopeScheduler(scope, byId);
   const free = Array.from({ length: Math.max(1, slots) }, (_, i) => i);
   const running: { id: string; endMs: number; slot: number; seq: number }[] = [];
   let now = t0 + scope.headMs;
@@ -90,6 +82,20 @@ function runScope(
   }
   scopeEnds.set(parentId, lastEnd);
   return lastEnd + scope.tailMs;
+}
+
+/** The runtimes' Scheduler over one scope, begun; needs outside the scope are not waited for. */
+export function scopeScheduler(scope: SimScope, inScope: ReadonlyMap<string, unknown>): Scheduler {
+  const sched = new Scheduler(
+    scope.nodes.map((n) => ({
+      id: n.id,
+      needs: n.needs.filter((x) => inScope.has(x)),
+      isMerge: n.isMerge,
+      continueOnError: n.continueOnError,
+    })),
+  );
+  sched.begin();
+  return sched;
 }
 
 function nodeEnd(

@@ -6,6 +6,7 @@
 import type { RunRecord } from '../../model/run';
 import { simModelOf, type SimNode, type SimScope } from './simModel';
 import { simulate, type SimResult, type SimTask } from './simulate';
+import { zeroedSpans } from './zeroedSpans';
 
 export interface WhatIfNode {
   nodeId: string;
@@ -59,12 +60,11 @@ export function whatIfModel(model: SimScope, opts: WhatIfOptions = {}): WhatIfRe
 
 /** Wall time saved, per executed node, if that node alone took no time. */
 export function potentialSavings(model: SimScope): Map<string, number> {
-  const base = simulate(model).wallMs;
+  const { durationMs, without } = zeroedSpans(model);
   const out = new Map<string, number>();
   for (const n of allNodes(model)) {
     if (n.outcome === null) continue;
-    const without = simulate(model, { spanOf: (id, ms) => (id === n.id ? 0 : ms) }).wallMs;
-    out.set(n.id, round3(base - without));
+    out.set(n.id, round3(durationMs - (without.get(n.id) ?? durationMs)));
   }
   return out;
 }
@@ -88,7 +88,11 @@ export function slackOf(model: SimScope, sim: SimResult): Map<string, number> {
       if (!t) continue;
       const preds = new Set(n.needs);
       if (t.trigger !== null) preds.add(t.trigger);
-      for (const p of preds) succ.set(p, [...(succ.get(p) ?? []), t]);
+      for (const p of preds) {
+        const list = succ.get(p);
+        if (list) list.push(t);
+        else succ.set(p, [t]);
+      }
     }
     for (const t of tasks) {
       let s = last - t.endMs + inherited;
