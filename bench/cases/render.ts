@@ -12,6 +12,7 @@ import {
   openStandalone,
   requireBundles,
   requireChromium,
+  timeShowAll,
 } from '../../test/browser/harness';
 import { syntheticComparison, syntheticRun } from '../../test/helpers/syntheticRun';
 import { fig, median, ratio } from '../lib/stats';
@@ -29,8 +30,14 @@ interface P {
 /** What the ratio column compares with: the same page with a one-node run. */
 const AGAINST = '1-node page';
 
-/** Target for each panel, on the median render. */
-const TARGET_MS = 1500;
+/** Targets on the median render, per panel: under `ms`, and at most `ratio` × its 1-node page. */
+const TARGETS = {
+  dashboard: { ms: 1000, ratio: 1.8 },
+  compare: { ms: 1500, ratio: null },
+} as const;
+
+/** Target for the dashboard's "Show all" node table: click to the table drawn. */
+const SHOW_ALL_TARGET_MS = 200;
 
 /** One page load as the page and the harness measured it. */
 interface Load {
@@ -38,11 +45,15 @@ interface Load {
   readyMs: number;
   charts: string[];
   phases: Record<string, number>;
+  /** Click on the node table's "Show all" to the table drawn; null where the page has none. */
+  showAllMs: number | null;
 }
 
 interface PageSpec {
   key: string;
   html: string;
+  /** Time the node table's "Show all" after the render. */
+  showAll: boolean;
 }
 
 type Browser = Awaited<ReturnType<typeof launchBrowser>>;
@@ -54,7 +65,9 @@ async function load(browser: Browser, spec: PageSpec): Promise<Load> {
     if (problems.length > 0)
       throw new Error(`${spec.key}: the page reported problems: ${problems.join('; ')}`);
     if (o.rendered.charts.length === 0) throw new Error(`${spec.key}: no chart was drawn`);
+    const showAllMs = spec.showAll ? await timeShowAll(o.page, 'resources') : null;
     return {
+      showAllMs,
       renderMs: o.rendered.ms,
       readyMs: o.loadMs,
       charts: o.rendered.charts,
@@ -80,6 +93,7 @@ function topPhases(loads: Load[]): string {
 
 function rowsFor(
   label: string,
+  target: { ms: number; ratio: number | null },
   ours: { spec: PageSpec; loads: Load[] },
   base: { spec: PageSpec; loads: Load[]; label: string; prose: string },
   repeats: number,
@@ -99,6 +113,10 @@ function rowsFor(
     ours: ours.loads,
     baseline: base.loads,
   };
+  const times = renderMed / baseRenderMed;
+  const targetText =
+    `< ${(target.ms / 1000).toFixed(1)} s` +
+    (target.ratio === null ? '' : ` and ≤ ${target.ratio} × ${AGAINST}`);
   return [
     {
       measure: `${label} · render, median of ${repeats}`,
@@ -107,7 +125,10 @@ function rowsFor(
       truth: null,
       compare: ratio(renderMed, baseRenderMed, AGAINST),
       baselineCompare: null,
-      target: { text: '< 1.5 s', met: renderMed < TARGET_MS },
+      target: {
+        text: targetText,
+        met: renderMed < target.ms && (target.ratio === null || times <= target.ratio),
+      },
       note: renderNote,
       detail,
     },
@@ -138,6 +159,28 @@ function rowsFor(
   ];
 }
 
+/** The node table's "Show all", timed on each load of the big dashboard. */
+function showAllRow(label: string, nodes: number, loads: Load[], repeats: number): Row {
+  const ms = loads.map((l) => l.showAllMs).filter((v): v is number => v !== null);
+  if (ms.length === 0) throw new Error('"Show all" was not timed');
+  const med = median(ms);
+  return {
+    measure: `${label} · "Show all" node table, ${nodes.toLocaleString('en-US')} rows, median of ${repeats}`,
+    ours: fig(med, 'ms'),
+    baseline: null,
+    truth: null,
+    compare: null,
+    baselineCompare: null,
+    target: { text: '< 200 ms', met: med < SHOW_ALL_TARGET_MS },
+    note:
+      `in the page: the button's click() to the next frame after the table is drawn (a ` +
+      `requestAnimationFrame, then a task after its paint), after each measured load of the ` +
+      `dashboard; worst ${Math.max(...ms).toFixed(0)} ms. The table is virtualised: the rows in ` +
+      `view (and a few either side) are in the page, spacers stand for the rest. No baseline: ` +
+      `the target is absolute (the same page before virtualisation drew every row: 1.3–1.7 s)`,
+  };
+}
+
 export default defineCase<P>({
   name: 'render',
   title: 'Dashboard and compare panels in Chromium',
@@ -149,8 +192,10 @@ export default defineCase<P>({
     'Render is the page’s own measure, snapshot parsed → every chart drawn; page ready is ' +
     'navigation → that signal. Baseline, in the same browser and interleaved: the same page ' +
     'with a one-node run (for compare: two runs of one node), the fixed cost of loading the ' +
-    'bundle and ECharts. Median and worst of several loads. Target: render under 1.5 s for ' +
-    'each panel, judged on the median.',
+    'bundle and ECharts. Median and worst of several loads. Targets, on the median: the ' +
+    'dashboard under 1.0 s and at most 1.8 × its 1-node page, the compare panel under 1.5 s; ' +
+    'the dashboard’s "Show all" node table (2,000 rows, only those in view in the page) drawn ' +
+    'under 200 ms from the click.',
   needs: [],
   params: {
     quick: { nodes: 2000, samples: 20_000, compareRuns: 20, compareNodes: 500, repeats: 3 },
@@ -170,6 +215,7 @@ export default defineCase<P>({
       if (s.length !== samples) throw new Error(`syntheticRun made ${s.length} samples`);
       return {
         key: `dashboard-${nodes}`,
+        showAll: nodes > 1,
         html: standaloneDashboardHtml(
           { run, samples: s, plan: planOf(run), live: false, customHistory: [], sentAt: 0 },
           dashAssets,
@@ -178,6 +224,7 @@ export default defineCase<P>({
     };
     const compare = (runs: number, nodes: number): PageSpec => ({
       key: `compare-${runs}x${nodes}`,
+      showAll: false,
       html: standaloneCompareHtml(syntheticComparison(runs, nodes).snapshot, compareAssets),
     });
 
@@ -216,9 +263,11 @@ export default defineCase<P>({
       await browser.close();
     }
 
+    const dashLabel = `dashboard, ${p.nodes.toLocaleString('en-US')} nodes × ${p.samples.toLocaleString('en-US')} samples`;
     return [
       ...rowsFor(
-        `dashboard, ${p.nodes.toLocaleString('en-US')} nodes × ${p.samples.toLocaleString('en-US')} samples`,
+        dashLabel,
+        TARGETS.dashboard,
         { spec: pages.dash, loads: loads.dash },
         {
           spec: pages.dashBase,
@@ -228,8 +277,10 @@ export default defineCase<P>({
         },
         p.repeats,
       ),
+      showAllRow(dashLabel, p.nodes, loads.dash, p.repeats),
       ...rowsFor(
         `compare, ${p.compareRuns} runs × ${p.compareNodes} nodes`,
+        TARGETS.compare,
         { spec: pages.cmp, loads: loads.cmp },
         {
           spec: pages.cmpBase,

@@ -264,6 +264,21 @@ export async function chartInk(page: Page): Promise<Record<string, number>> {
   });
 }
 
+/**
+ * Clicks a section's "Show all" button and measures, in the page, the click to the next frame
+ * after the table is drawn (a requestAnimationFrame, then a task after that frame's paint).
+ */
+export async function timeShowAll(page: Page, sectionId: string): Promise<number> {
+  return page.evaluate(async (id) => {
+    const button = document.querySelector<HTMLButtonElement>(`#sec-${id} .wp-more button`);
+    if (!button) throw new Error(`no "Show all" button in #sec-${id}`);
+    const t0 = performance.now();
+    button.click();
+    await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    return performance.now() - t0;
+  }, sectionId);
+}
+
 /** A full-page screenshot under test-results/browser/; returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });

@@ -28,7 +28,16 @@ export function simModelOf(run: RunRecord): SimScope {
   const lastEnd = maxEnd(run.tasks);
   const end = run.wallMs ?? lastEnd ?? 0;
   const slots = run.runtime === 'local' ? 1 : Math.max(1, run.maxParallel);
-  return scopeOf(null, 0, end, slots, byScope, run.tasks);
+  // Only tasks a switch skipped can be excluded by one: filtered once, not once per node.
+  const switchSkips = run.tasks.filter(
+    (t) => t.status === 'skipped' && t.reason?.startsWith('switch `') === true,
+  );
+  return scopeOf(null, 0, end, slots, byScope, { all: run.tasks, switchSkips });
+}
+
+interface RunTasks {
+  all: readonly TaskRun[];
+  switchSkips: readonly TaskRun[];
 }
 
 function scopeOf(
@@ -37,8 +46,9 @@ function scopeOf(
   endMs: number,
   slots: number,
   byScope: ReadonlyMap<string | null, TaskRun[][]>,
-  all: readonly TaskRun[],
+  tasksOf: RunTasks,
 ): SimScope {
+  const { all } = tasksOf;
   const groups = (byScope.get(parentId) ?? []).map((g) =>
     [...g].sort((a, b) => a.attempt - b.attempt),
   );
@@ -50,6 +60,12 @@ function scopeOf(
   const head = readies.length > 0 ? Math.max(0, Math.min(...readies) - startMs) : 0;
   const last = maxEnd(ran);
   const statusOf = new Map(groups.map((g) => [g[0]?.nodeId, g[g.length - 1]?.status]));
+  const dependents = new Map<string, string[]>();
+  for (const g of groups) {
+    const d = g[0];
+    if (d) for (const need of d.needs) listIn(dependents, need).push(d.nodeId);
+  }
+  const freed = slotEnds(ran);
   const nodeEnds = new Map<string, number>();
   for (const g of groups) {
     const e = maxEnd(g);
@@ -68,17 +84,14 @@ function scopeOf(
     // slot being freed (the slot is recorded); taking any earlier end in the scope instead would
     // credit the node with a wait it never had, and the replay would run ahead of the record.
     const slot = started[0]?.slot ?? null;
-    const freedBefore =
-      s0 === null
-        ? []
-        : ran
-            .filter((t) => (slot === null || t.slot === slot) && t.endMs !== null && t.endMs <= s0)
-            .map((t) => t.endMs as number);
+    const freedBefore = s0 === null ? null : freed.latestBy(slot, s0);
     const needsEnd = first.needs
       .map((id) => nodeEnds.get(id))
       .filter((v): v is number => v !== undefined && (s0 === null || v <= s0));
     const latency =
-      s0 === null ? 0 : Math.max(0, s0 - Math.max(startMs + head, ...freedBefore, ...needsEnd));
+      s0 === null
+        ? 0
+        : Math.max(0, s0 - Math.max(startMs + head, freedBefore ?? -Infinity, ...needsEnd));
     const spanMs = s0 !== null && e1 !== null ? Math.max(0, e1 - s0) : 0;
     return {
       id: first.nodeId,
@@ -87,17 +100,15 @@ function scopeOf(
       // Not recorded as such: a failed node whose dependents still ran had continueOnError.
       continueOnError:
         final.status === 'failed' &&
-        groups.some(
-          (d) => d[0]?.needs.includes(first.nodeId) && statusOf.get(d[0].nodeId) !== 'skipped',
-        ),
+        (dependents.get(first.nodeId) ?? []).some((d) => statusOf.get(d) !== 'skipped'),
       outcome,
       spanMs,
       latencyMs: latency,
-      excludes: excludedBy(first.nodeId, all),
+      excludes: excludedBy(first.nodeId, tasksOf.switchSkips),
       peakRssBytes: peaks.length > 0 ? Math.max(...peaks) : null,
       child:
         first.type === 'workflow' && s0 !== null
-          ? scopeOf(first.nodeId, s0, e1 ?? s0, nestedSlots(first.nodeId, all), byScope, all)
+          ? scopeOf(first.nodeId, s0, e1 ?? s0, nestedSlots(first.nodeId, all), byScope, tasksOf)
           : null,
     };
   });
@@ -111,11 +122,42 @@ function outcomeOf(final: TaskRun, started: boolean): SimOutcome | null {
 }
 
 /** The nodes a switch excluded: they carry the switch's own skip reason. */
-function excludedBy(id: string, all: readonly TaskRun[]): string[] {
+function excludedBy(id: string, switchSkips: readonly TaskRun[]): string[] {
   const prefix = `switch \`${id}\` took`;
-  return all
-    .filter((t) => t.status === 'skipped' && t.reason?.startsWith(prefix) === true)
-    .map((t) => t.nodeId);
+  return switchSkips.filter((t) => t.reason?.startsWith(prefix) === true).map((t) => t.nodeId);
+}
+
+/**
+ * The latest end at or before a time, among the scope's tasks on one slot (or on any, for a
+ * null slot): sorted once and searched, since every node asks (thousands of nodes).
+ */
+function slotEnds(ran: readonly TaskRun[]): {
+  latestBy(slot: number | null, atMs: number): number | null;
+} {
+  const any: number[] = [];
+  const bySlot = new Map<number, number[]>();
+  for (const t of ran) {
+    if (t.endMs === null) continue;
+    any.push(t.endMs);
+    if (t.slot !== null) listIn(bySlot, t.slot).push(t.endMs);
+  }
+  const sorted = (a: number[]): number[] => a.sort((x, y) => x - y);
+  sorted(any);
+  for (const a of bySlot.values()) sorted(a);
+  return {
+    latestBy: (slot, atMs) => {
+      const ends = slot === null ? any : (bySlot.get(slot) ?? []);
+      // Binary search: the number of ends <= atMs.
+      let lo = 0;
+      let hi = ends.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((ends[mid] as number) <= atMs) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo > 0 ? (ends[lo - 1] as number) : null;
+    },
+  };
 }
 
 /**
@@ -139,4 +181,10 @@ function maxEnd(tasks: readonly TaskRun[]): number | null {
   let best: number | null = null;
   for (const t of tasks) if (t.endMs !== null && (best === null || t.endMs > best)) best = t.endMs;
   return best;
+}
+
+function listIn<K, V>(m: Map<K, V[]>, key: K): V[] {
+  let list = m.get(key);
+  if (!list) m.set(key, (list = []));
+  return list;
 }
