@@ -41,7 +41,11 @@ const SHOW_ALL_TARGET_MS = 200;
 
 /** One page load as the page and the harness measured it. */
 interface Load {
+  /** The first screen drawn (the dashboard), or every chart drawn (a page that draws all at once). */
   renderMs: number;
+  /** Every chart drawn. */
+  allMs: number;
+  /** Navigation to the render above. */
   readyMs: number;
   charts: string[];
   phases: Record<string, number>;
@@ -66,12 +70,16 @@ async function load(browser: Browser, spec: PageSpec): Promise<Load> {
       throw new Error(`${spec.key}: the page reported problems: ${problems.join('; ')}`);
     if (o.rendered.charts.length === 0) throw new Error(`${spec.key}: no chart was drawn`);
     const showAllMs = spec.showAll ? await timeShowAll(o.page, 'resources') : null;
+    const first = o.firstScreen ?? o.rendered;
     return {
       showAllMs,
-      renderMs: o.rendered.ms,
-      readyMs: o.loadMs,
-      charts: o.rendered.charts,
-      phases: o.rendered.phases ?? {},
+      renderMs: first.ms,
+      allMs: o.rendered.ms,
+      // The harness polls for every chart drawn; the page's own clock says how much earlier the
+      // first screen was.
+      readyMs: o.loadMs - (o.rendered.ms - first.ms),
+      charts: first.charts,
+      phases: first.phases ?? {},
     };
   } finally {
     await o.close();
