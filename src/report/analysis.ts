@@ -331,11 +331,9 @@ function sampledConcurrentPeak(run: RunRecord, samples: readonly Sample[]): numb
     kind[i] = end > last ? 0 : 2;
     who[i] = id;
   });
-  // Stable on ties of time and order, as the sort of tuples it replaces.
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort(
-    (a, b) => (at[a] as number) - (at[b] as number) || (kind[a] as number) - (kind[b] as number),
-  );
+  const byTime = (a: number, b: number): number =>
+    (at[a] as number) - (at[b] as number) || (kind[a] as number) - (kind[b] as number);
+  const order = eventOrder(sampleId.length, n, byTime);
   const current = new Float64Array(lastT.length);
   let sum = 0;
   let peak = 0;
@@ -348,6 +346,25 @@ function sampledConcurrentPeak(run: RunRecord, samples: readonly Sample[]): numb
     if (kind[i] === 1) peak = Math.max(peak, sum);
   }
   return peak;
+}
+
+/**
+ * Event indices in time order (ties by `cmp`, else by index): events [0, samples) are the
+ * samples, the rest the ends. Samples arrive in time order (samples.ndjson is appended so): then
+ * only the ends are sorted and merged in, linear in the samples; otherwise one stable sort.
+ */
+function eventOrder(samples: number, n: number, cmp: (a: number, b: number) => number): number[] {
+  const all = Array.from({ length: n }, (_, i) => i);
+  for (let i = 1; i < samples; i++) if (cmp(i - 1, i) > 0) return all.sort(cmp);
+  const ends = all.slice(samples).sort(cmp);
+  const out: number[] = [];
+  let e = 0;
+  for (let i = 0; i < samples; i++) {
+    while (e < ends.length && cmp(ends[e] as number, i) < 0) out.push(ends[e++] as number);
+    out.push(i);
+  }
+  while (e < ends.length) out.push(ends[e++] as number);
+  return out;
 }
 
 function summedPeakUpperBound(leafRuns: readonly TaskRun[]): number | null {
