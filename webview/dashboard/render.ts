@@ -82,6 +82,11 @@ export function drawRadar(p: DashboardPage): void {
 
 /** The lazy draw of the latest renderAll: a newer one cancels its deferred charts. */
 let lazy: LazyDraw | null = null;
+/**
+ * Start of a render whose `rendered` signal is still owed. A redraw (width, theme, live) that
+ * replaces it before every chart drew sends it instead, timed from this start.
+ */
+let owedSince: number | null = null;
 
 /**
  * Rebuilds the model and draws the charts, those in view first (the rest when scrolled near or
@@ -101,6 +106,7 @@ export async function renderAll(p: DashboardPage, t0: number, announce: boolean)
     record(name, t - mark);
     mark = t;
   };
+  if (announce) owedSince = t0;
   const m = buildDashboardModel(snapshot, Date.now());
   p.store.update(setModel(m));
   lap('model');
@@ -162,16 +168,19 @@ export async function renderAll(p: DashboardPage, t0: number, announce: boolean)
   lap('tables');
   const first = await draw.firstScreen;
   lap('paint');
-  if (!announce) return;
   const runId = m.run.id;
   const parse = now().parseMs;
-  announceFirstScreen(
-    { ms: performance.now() - t0, charts: first, runId, phases: { parse, ...phases } },
-    board.instances(),
-  );
+  if (announce) {
+    announceFirstScreen(
+      { ms: performance.now() - t0, charts: first, runId, phases: { parse, ...phases } },
+      board.instances(),
+    );
+  }
   const charts = await draw.all;
+  if (owedSince === null || lazy !== draw) return;
   // Past the first screen the phases also hold the deferred charts' build and draw.
-  const ms = performance.now() - t0;
+  const ms = performance.now() - owedSince;
+  owedSince = null;
   announceRendered({ ms, charts, runId, phases: { parse, ...phases } }, board.instances());
   p.api.post({ type: 'rendered', runId, ms, charts });
 }
