@@ -77,6 +77,9 @@ test(
           `(snapshot parsed to every chart drawn), page ready in ${o.loadMs} ms from navigation`,
       );
       console.log(`phases (ms): ${phases}`);
+      console.log(
+        `first screen (${o.firstScreen?.charts.join(', ')}) drawn in ${o.firstScreen?.ms.toFixed(0)} ms`,
+      );
       await screenshot(o.page, 'dashboard-2000-nodes');
       // The table draws a page of rows and offers the rest, drawn as the rows in view (the
       // rows shown when scrolled: virtualTable.test.ts).

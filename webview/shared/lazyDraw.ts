@@ -81,14 +81,14 @@ export function drawLazily(
     if (el) observer.observe(el);
   }
   const firstScreen = drawnIds(first);
-  // The rest only once the first screen is painted, in page order, one per idle slot.
+  // The rest only once the first screen is painted, in page order, one per idle slot (not
+  // waiting for each to finish painting: a hidden panel never paints, and the page would wait
+  // out each chart's timeout in turn).
   const idleNext = (): void => {
     const job = deferred.find((j) => !draws.has(j.id));
     if (cancelled || !job) return;
     draw(job);
-    void (draws.get(job.id) as Promise<boolean>).then(() =>
-      requestIdleCallback(idleNext, { timeout: IDLE_TIMEOUT_MS }),
-    );
+    requestIdleCallback(idleNext, { timeout: IDLE_TIMEOUT_MS });
   };
   void firstScreen.then(() => requestIdleCallback(idleNext, { timeout: IDLE_TIMEOUT_MS }));
   return {
