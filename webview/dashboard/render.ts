@@ -1,6 +1,6 @@
 /**
- * Drawing the dashboard from its state: everything at once (a snapshot, a theme or width change,
- * a live redraw), or one chart after a control changed it.
+ * Drawing the dashboard from its state: everything (a snapshot, a theme or width change, a live
+ * redraw; the charts in view first, the rest lazily), or one chart after a control changed it.
  */
 import type { DashboardToHost, DashboardUiState } from '../../src/protocol/dashboard';
 import { customMetricRows, customTrendChart } from '../../src/report/charts/customMetrics';
