@@ -110,8 +110,15 @@ export function analyzeRun(run: RunRecord, samples: readonly Sample[] = []): Run
     nullMetrics: nullMetrics(nodes),
     insights: [],
   };
-  analysis.bottlenecks = findBottlenecks(analysis);
-  analysis.insights = buildInsights(run, analysis);
+  // Bottlenecks and insights are built on first read: the dashboard's first screen needs
+  // neither (only its what-if section reads the insights), and at 2,000 nodes they are about a
+  // third of the analysis. Enumerable getters, so spreads and JSON still see them.
+  let bottlenecks: RunAnalysis['bottlenecks'] | null = null;
+  let insights: RunAnalysis['insights'] | null = null;
+  Object.defineProperties(analysis, {
+    bottlenecks: { enumerable: true, get: () => (bottlenecks ??= findBottlenecks(analysis)) },
+    insights: { enumerable: true, get: () => (insights ??= buildInsights(run, analysis)) },
+  });
   return analysis;
 }
 
@@ -273,41 +280,91 @@ function peakConcurrentMemory(
  * without assuming the nodes were read at exactly the same instant within a tick.
  */
 function sampledConcurrentPeak(run: RunRecord, samples: readonly Sample[]): number | null {
-  const withRss = samples.filter((s) => s.rssBytes !== null && Number.isFinite(s.t));
-  if (withRss.length === 0) return null;
-  const key = (nodeId: string, attempt: number): string => `${attempt}\u0000${nodeId}`;
-  const ends = new Map<string, number>();
+  // Each node attempt gets a small integer (no string keys); the events live in typed arrays and
+  // are sorted through an index permutation: n log n with no per-event objects.
+  const ids = new Map<string, Map<number, number>>();
+  const idOf = (nodeId: string, attempt: number): number => {
+    let byAttempt = ids.get(nodeId);
+    if (!byAttempt) ids.set(nodeId, (byAttempt = new Map<number, number>()));
+    let id = byAttempt.get(attempt);
+    if (id === undefined) byAttempt.set(attempt, (id = lastT.length));
+    if (id === lastT.length) lastT.push(-Infinity);
+    return id;
+  };
+  const lastT: number[] = [];
+  const sampleId: number[] = [];
+  const sampleAt: number[] = [];
+  const sampleRss: number[] = [];
+  for (const s of samples) {
+    if (s.rssBytes === null || !Number.isFinite(s.t)) continue;
+    const id = idOf(s.nodeId, s.attempt);
+    sampleId.push(id);
+    sampleAt.push(s.t);
+    sampleRss.push(s.rssBytes);
+    if (s.t > (lastT[id] as number)) lastT[id] = s.t;
+  }
+  if (sampleId.length === 0) return null;
+  const ends = new Map<number, number>();
   for (const t of run.tasks) {
     const e = taskEndMs(t);
-    if (e !== null) ends.set(key(t.nodeId, t.attempt), e);
+    const id = ids.get(t.nodeId)?.get(t.attempt);
+    if (e !== null && id !== undefined) ends.set(id, e);
   }
-  const lastSample = new Map<string, number>();
-  for (const s of withRss) {
-    const k = key(s.nodeId, s.attempt);
-    lastSample.set(k, Math.max(lastSample.get(k) ?? -Infinity, s.t));
-  }
-  // Events: [time, order, key, rss]. At one instant, nodes that ended free their memory before
+  // Events: time, order, id, rss. At one instant, nodes that ended free their memory before
   // others' samples count (0 before 1); a node whose last sample is at its own end time is
   // removed after that sample (2), or it would come back and never leave.
-  const events: [number, number, string, number][] = [];
-  for (const s of withRss) events.push([s.t, 1, key(s.nodeId, s.attempt), s.rssBytes ?? 0]);
-  for (const [k, last] of lastSample) {
-    const end = ends.get(k) ?? last + Math.max(1, run.collector.intervalMs);
-    events.push(end > last ? [end, 0, k, 0] : [last, 2, k, 0]);
-  }
-  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const current = new Map<string, number>();
+  const n = sampleId.length + lastT.length;
+  const at = new Float64Array(n);
+  const kind = new Uint8Array(n);
+  const who = new Int32Array(n);
+  const rss = new Float64Array(n);
+  sampleId.forEach((id, i) => {
+    at[i] = sampleAt[i] as number;
+    kind[i] = 1;
+    who[i] = id;
+    rss[i] = sampleRss[i] as number;
+  });
+  lastT.forEach((last, id) => {
+    const i = sampleId.length + id;
+    const end = ends.get(id) ?? last + Math.max(1, run.collector.intervalMs);
+    at[i] = end > last ? end : last;
+    kind[i] = end > last ? 0 : 2;
+    who[i] = id;
+  });
+  const byTime = (a: number, b: number): number =>
+    (at[a] as number) - (at[b] as number) || (kind[a] as number) - (kind[b] as number);
+  const order = eventOrder(sampleId.length, n, byTime);
+  const current = new Float64Array(lastT.length);
   let sum = 0;
   let peak = 0;
-  for (const [, kind, k, rss] of events) {
-    sum -= current.get(k) ?? 0;
-    if (kind === 1) {
-      current.set(k, rss);
-      sum += rss;
-      peak = Math.max(peak, sum);
-    } else current.delete(k);
+  for (const i of order) {
+    const id = who[i] as number;
+    sum -= current[id] as number;
+    const now = kind[i] === 1 ? (rss[i] as number) : 0;
+    current[id] = now;
+    sum += now;
+    if (kind[i] === 1) peak = Math.max(peak, sum);
   }
   return peak;
+}
+
+/**
+ * Event indices in time order (ties by `cmp`, else by index): events [0, samples) are the
+ * samples, the rest the ends. Samples arrive in time order (samples.ndjson is appended so): then
+ * only the ends are sorted and merged in, linear in the samples; otherwise one stable sort.
+ */
+function eventOrder(samples: number, n: number, cmp: (a: number, b: number) => number): number[] {
+  const all = Array.from({ length: n }, (_, i) => i);
+  for (let i = 1; i < samples; i++) if (cmp(i - 1, i) > 0) return all.sort(cmp);
+  const ends = all.slice(samples).sort(cmp);
+  const out: number[] = [];
+  let e = 0;
+  for (let i = 0; i < samples; i++) {
+    while (e < ends.length && cmp(ends[e] as number, i) < 0) out.push(ends[e++] as number);
+    out.push(i);
+  }
+  while (e < ends.length) out.push(ends[e++] as number);
+  return out;
 }
 
 function summedPeakUpperBound(leafRuns: readonly TaskRun[]): number | null {

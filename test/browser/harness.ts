@@ -80,6 +80,13 @@ export interface OpenOptions {
   colorScheme?: 'light' | 'dark';
   viewport?: { width: number; height: number };
   timeoutMs?: number;
+  /** A script run before the page's own (e.g. to hold back its idle callbacks). */
+  initScript?: string;
+  /**
+   * What openStandalone waits for: every chart drawn (the default), or only the dashboard's
+   * first screen (then `rendered` is that signal too).
+   */
+  waitFor?: 'every chart' | 'first screen';
 }
 
 export interface OpenedPage {
@@ -88,6 +95,11 @@ export interface OpenedPage {
   watch: PageWatch;
   /** The page's own measure: snapshot received (or script start) to every chart drawn. */
   rendered: Rendered;
+  /**
+   * Snapshot received to the first screen drawn (the charts in view, the page interactive);
+   * null for a page that draws every chart at once (the compare panel).
+   */
+  firstScreen: Rendered | null;
   /** Navigation start to the rendered signal, as a user waits for it. */
   loadMs: number;
   close(): Promise<void>;
@@ -124,6 +136,7 @@ async function preparePage(
     watch.violations.push(v);
   });
   await page.addInitScript(WATCH_SCRIPT);
+  if (opts.initScript) await page.addInitScript(opts.initScript);
   await page.route('**/*', (route) => {
     const url = new URL(route.request().url());
     const file = url.origin === ORIGIN ? files[url.pathname] : undefined;
@@ -143,6 +156,16 @@ export async function waitRendered(page: Page, timeoutMs = 30_000): Promise<Rend
   return (await handle.jsonValue()) as Rendered;
 }
 
+/** Waits for the dashboard's first screen: the charts in view drawn (window.__wpFirstScreen). */
+export async function waitFirstScreen(page: Page, timeoutMs = 30_000): Promise<Rendered> {
+  const handle = await page.waitForFunction(
+    () => (window as unknown as { __wpFirstScreen?: unknown }).__wpFirstScreen,
+    null,
+    { timeout: timeoutMs, polling: 20 },
+  );
+  return (await handle.jsonValue()) as Rendered;
+}
+
 /** Opens a standalone page (from standaloneDashboardHtml or standaloneCompareHtml) and waits for it. */
 export async function openStandalone(html: string, opts: OpenOptions = {}): Promise<OpenedPage> {
   const { browser, page, watch, own } = await preparePage(opts, {
@@ -150,13 +173,20 @@ export async function openStandalone(html: string, opts: OpenOptions = {}): Prom
   });
   const t0 = Date.now();
   await page.goto(`${ORIGIN}/index.html`);
-  const rendered = await waitRendered(page, opts.timeoutMs);
+  const rendered =
+    opts.waitFor === 'first screen'
+      ? await waitFirstScreen(page, opts.timeoutMs)
+      : await waitRendered(page, opts.timeoutMs);
   const loadMs = Date.now() - t0;
+  const firstScreen = (await page.evaluate(
+    () => (window as unknown as { __wpFirstScreen?: unknown }).__wpFirstScreen ?? null,
+  )) as Rendered | null;
   return {
     browser,
     page,
     watch,
     rendered,
+    firstScreen,
     loadMs,
     close: async () => {
       await page.context().close();
@@ -262,6 +292,21 @@ export async function chartInk(page: Page): Promise<Record<string, number>> {
     }
     return out;
   });
+}
+
+/**
+ * Clicks a section's "Show all" button and measures, in the page, the click to the next frame
+ * after the table is drawn (a requestAnimationFrame, then a task after that frame's paint).
+ */
+export async function timeShowAll(page: Page, sectionId: string): Promise<number> {
+  return page.evaluate(async (id) => {
+    const button = document.querySelector<HTMLButtonElement>(`#sec-${id} .wp-more button`);
+    if (!button) throw new Error(`no "Show all" button in #sec-${id}`);
+    const t0 = performance.now();
+    button.click();
+    await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    return performance.now() - t0;
+  }, sectionId);
 }
 
 /** A full-page screenshot under test-results/browser/; returns its path. */

@@ -461,3 +461,22 @@ test('200k samples: the memory sweep does not overflow and stays exact', () => {
   assert.equal(samples.length, 200_000);
   assert.equal(analyzeRun(run, samples).peakConcurrentMemoryBytes, 30 * MiB);
 });
+
+test('the memory sweep gives the same peak whether the samples come in time order or not', () => {
+  const run = makeRun([
+    ran('x', 0, 300, { peakRssBytes: 100 * MiB }),
+    ran('y', 300, 300, { peakRssBytes: 80 * MiB, slot: 1 }),
+    ran('z', 100, 400, { peakRssBytes: 40 * MiB, slot: 2 }),
+  ]);
+  // x's last sample is at its end, the instant y's first is taken: both count there.
+  const byNode = [
+    ...samplesOf('x', 100, 300, 100 * MiB, 100),
+    ...samplesOf('y', 300, 600, 80 * MiB, 100),
+    ...samplesOf('z', 150, 450, 40 * MiB, 100),
+  ];
+  const inTime = [...byNode].sort((a, b) => a.t - b.t);
+  assert.notDeepEqual(inTime, byNode);
+  const peak = analyzeRun(run, byNode).peakConcurrentMemoryBytes;
+  assert.equal(peak, 220 * MiB);
+  assert.equal(analyzeRun(run, inTime).peakConcurrentMemoryBytes, peak);
+});

@@ -1,20 +1,24 @@
 /**
- * Drawing the dashboard from its state: everything at once (a snapshot, a theme or width change,
- * a live redraw), or one chart after a control changed it.
+ * Drawing the dashboard from its state: everything (a snapshot, a theme or width change, a live
+ * redraw; the charts in view first, the rest lazily), or one chart after a control changed it.
  */
 import type { DashboardToHost, DashboardUiState } from '../../src/protocol/dashboard';
 import { customMetricRows, customTrendChart } from '../../src/report/charts/customMetrics';
 import { slurmEfficiency } from '../../src/report/charts/slurmEfficiency';
-import { buildDashboardModel, sortRows } from '../../src/report/charts/dashboardModel';
+import {
+  buildDashboardModel,
+  sortRows,
+  type SortKey,
+} from '../../src/report/charts/dashboardModel';
 import { heatmapChart } from '../../src/report/charts/heatmap';
 import { ioChart } from '../../src/report/charts/io';
 import { overTimeChart } from '../../src/report/charts/overTime';
 import { radarChart } from '../../src/report/charts/radar';
 import { resourceChart } from '../../src/report/charts/resources';
 import type { ChartBoard } from '../shared/chartBoard';
-import { drawCharts } from '../shared/drawCharts';
+import { drawLazily, type ChartJob, type LazyDraw } from '../shared/lazyDraw';
 import type { PageStore } from '../shared/pageStore';
-import { announceRendered } from '../shared/rendered';
+import { announceFirstScreen, announceRendered } from '../shared/rendered';
 import type { HostApi } from '../shared/vscodeApi';
 import type { DashboardView } from './layout';
 import { renderRadarTable } from './radarTable';
@@ -34,17 +38,6 @@ export interface DashboardPage {
   view: DashboardView;
   api: HostApi<DashboardToHost, DashboardUiState>;
 }
-
-const CHART_IDS = [
-  'timeline',
-  'whatIf',
-  'resources',
-  'radar',
-  'io',
-  'heatmap',
-  'overTime',
-  'customTrend',
-];
 
 /** Keeps the rows the user scrolled the timeline to, so a redraw does not jump to the top. */
 export function rememberRowWindow(p: DashboardPage): void {
@@ -87,17 +80,33 @@ export function drawRadar(p: DashboardPage): void {
   renderRadarTable(p.view.radarTable, m, groupBy, theme);
 }
 
-/** Rebuilds the model and draws everything; `announce` sends the `rendered` signal after. */
+/** The lazy draw of the latest renderAll: a newer one cancels its deferred charts. */
+let lazy: LazyDraw | null = null;
+/**
+ * Start of a render whose `rendered` signal is still owed. A redraw (width, theme, live) that
+ * replaces it before every chart drew sends it instead, timed from this start.
+ */
+let owedSince: number | null = null;
+
+/**
+ * Rebuilds the model and draws the charts, those in view first (the rest when scrolled near or
+ * when the browser is idle); `announce` sends the first-screen signal once the charts in view and
+ * the tables are drawn, and the `rendered` signal once every chart is.
+ */
 export async function renderAll(p: DashboardPage, t0: number, announce: boolean): Promise<void> {
   const snapshot = p.store.get().snapshot;
   if (!snapshot) return;
   const phases: Record<string, number> = {};
   let mark = performance.now();
-  const lap = (name: string): void => {
-    const now = performance.now();
-    phases[name] = (phases[name] ?? 0) + (now - mark);
-    mark = now;
+  const record = (name: string, ms: number): void => {
+    phases[name] = (phases[name] ?? 0) + ms;
   };
+  const lap = (name: string): void => {
+    const t = performance.now();
+    record(name, t - mark);
+    mark = t;
+  };
+  if (announce) owedSince = t0;
   const m = buildDashboardModel(snapshot, Date.now());
   p.store.update(setModel(m));
   lap('model');
@@ -106,32 +115,50 @@ export async function renderAll(p: DashboardPage, t0: number, announce: boolean)
   const { ui, theme } = p.store.get();
   view.controls.sync(ui);
   view.header.render(m);
-  const key = sortKey(ui);
-  const desc = sortDescending(ui);
   const customRows = customMetricRows(m);
   view.customEmpty.classList.toggle('wp-hidden', customRows.length > 0);
   view.custom.root.classList.toggle('wp-hidden', customRows.length === 0);
   rememberRowWindow(p);
-  const s = p.store.get();
   lap('header');
-  // Widths read once, before any chart changes the page (reading between writes forces layout).
-  const w = new Map(CHART_IDS.map((id) => [id, board.width(id)]));
-  const width = (id: string): number => w.get(id) ?? board.width(id);
-  const drawn = drawCharts(
-    board,
-    [
-      () => timelineSpec(s, m, width('timeline')),
-      () => view.whatIf.spec(m, ui, theme, width('whatIf')),
-      () => resourceChart(m, theme, { width: width('resources'), sortBy: key, descending: desc }),
-      () => radarChart(m, theme, { width: width('radar'), groupBy: radarBy(ui) }),
-      () => ioChart(m, theme, { width: width('io') }),
-      () => heatmapChart(m, theme, { width: width('heatmap') }),
-      () => overTimeChart(m, theme, { width: width('overTime') }),
-      () => customTrendChart(m, theme, { width: width('customTrend') }),
-    ],
-    lap,
-  );
-  view.nodes.render(sortRows(m.rows, key, desc), { key, descending: desc });
+  // Builders read the state when they run: a deferred chart drawn after a control changed it
+  // shows the control's setting.
+  const now = (): DashboardState => p.store.get();
+  const sortOf = (): { sortBy: SortKey; descending: boolean } => ({
+    sortBy: sortKey(now().ui),
+    descending: sortDescending(now().ui),
+  });
+  const jobs: ChartJob[] = [
+    { id: 'timeline', build: () => timelineSpec(now(), m, board.width('timeline')) },
+    {
+      id: 'whatIf',
+      build: () => view.whatIf.spec(m, now().ui, now().theme, board.width('whatIf')),
+    },
+    {
+      id: 'resources',
+      build: () => resourceChart(m, now().theme, { width: board.width('resources'), ...sortOf() }),
+    },
+    {
+      id: 'radar',
+      build: () =>
+        radarChart(m, now().theme, { width: board.width('radar'), groupBy: radarBy(now().ui) }),
+    },
+    { id: 'io', build: () => ioChart(m, now().theme, { width: board.width('io') }) },
+    { id: 'heatmap', build: () => heatmapChart(m, now().theme, { width: board.width('heatmap') }) },
+    {
+      id: 'overTime',
+      build: () => overTimeChart(m, now().theme, { width: board.width('overTime') }),
+    },
+    {
+      id: 'customTrend',
+      build: () => customTrendChart(m, now().theme, { width: board.width('customTrend') }),
+    },
+  ];
+  lazy?.cancel();
+  const draw = drawLazily(board, jobs, record);
+  lazy = draw;
+  mark = performance.now();
+  const { sortBy, descending } = sortOf();
+  view.nodes.render(sortRows(m.rows, sortBy, descending), { key: sortBy, descending });
   view.custom.render(customRows, null);
   const slurmRows = slurmEfficiency(m.run);
   view.slurmEmpty.classList.toggle('wp-hidden', slurmRows.length > 0);
@@ -139,13 +166,21 @@ export async function renderAll(p: DashboardPage, t0: number, announce: boolean)
   view.slurm.render(slurmRows, null);
   renderRadarTable(view.radarTable, m, radarBy(ui), theme);
   lap('tables');
-  const charts = await drawn;
+  const first = await draw.firstScreen;
   lap('paint');
-  if (!announce) return;
-  const ms = performance.now() - t0;
-  announceRendered(
-    { ms, charts, runId: m.run.id, phases: { parse: s.parseMs, ...phases } },
-    board.instances(),
-  );
-  p.api.post({ type: 'rendered', runId: m.run.id, ms, charts });
+  const runId = m.run.id;
+  const parse = now().parseMs;
+  if (announce) {
+    announceFirstScreen(
+      { ms: performance.now() - t0, charts: first, runId, phases: { parse, ...phases } },
+      board.instances(),
+    );
+  }
+  const charts = await draw.all;
+  if (owedSince === null || lazy !== draw) return;
+  // Past the first screen the phases also hold the deferred charts' build and draw.
+  const ms = performance.now() - owedSince;
+  owedSince = null;
+  announceRendered({ ms, charts, runId, phases: { parse, ...phases } }, board.instances());
+  p.api.post({ type: 'rendered', runId, ms, charts });
 }

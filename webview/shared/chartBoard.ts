@@ -42,6 +42,11 @@ export class ChartBoard {
     return root;
   }
 
+  /** The slot's element, null before it is mounted. */
+  root(id: string): HTMLElement | null {
+    return this.slots.get(id)?.root ?? null;
+  }
+
   /** Width available to a chart, for builders that lay out by width. */
   width(id: string): number {
     const s = this.slots.get(id);

@@ -1,9 +1,11 @@
 /**
  * A sortable table built with textContent only. Large tables draw the first rows and a
- * "Show all" button, so a 2,000-node run does not stall the first paint.
+ * "Show all" button, so a 2,000-node run does not stall the first paint; "Show all" then draws
+ * only the rows in view (virtualRows).
  */
 import { formatCount } from '../../src/model/format';
 import { clear, h } from './dom';
+import { focusedIndex, virtualRows } from './virtualRows';
 
 export interface Column<R> {
   key: string;
@@ -37,6 +39,7 @@ export class DataTable<R> {
   private showAll = false;
   private rows: readonly R[] = [];
   private sort: { key: string; descending: boolean } | null = null;
+  private drawnSort = '';
 
   constructor(private readonly opts: TableOptions<R>) {
     this.root = h('div', { class: 'wp-table-wrap' });
@@ -50,6 +53,11 @@ export class DataTable<R> {
 
   private draw(): void {
     const { columns, cap } = this.opts;
+    // A live redraw keeps the scrolled rows and the focused one; a new sort starts at the top.
+    const sortNow = JSON.stringify(this.sort);
+    const box = sortNow === this.drawnSort ? this.root.querySelector('.wp-vrows') : null;
+    const keep = box ? { scrollTop: box.scrollTop, focus: focusedIndex(box) } : null;
+    this.drawnSort = sortNow;
     clear(this.root);
     const table = h(
       'table',
@@ -75,34 +83,30 @@ export class DataTable<R> {
     }
     table.append(h('thead', {}, headRow));
     const body = h('tbody');
+    table.append(body);
+    // Past the cap, "Show all" keeps only the rows in view in the page (thousands of rows).
+    if (this.showAll && this.rows.length > cap) {
+      this.root.append(
+        virtualRows({
+          table,
+          body,
+          count: this.rows.length,
+          columns: columns.length,
+          scrollTop: keep?.scrollTop ?? 0,
+          focus: keep?.focus ?? null,
+          row: (i) => this.rowOf(this.rows[i] as R),
+        }),
+        h('p', {
+          class: 'wp-more',
+          text: `All ${formatCount(this.rows.length)} rows; only those in view are in the page, so find-in-page sees those alone: sort the table or scroll it to find a row.`,
+        }),
+      );
+      return;
+    }
     const shown = this.showAll ? this.rows : this.rows.slice(0, cap);
     const frag = document.createDocumentFragment();
-    for (const r of shown) {
-      const tr = h('tr');
-      columns.forEach((c, i) => {
-        const cls = [c.numeric ? 'num' : '', c.cellClass?.(r) ?? ''].filter(Boolean).join(' ');
-        const td = h('td', { class: cls || null, title: c.exact ? c.exact(r) : null });
-        const nodeId = i === 0 ? (this.opts.nodeOf?.(r) ?? null) : null;
-        if (nodeId !== null && this.opts.onNode) {
-          const b = h('button', {
-            class: 'wp-link',
-            type: 'button',
-            text: c.text(r),
-            title: `Reveal ${nodeId} in the workflow file`,
-          });
-          b.addEventListener('click', () => this.opts.onNode?.(nodeId));
-          td.append(b);
-        } else {
-          const badge = c.badge?.(r) ?? null;
-          if (badge !== null) td.append(h('span', { class: badge, text: c.text(r) }));
-          else td.textContent = c.text(r);
-        }
-        tr.append(td);
-      });
-      frag.append(tr);
-    }
+    for (const r of shown) frag.append(this.rowOf(r));
     body.append(frag);
-    table.append(body);
     this.root.append(table);
     if (shown.length < this.rows.length) {
       const more = h('button', {
@@ -123,6 +127,31 @@ export class DataTable<R> {
         ),
       );
     }
+  }
+
+  private rowOf(r: R): HTMLTableRowElement {
+    const tr = h('tr');
+    this.opts.columns.forEach((c, i) => {
+      const cls = [c.numeric ? 'num' : '', c.cellClass?.(r) ?? ''].filter(Boolean).join(' ');
+      const td = h('td', { class: cls || null, title: c.exact ? c.exact(r) : null });
+      const nodeId = i === 0 ? (this.opts.nodeOf?.(r) ?? null) : null;
+      if (nodeId !== null && this.opts.onNode) {
+        const b = h('button', {
+          class: 'wp-link',
+          type: 'button',
+          text: c.text(r),
+          title: `Reveal ${nodeId} in the workflow file`,
+        });
+        b.addEventListener('click', () => this.opts.onNode?.(nodeId));
+        td.append(b);
+      } else {
+        const badge = c.badge?.(r) ?? null;
+        if (badge !== null) td.append(h('span', { class: badge, text: c.text(r) }));
+        else td.textContent = c.text(r);
+      }
+      tr.append(td);
+    });
+    return tr;
   }
 }
 
