@@ -7,6 +7,7 @@ import { runWorkflow } from '../runtime/runWorkflow';
 import { renderReport } from '../report/markdown';
 import { finaliseRun } from '../report/whatif/finalise';
 import type { ParentMessage, RunnerEvent } from '../protocol/runner';
+import { LiveSampleBatcher } from '../protocol/liveSampleBatcher';
 import { describeFsError } from '../store/writeFault';
 
 /**
@@ -34,6 +35,9 @@ function disconnectWhenSent(): void {
   else onSendsDone = disconnect;
 }
 
+/** Live samples go out in batches; every other event through it passes at once. */
+const live = new LiveSampleBatcher(send);
+
 const controller = new AbortController();
 let started = false;
 
@@ -49,11 +53,13 @@ process.on('message', (raw: unknown) => {
   const msg = raw as ParentMessage;
   if (msg.type === 'cancel') {
     cancel(msg.reason);
+  } else if (msg.type === 'flush-samples') {
+    live.flush();
   } else if (msg.type === 'start' && !started) {
     started = true;
-    runWorkflow(msg.request, controller.signal, send, renderReport, finaliseRun)
+    runWorkflow(msg.request, controller.signal, live.emit, renderReport, finaliseRun)
       .catch((err: unknown) =>
-        send({
+        live.emit({
           type: 'fatal',
           // A file-system mistake (a read-only store…) in one line; anything else with its trace.
           message:
@@ -61,7 +67,10 @@ process.on('message', (raw: unknown) => {
             (err instanceof Error ? (err.stack ?? err.message) : String(err)),
         }),
       )
-      .finally(disconnectWhenSent);
+      .finally(() => {
+        live.flush();
+        disconnectWhenSent();
+      });
   }
 });
 
