@@ -85,6 +85,8 @@ class TrackedTree {
   private lastKeys: string[] | null = null;
   /** Each process's latest run-queue wait, ns: kept after it exits, when /proc forgets it. */
   private readonly waitNs = new Map<string, number>();
+  /** The sum of waitNs, kept as it changes: a busy tree sees thousands of processes. */
+  private waitSumNs = 0;
   private lastWaits: TreeObservation['runQueueWaits'] = undefined;
 
   constructor(
@@ -116,10 +118,13 @@ class TrackedTree {
   /** Keeps each process's largest (latest) wait, and the tree's sum of them. */
   private foldWaits(waits: NonNullable<TreeObservation['runQueueWaits']>): void {
     this.lastWaits = waits;
-    for (const [key, ns] of waits) this.waitNs.set(key, Math.max(this.waitNs.get(key) ?? 0, ns));
-    let sum = 0;
-    for (const ns of this.waitNs.values()) sum += ns;
-    this.stats.runQueueWaitMs = round(sum / 1e6, 3);
+    for (const [key, ns] of waits) {
+      const was = this.waitNs.get(key) ?? 0;
+      if (ns <= was) continue;
+      this.waitNs.set(key, ns);
+      this.waitSumNs += ns - was;
+    }
+    this.stats.runQueueWaitMs = round(this.waitSumNs / 1e6, 3);
   }
 
   /** Folds one observation into the statistics and returns the interval's Sample. */
@@ -260,13 +265,21 @@ export class MetricsCollector {
 
   private tickProcfs(table: ProcTable): void {
     const batch: Sample[] = [];
-    table.beginTick();
-    for (const tree of this.trees) {
-      const obs = tree.procfs?.observe(table);
-      if (obs) batch.push(tree.observe(obs, monoMs(), this.originMono));
+    // A read of a process that exited throws (ESRCH), and is caught at once: in a tree with
+    // processes coming and going, capturing each error's stack was a visible part of a tick.
+    const stackLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      table.beginTick();
+      for (const tree of this.trees) {
+        const obs = tree.procfs?.observe(table);
+        if (obs) batch.push(tree.observe(obs, monoMs(), this.originMono));
+      }
+      // Descriptors of processes that exited or are no longer tracked are closed.
+      table.endTick();
+    } finally {
+      Error.stackTraceLimit = stackLimit;
     }
-    // Descriptors of processes that exited or are no longer tracked are closed.
-    table.endTick();
     if (batch.length > 0) this.onSamples(batch);
   }
 

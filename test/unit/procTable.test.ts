@@ -29,6 +29,8 @@ interface FakeProc {
   hwmKb: number;
   /** Reaped: its descriptors read ESRCH, its pid may be reused. */
   reaped: boolean;
+  /** Thread ids besides the leader's (its pid). */
+  otherTids: number[];
 }
 
 const errno = (code: string): Error => Object.assign(new Error(code), { code });
@@ -39,7 +41,8 @@ class FakeProcFs implements ProcFiles {
   readonly byPid = new Map<number, FakeProc>();
   readonly opens: string[] = [];
   readonly reads: string[] = [];
-  private readonly fds = new Map<number, { proc: FakeProc; file: string }>();
+  readonly readdirs: string[] = [];
+  private readonly fds = new Map<number, { proc: FakeProc; file: string; tid: number }>();
   private nextFd = 1000;
 
   spawn(pid: number, ppid: number, start: number, extra: Partial<FakeProc> = {}): FakeProc {
@@ -58,6 +61,7 @@ class FakeProcFs implements ProcFiles {
       rchar: 0,
       hwmKb: 1000,
       reaped: false,
+      otherTids: [],
       ...extra,
     };
     this.byPid.set(pid, proc);
@@ -85,9 +89,11 @@ class FakeProcFs implements ProcFiles {
     const proc = m ? this.byPid.get(Number(m[1])) : undefined;
     if (!m || !proc) throw errno('ENOENT');
     const file = (m[2] as string).replace(/^task\/\d+\//, '');
-    this.opens.push(`${proc.pid}:${proc.start}/${file}`);
+    const tid = Number(/^task\/(\d+)\//.exec(m[2] as string)?.[1] ?? proc.pid);
+    if (tid !== proc.pid && !proc.otherTids.includes(tid)) throw errno('ENOENT');
+    this.opens.push(`${proc.pid}:${proc.start}/${tid === proc.pid ? '' : `task/${tid}/`}${file}`);
     const fd = this.nextFd++;
-    this.fds.set(fd, { proc, file });
+    this.fds.set(fd, { proc, file, tid });
     return fd;
   }
 
@@ -95,8 +101,14 @@ class FakeProcFs implements ProcFiles {
     const open = this.fds.get(fd);
     if (!open) throw errno('EBADF');
     if (open.proc.reaped) throw errno('ESRCH');
+    const thread = open.tid !== open.proc.pid;
+    if (thread && !open.proc.otherTids.includes(open.tid)) throw errno('ESRCH');
     this.reads.push(`${open.proc.pid}/${open.file}`);
-    const text = Buffer.from(render(open.proc, open.file), 'latin1');
+    // Other threads forked nothing here; their schedstat is their own.
+    const text = Buffer.from(
+      thread && open.file === 'children' ? '' : render(open.proc, open.file),
+      'latin1',
+    );
     const n = Math.max(0, Math.min(length, text.length - position));
     text.copy(buf, offset, position, position + n);
     return n;
@@ -108,8 +120,10 @@ class FakeProcFs implements ProcFiles {
 
   readdir(path: string): string[] {
     const pid = Number(/^\/proc\/(\d+)\/task$/.exec(path)?.[1]);
-    if (!this.byPid.has(pid)) throw errno('ENOENT');
-    return [String(pid)];
+    const proc = this.byPid.get(pid);
+    if (!proc) throw errno('ENOENT');
+    this.readdirs.push(path);
+    return [pid, ...proc.otherTids].map(String);
   }
 }
 
@@ -202,8 +216,10 @@ describe('ProcTable on a simulated /proc', () => {
     const proc = fake.spawn(100, 1, 5);
     const table = fakeTable(fake);
     tick(table, () => table.read(100));
-    // As if the kernel let an old descriptor show a new process: its start time gives it away.
+    // As if the kernel let an old descriptor show a new process: its start time gives it away
+    // (a process found not to have run keeps its last stat: another one has its own schedstat).
     proc.start = 9;
+    proc.ranNs += 1;
     const e = tick(table, () => table.read(100));
     assert.equal(e?.key, '100:9');
     const reopened = fake.opens.filter((o) => o.startsWith('100:9/'));
@@ -288,6 +304,70 @@ describe('ProcTable on a simulated /proc', () => {
   });
 });
 
+describe('ProcTable: busy processes cost reads, not opens', () => {
+  test('a multi-threaded process: its threads listed again only when they change, files kept open', () => {
+    const fake = new FakeProcFs();
+    const proc = fake.spawn(100, 1, 5, { threads: 3, otherTids: [101, 102], children: [] });
+    fake.spawn(200, 100, 6);
+    const table = fakeTable(fake);
+    const once = (): [number[], number | null] =>
+      tick(table, () => {
+        const e = table.read(100);
+        assert.ok(e);
+        const kids: number[] = [];
+        assert.equal(table.children(e, kids), true);
+        return [kids, table.runQueueWaitNs(e)];
+      });
+    assert.deepEqual(once(), [[200], 0]);
+    const opened = fake.opens.length;
+    assert.ok(fake.opens.includes('100:5/task/101/children'), fake.opens.join(', '));
+    assert.ok(fake.opens.includes('100:5/task/102/schedstat'), fake.opens.join(', '));
+    for (let i = 0; i < 3; i++) assert.deepEqual(once(), [[200], 0]);
+    assert.equal(fake.opens.length, opened, `nothing opened again: ${fake.opens.join(', ')}`);
+    assert.equal(fake.readdirs.length, 1, 'as many threads as listed: the listing is kept');
+    // A thread exits: stat counts fewer, the threads are listed again, its two files closed.
+    const before = fake.openFds;
+    proc.otherTids = [101];
+    proc.threads = 2;
+    assert.deepEqual(once(), [[200], 0]);
+    assert.equal(fake.readdirs.length, 2);
+    assert.equal(fake.openFds, before - 2);
+    // One exits and another starts between two ticks: as many threads, but the gone one's read
+    // fails, so they are listed again and the new one is read.
+    proc.otherTids = [103];
+    assert.deepEqual(once(), [[200], 0]);
+    assert.equal(fake.readdirs.length, 3);
+    assert.ok(fake.opens.includes('100:5/task/103/children'), fake.opens.join(', '));
+    assert.equal(table.openDescriptors, fake.openFds);
+    table.close();
+    assert.equal(fake.openFds, 0);
+  });
+
+  test('a walk re-reads only what ran: quiet processes keep stat and io, children are listed', () => {
+    const fake = new FakeProcFs();
+    const { sleep } = idleTree(fake);
+    const table = fakeTable(fake);
+    const observer = new ProcTreeObserver(10, true, false);
+    const first = observeTick(table, observer);
+    fake.reads.length = 0;
+    sleep.ranNs += 5;
+    sleep.cpu += 3;
+    sleep.rchar += 60;
+    const second = observeTick(table, observer);
+    const of = (pid: number): string[] =>
+      fake.reads.filter((r) => r.startsWith(`${pid}/`)).map((r) => r.split('/')[1] ?? '');
+    assert.deepEqual(of(10).sort(), ['children', 'schedstat'], 'the reaper did not run');
+    assert.deepEqual(of(11).sort(), ['children', 'schedstat', 'statm'], 'sh did not run');
+    assert.ok(of(12).includes('stat') && of(12).includes('io'), 'sleep ran: read again');
+    // The same figures a fresh table (reading everything) gives.
+    const fresh = observeTick(fakeTable(fake), new ProcTreeObserver(10, true, false));
+    assert.ok(first && second && fresh);
+    assert.equal(second.cpuMs, fresh.cpuMs);
+    assert.deepEqual(second.io, fresh.io);
+    assert.equal(second.rssBytes, fresh.rssBytes);
+  });
+});
+
 /** reaper 10 -> sh 11 -> sleep 12, as wp-reaper runs `sh -c "sleep ..."`. */
 function idleTree(fake: FakeProcFs): { reaper: FakeProc; sh: FakeProc; sleep: FakeProc } {
   const reaper = fake.spawn(10, 1, 50, { rssPages: 50 });
@@ -300,6 +380,8 @@ function observeTick(table: ProcTable, observer: ProcTreeObserver): TreeObservat
   return tick(table, () => observer.observe(table));
 }
 
+const childrenReads = (fake: FakeProcFs): number =>
+  fake.reads.filter((r) => r.endsWith('/children')).length;
 const statReads = (fake: FakeProcFs): number =>
   fake.reads.filter((r) => r.endsWith('/stat')).length;
 
@@ -388,7 +470,7 @@ describe('ProcTreeObserver: quiet ticks give what a full walk gives', () => {
     observeTick(table, observer);
     fake.reads.length = 0;
     observeTick(table, observer);
-    assert.ok(statReads(fake) > 0, 'walked again');
+    assert.ok(childrenReads(fake) > 0, 'walked again');
     sh.children = sh.children.filter((c) => c !== 99);
     observeTick(table, observer); // complete now
     fake.reads.length = 0;
