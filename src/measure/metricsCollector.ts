@@ -364,7 +364,7 @@ export class MetricsCollector {
       peakThreads: `highest summed /proc/PID/stat num_threads of the tree across samples (${every}); null without a sample`,
       processCount: 'distinct processes (pid + start time) seen in samples',
       runQueueWaitMs: `sampled lower bound (${every}): time the tree's threads were runnable but waiting for a CPU, /proc/PID/schedstat run_delay (every thread's, /proc/PID/task/TID/schedstat, for multi-threaded processes) summed over the tree, keeping each process's last reading after it exits; the wait after a process's last sample, and processes living between two samples, are missed`,
-      samples: `/proc ${every}, descriptors kept open: the tree through /proc/PID/task/TID/children (walked again only when one of its processes ran, by /proc/PID/schedstat); per process stat (CPU incl. reaped children, threads), statm (resident memory) and io, status (VmHWM) for ${hwmOf}; CPU % from the growth of the tree's cumulative CPU time`,
+      samples: `/proc ${every}, descriptors kept open (a multi-threaded process's per-thread files too): the tree through /proc/PID/task/TID/children (walked again only when one of its processes ran, by /proc/PID/schedstat; a process that did not run keeps its last stat and io, its children are listed again); per process stat (CPU incl. reaped children, threads), statm (resident memory, read every tick) and io, status (VmHWM) for ${hwmOf}; CPU % from the growth of the tree's cumulative CPU time`,
     };
     if (this.mode === 'procfs') {
       Object.assign(byMetric, {
