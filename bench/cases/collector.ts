@@ -9,6 +9,7 @@ import { startRun } from '../../src/runtime/runnerClient';
 import { childrenOf } from '../../src/measure/procfs';
 import { ProcTable, realProcFiles, type ProcFiles } from '../../src/measure/procTable';
 import { ProcTreeObserver } from '../../src/measure/procTree';
+import { CgroupActivity, cgroupDirOf } from '../../src/measure/cgroupActivity';
 import { fixture } from '../../test/fixtures/harness';
 import { processCpuMs, shq } from '../lib/proc';
 import { diff, fig, nowMs, ratio, sleep } from '../lib/stats';
@@ -74,7 +75,13 @@ class CountedFiles implements ProcFiles {
 async function probe(runnerPid: number, ticks: number, intervalMs: number): Promise<Probe> {
   const files = new CountedFiles();
   const table = new ProcTable({ files });
-  const observers = childrenOf(runnerPid).map((pid) => new ProcTreeObserver(pid, true, false));
+  // As the runner does: each tree with its command's cgroup (when not the reaper's own).
+  const observers = childrenOf(runnerPid).map((pid) => {
+    const command = childrenOf(pid)[0];
+    const dir = command === undefined ? null : cgroupDirOf(command);
+    const own = dir !== null && dir !== cgroupDirOf(pid);
+    return new ProcTreeObserver(pid, true, false, own ? new CgroupActivity(dir, files) : null);
+  });
   let processes = 0;
   const tick = (): void => {
     table.beginTick();
@@ -94,6 +101,7 @@ async function probe(runnerPid: number, ticks: number, intervalMs: number): Prom
     await sleep(intervalMs);
   }
   table.close();
+  for (const o of observers) o.close();
   return {
     trees: observers.length,
     processes,
@@ -356,11 +364,13 @@ function probeRows(short: string, b: Probe, perTickMs: number | null): Row[] {
   const tickMs = b.tickUs / 1000;
   return [
     plain(
-      '/proc reads per tick (kept-open descriptors, pread)',
+      '/proc and cgroup reads per tick (kept-open descriptors, pread)',
       fig(b.reads, 'count'),
       `${b.trees} trees, ${b.processes} processes (reapers included): ${per(b.reads)} reads per ` +
-        'process; a process that has not run since its last full read (schedstat) costs its ' +
-        'schedstat and statm, and its tree is not walked again when none of it ran',
+        "process; a tree whose cgroup's cpu.stat usage_usec stood still costs that read and each " +
+        "process's statm; otherwise a process that has not run since its last full read " +
+        '(schedstat) costs its schedstat and statm, and its tree is not walked again when none ' +
+        'of it ran',
     ),
     plain(
       '/proc opens per tick',

@@ -19,6 +19,7 @@ import type { CollectorInfo, MetricSource, ReaperStatus, Sample } from '../model
 import { maxIo, zeroIo, type ProcIo } from './procfs';
 import { ProcTable } from './procTable';
 import { ProcTreeObserver, type TreeObservation } from './procTree';
+import { CgroupActivity } from './cgroupActivity';
 import { checkReaper } from './reaperCheck';
 import { TreeContainment } from './containment';
 import { PROCESS_METRIC_KEYS, unavailableIn } from '../model/metrics';
@@ -64,6 +65,11 @@ export interface MetricsCollectorOptions {
 export interface TrackOptions {
   /** The root pid is wp-reaper: sample its descendants, not the reaper itself. */
   rootIsReaper: boolean;
+  /**
+   * The cgroup2 the reaper puts the command in (NodeContainer.cgroupDir; reaper mode): a tick
+   * where its CPU time stood still skips asking each process whether it ran (see procTree.ts).
+   */
+  cgroupDir?: string | null;
 }
 
 const round = (v: number, digits: 1 | 3): number => {
@@ -243,12 +249,18 @@ export class MetricsCollector {
     const procfs =
       this.mode === 'pidusage'
         ? null
-        : new ProcTreeObserver(rootPid, opts.rootIsReaper, this.mode === 'procfs');
+        : new ProcTreeObserver(
+            rootPid,
+            opts.rootIsReaper,
+            this.mode === 'procfs',
+            this.mode === 'reaper' && opts.cgroupDir ? new CgroupActivity(opts.cgroupDir) : null,
+          );
     const tree = new TrackedTree(nodeId, attempt, rootPid, procfs, monoMs(), this.intervalMs / 2);
     this.trees.add(tree);
     return {
       finish: (): TreeStats => {
         this.trees.delete(tree);
+        procfs?.close();
         return { ...tree.stats, lastIo: tree.stats.lastIo ? { ...tree.stats.lastIo } : null };
       },
     };
@@ -364,7 +376,7 @@ export class MetricsCollector {
       peakThreads: `highest summed /proc/PID/stat num_threads of the tree across samples (${every}); null without a sample`,
       processCount: 'distinct processes (pid + start time) seen in samples',
       runQueueWaitMs: `sampled lower bound (${every}): time the tree's threads were runnable but waiting for a CPU, /proc/PID/schedstat run_delay (every thread's, /proc/PID/task/TID/schedstat, for multi-threaded processes) summed over the tree, keeping each process's last reading after it exits; the wait after a process's last sample, and processes living between two samples, are missed`,
-      samples: `/proc ${every}, descriptors kept open (a multi-threaded process's per-thread files too): the tree through /proc/PID/task/TID/children (walked again only when one of its processes ran, by /proc/PID/schedstat; a process that did not run keeps its last stat and io, its children are listed again); per process stat (CPU incl. reaped children, threads), statm (resident memory, read every tick) and io, status (VmHWM) for ${hwmOf}; CPU % from the growth of the tree's cumulative CPU time`,
+      samples: `/proc ${every}, descriptors kept open (a multi-threaded process's per-thread files too): the tree through /proc/PID/task/TID/children (walked again only when one of its processes ran: by the node's cgroup2 cpu.stat usage_usec where the command runs in one (reaper mode), else by each process's /proc/PID/schedstat; a process that did not run keeps its last stat and io, its children are listed again); per process stat (CPU incl. reaped children, threads), statm (resident memory, read every tick) and io, status (VmHWM) for ${hwmOf}; CPU % from the growth of the tree's cumulative CPU time`,
     };
     if (this.mode === 'procfs') {
       Object.assign(byMetric, {

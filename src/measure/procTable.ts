@@ -231,6 +231,18 @@ export class ProcTable {
   }
 
   /**
+   * Keeps a known process's descriptors open for this tick without reading anything, for a
+   * caller that knows otherwise it has not run (its cgroup's CPU time stood still); false when
+   * the table no longer knows it.
+   */
+  retain(entry: ProcEntry): boolean {
+    const e = entry as Entry;
+    if (this.entries.get(e.pid) !== e) return false;
+    e.seenTick = this.tick;
+    return true;
+  }
+
+  /**
    * Nanoseconds the process's threads have waited on a run queue, runnable with no CPU free
    * (schedstat's run_delay), summed over its live threads; null when unreadable or when the
    * kernel keeps no scheduler statistics. schedstat is per thread: a single-threaded process's

@@ -178,7 +178,10 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
   };
   const tracking: TrackHandle | null =
     pid !== undefined
-      ? collector.track(spec.nodeId, spec.attempt, pid, { rootIsReaper: !!reaper })
+      ? collector.track(spec.nodeId, spec.attempt, pid, {
+          rootIsReaper: !!reaper,
+          cgroupDir: container?.cgroupDir,
+        })
       : null;
 
   child.stdout?.on('data', (c: Buffer) => spec.onStdout(c));

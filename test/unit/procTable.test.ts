@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import { ProcTable, realProcFiles, type ProcFiles } from '../../src/measure/procTable';
 import { ProcTreeObserver, type TreeObservation } from '../../src/measure/procTree';
 import { systemConstants } from '../../src/measure/procfs';
+import { CgroupActivity } from '../../src/measure/cgroupActivity';
 
 /** One simulated process: what its /proc files show. */
 interface FakeProc {
@@ -497,6 +498,175 @@ describe('ProcTreeObserver: quiet ticks give what a full walk gives', () => {
     const all = new ProcTreeObserver(11, false, true);
     assert.equal(observeTick(table, all)?.hwm, Math.max(5000 * 1024, 2000 * page, 1000 * 1024));
     table.close();
+  });
+});
+
+/** A node's cgroup: cpu.stat and cgroup.procs, counting reads. */
+class FakeCgroupFs implements ProcFiles {
+  usageUsec = 5000;
+  members: number[] = [11, 12];
+  statUnreadable = false;
+  readonly reads: string[] = [];
+  private readonly fds = new Map<number, string>();
+  private nextFd = 1;
+
+  open(path: string): number {
+    const file = /^\/cg\/(cpu\.stat|cgroup\.procs)$/.exec(path)?.[1];
+    if (!file) throw errno('ENOENT');
+    const fd = this.nextFd++;
+    this.fds.set(fd, file);
+    return fd;
+  }
+
+  pread(fd: number, buf: Buffer, offset: number, length: number, position: number): number {
+    const file = this.fds.get(fd);
+    if (!file) throw errno('EBADF');
+    if (file === 'cpu.stat' && this.statUnreadable) throw errno('ENODEV');
+    this.reads.push(file);
+    const text = Buffer.from(
+      file === 'cpu.stat'
+        ? `usage_usec ${this.usageUsec}\nuser_usec 0\nsystem_usec 0\n`
+        : this.members.map((pid) => `${pid}\n`).join(''),
+      'latin1',
+    );
+    const n = Math.max(0, Math.min(length, text.length - position));
+    text.copy(buf, offset, position, position + n);
+    return n;
+  }
+
+  close(fd: number): void {
+    if (!this.fds.delete(fd)) throw errno('EBADF');
+  }
+
+  get openFds(): number {
+    return this.fds.size;
+  }
+
+  readdir(): string[] {
+    throw errno('ENOTDIR');
+  }
+}
+
+describe("ProcTreeObserver with the node's cgroup: one read says whether anything ran", () => {
+  const page = systemConstants().pageSizeBytes;
+  /** An idle tree observed with and without the cgroup, and the cgroup; both walked once. */
+  function setup(): {
+    fake: FakeProcFs;
+    cg: FakeCgroupFs;
+    tree: ReturnType<typeof idleTree>;
+    both: () => [TreeObservation | null, TreeObservation | null];
+  } {
+    const fake = new FakeProcFs();
+    const tree = idleTree(fake);
+    const cg = new FakeCgroupFs();
+    const withCg = new ProcTreeObserver(10, true, false, new CgroupActivity('/cg', cg));
+    const without = new ProcTreeObserver(10, true, false);
+    const [t1, t2] = [fakeTable(fake), fakeTable(fake)];
+    const both = (): [TreeObservation | null, TreeObservation | null] => {
+      // Copies: a quiet tick hands back (and updates) the last observation object.
+      const a = observeTick(t1, withCg);
+      const b = observeTick(t2, without);
+      return [a && { ...a }, b && { ...b }];
+    };
+    both();
+    return { fake, cg, tree, both };
+  }
+  const procFiles = (fake: FakeProcFs): string[] =>
+    [...new Set(fake.reads.map((r) => r.split('/')[1] ?? ''))].sort();
+
+  test('an idle tree: cpu.stat and statm only, the same figures as asking each process', () => {
+    const { fake, cg, tree, both } = setup();
+    for (let i = 0; i < 3; i++) {
+      fake.reads.length = 0;
+      cg.reads.length = 0;
+      const [a, b] = both();
+      assert.deepEqual(a, b);
+      // The per-process observer read schedstat: the cgroup one read statm alone.
+      const own = fake.reads.filter((r) => r.endsWith('/schedstat')).length;
+      assert.equal(
+        own,
+        3,
+        `schedstat of reaper, sh, sleep once (the other observer): ${fake.reads.join(', ')}`,
+      );
+      assert.equal(statReads(fake), 0);
+      // cgroup.procs once, on the first quiet tick after the walk; then cpu.stat alone.
+      assert.deepEqual(cg.reads, i === 0 ? ['cpu.stat', 'cgroup.procs'] : ['cpu.stat']);
+    }
+    // Memory can change without running: still read every tick.
+    tree.sleep.rssPages = 90;
+    assert.equal(both()[0]?.rssBytes, 290 * page);
+    assert.deepEqual(procFiles(fake), ['schedstat', 'statm']);
+  });
+
+  test('the cgroup ran: each process is asked, and a fork is seen at once', () => {
+    const { fake, cg, tree, both } = setup();
+    both();
+    fake.spawn(13, 11, 60, { rssPages: 10 });
+    tree.sh.ranNs += 5000;
+    cg.usageUsec += 40;
+    cg.members.push(13);
+    const [a, b] = both();
+    assert.deepEqual(a?.keys, ['11:51', '12:52', '13:60']);
+    assert.deepEqual(a, b);
+    // Still again: the new walk's members are checked in cgroup.procs before it is trusted.
+    cg.reads.length = 0;
+    fake.reads.length = 0;
+    assert.deepEqual(both()[0]?.keys, a?.keys);
+    assert.deepEqual(cg.reads, ['cpu.stat', 'cgroup.procs']);
+  });
+
+  test('a process outside the cgroup: each process is asked', () => {
+    const { fake, cg, tree, both } = setup();
+    cg.members = [11]; // sleep (12) is not in it
+    fake.reads.length = 0;
+    both();
+    const schedReads = fake.reads.filter((r) => r.endsWith('/schedstat'));
+    assert.equal(
+      schedReads.length,
+      6,
+      `both observers asked each process: ${schedReads.join(', ')}`,
+    );
+    // sleep runs outside: the cgroup's time stands still, the change is seen all the same.
+    tree.sleep.ranNs += 1;
+    tree.sleep.rchar = 5000;
+    const [a, b] = both();
+    assert.equal(a?.io?.rchar, b?.io?.rchar);
+    assert.equal(a?.io?.rchar, 100 + 5000);
+  });
+
+  test('a zombie in the last walk: each process is asked (the reaper may reap it unseen)', () => {
+    const { fake, cg, tree, both } = setup();
+    tree.sleep.state = 'Z';
+    tree.sleep.ranNs += 1;
+    cg.usageUsec += 10;
+    both(); // walks, sees the zombie
+    fake.reads.length = 0;
+    cg.reads.length = 0;
+    both();
+    assert.deepEqual(cg.reads, ['cpu.stat'], 'no membership check: the walk is not trusted');
+    assert.ok(fake.reads.filter((r) => r.endsWith('/schedstat')).length > 3);
+  });
+
+  test('cpu.stat unreadable (cgroup gone): each process is asked, figures unchanged', () => {
+    const { fake, cg, both } = setup();
+    cg.statUnreadable = true;
+    fake.reads.length = 0;
+    const [a, b] = both();
+    assert.deepEqual(a, b);
+    assert.equal(fake.reads.filter((r) => r.endsWith('/schedstat')).length, 6);
+  });
+
+  test('close() closes the kept-open cpu.stat descriptor', () => {
+    const fake = new FakeProcFs();
+    idleTree(fake);
+    const cg = new FakeCgroupFs();
+    const observer = new ProcTreeObserver(10, true, false, new CgroupActivity('/cg', cg));
+    const table = fakeTable(fake);
+    observeTick(table, observer);
+    observeTick(table, observer);
+    assert.equal(cg.openFds, 1, 'cpu.stat kept open, cgroup.procs closed');
+    observer.close();
+    assert.equal(cg.openFds, 0);
   });
 });
 
