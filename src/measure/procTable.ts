@@ -149,6 +149,8 @@ export class ProcTable {
   private readonly entries = new Map<number, Entry>();
   private tick = 0;
   private open = 0;
+  /** The schedstat unchanged() last read into procBuffer and found moved (see read). */
+  private schedJustRead: { entry: Entry; length: number } | null = null;
   /** Without children files: every process's parent, scanned at most once per tick. */
   private parents: Map<number, number[]> | null = null;
 
@@ -198,7 +200,8 @@ export class ProcTable {
       }
       // Before stat: whatever the process does after this read shows as a change next time.
       // (Only single-threaded processes can be found unchanged: spare the others the read.)
-      if (known.stat.threads === 1) this.snapshotSched(known);
+      // unchanged() may just have read it, still in procBuffer: kept, not read again.
+      if (known.stat.threads === 1) this.snapshotSched(known, this.schedJustRead?.entry === known);
       else known.schedLength = -1;
       const stat = this.readStat(pid, known.statFd);
       if (stat && stat.startTicks === known.startTicks) {
@@ -222,10 +225,14 @@ export class ProcTable {
    */
   unchanged(entry: ProcEntry): boolean {
     const e = entry as Entry;
+    this.schedJustRead = null;
     if (this.entries.get(e.pid) !== e || e.schedLength < 0 || e.schedFd === NOT_OPEN) return false;
     if (e.stat.threads !== 1 || e.stat.state === 'R') return false;
     const length = this.readFile(e.schedFd, e.pid, null);
-    if (length !== e.schedLength || !sameBytes(e.sched, length)) return false;
+    if (length !== e.schedLength || !sameBytes(e.sched, length)) {
+      if (length !== null) this.schedJustRead = { entry: e, length };
+      return false;
+    }
     e.seenTick = this.tick;
     return true;
   }
@@ -440,11 +447,16 @@ export class ProcTable {
     return made;
   }
 
-  /** Keeps schedstat as it is now, for unchanged(); none when it cannot be read. */
-  private snapshotSched(e: Entry): void {
+  /**
+   * Keeps schedstat as it is now, for unchanged(); none when it cannot be read. `inBuffer`: it
+   * was read into procBuffer just now, and nothing since.
+   */
+  private snapshotSched(e: Entry, inBuffer = false): void {
+    const read = inBuffer ? (this.schedJustRead?.length ?? null) : null;
+    this.schedJustRead = null;
     e.schedLength = -1;
     if (e.schedFd === NOT_OPEN) return;
-    const length = this.readFile(e.schedFd, e.pid, null);
+    const length = read ?? this.readFile(e.schedFd, e.pid, null);
     if (length === null || length > SCHEDSTAT_MAX) return;
     procBuffer.copy(e.sched, 0, 0, length);
     e.schedLength = length;

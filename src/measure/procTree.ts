@@ -22,7 +22,8 @@
  * again. This holds for the walk's processes only if all were in the cgroup (checked once, on
  * cgroup.procs) and none was a zombie: the reaper, outside the cgroup, may reap one later
  * without anything inside running. The reaper itself acts only on a signal or a child's exit,
- * which the cgroup sees. Otherwise, and without a cgroup, each process is asked as above.
+ * which the cgroup sees. When the cgroup's time moved, the tree is walked at once; otherwise,
+ * and without a cgroup, each process is asked as above.
  */
 import { addIo, readIo, systemConstants, zeroIo, type ProcIo } from './procfs';
 import type { ProcEntry, ProcTable } from './procTable';
@@ -111,7 +112,10 @@ export class ProcTreeObserver {
     const usage = this.cgroup?.usageUsec() ?? null;
     const before = this.lastUsageUsec;
     this.lastUsageUsec = usage;
-    if (this.last?.walk.complete) {
+    // The cgroup's time moved: something of the tree ran, and asking each process would only
+    // find which (the walk re-reads only those that ran, schedstat telling).
+    const ran = usage !== null && before !== null && usage !== before;
+    if (this.last?.walk.complete && !ran) {
       const still = usage !== null && usage === before && this.cgroupHolds(this.last.walk);
       const quiet = this.quietObservation(table, this.last.walk, this.last.obs, still);
       if (quiet) return quiet;

@@ -415,6 +415,31 @@ describe('ProcTreeObserver: quiet ticks give what a full walk gives', () => {
     table.close();
   });
 
+  test('a process that ran: the schedstat read that says so is kept, not read again', () => {
+    const fake = new FakeProcFs();
+    const { sleep } = idleTree(fake);
+    const table = fakeTable(fake);
+    const observer = new ProcTreeObserver(10, true, false);
+    observeTick(table, observer);
+    observeTick(table, observer);
+    sleep.ranNs += 7;
+    sleep.cpu = 3;
+    fake.reads.length = 0;
+    assert.equal(
+      observeTick(table, observer)?.cpuMs,
+      (4 * 1000) / systemConstants().clockTicksPerSecond,
+    );
+    // Once by the quiet check (leaves first), once by the walk's; the walk's is the snapshot.
+    assert.equal(fake.reads.filter((r) => r === '12/schedstat').length, 2, fake.reads.join(', '));
+    fake.reads.length = 0;
+    observeTick(table, observer);
+    assert.equal(
+      statReads(fake),
+      0,
+      `quiet again, against that snapshot: ${fake.reads.join(', ')}`,
+    );
+  });
+
   test('a fork is seen at the next tick: the parent ran', () => {
     const fake = new FakeProcFs();
     const { sh } = idleTree(fake);
@@ -598,7 +623,7 @@ describe("ProcTreeObserver with the node's cgroup: one read says whether anythin
     assert.deepEqual(procFiles(fake), ['schedstat', 'statm']);
   });
 
-  test('the cgroup ran: each process is asked, and a fork is seen at once', () => {
+  test('the cgroup ran: the tree is walked at once, and a fork is seen', () => {
     const { fake, cg, tree, both } = setup();
     both();
     fake.spawn(13, 11, 60, { rssPages: 10 });
