@@ -18,6 +18,7 @@ const NOT_OPEN = -1;
 
 export class CgroupActivity {
   private usageFd = NOT_OPEN;
+  private unavailable = false;
   /** files.pread, callable on its own (files may be a class instance). */
   private readonly pread: Pread;
 
@@ -33,9 +34,12 @@ export class CgroupActivity {
   /** usage_usec of cpu.stat now; null when it cannot be read (no cgroup any more). */
   usageUsec(): number | null {
     if (this.usageFd === NOT_OPEN) {
+      // Opened once: a cgroup that cannot be opened is not tried again every tick.
+      if (this.unavailable) return null;
       try {
         this.usageFd = this.files.open(`${this.dir}/cpu.stat`);
       } catch {
+        this.unavailable = true;
         return null;
       }
     }

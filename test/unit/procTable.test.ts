@@ -681,6 +681,29 @@ describe("ProcTreeObserver with the node's cgroup: one read says whether anythin
     assert.equal(fake.reads.filter((r) => r.endsWith('/schedstat')).length, 6);
   });
 
+  test('a cgroup that cannot be opened: each process is asked, and no open is tried again', () => {
+    const fake = new FakeProcFs();
+    idleTree(fake);
+    const cg = new FakeCgroupFs();
+    let opens = 0;
+    const files: ProcFiles = {
+      open: () => {
+        opens += 1;
+        throw errno('ENOENT');
+      },
+      pread: (...a) => cg.pread(...a),
+      close: (fd) => cg.close(fd),
+      readdir: () => [],
+    };
+    const observer = new ProcTreeObserver(10, true, false, new CgroupActivity('/gone', files));
+    const table = fakeTable(fake);
+    for (let i = 0; i < 4; i++) observeTick(table, observer);
+    fake.reads.length = 0;
+    observeTick(table, observer);
+    assert.equal(fake.reads.filter((r) => r.endsWith('/schedstat')).length, 3);
+    assert.equal(opens, 1);
+  });
+
   test('close() closes the kept-open cpu.stat descriptor', () => {
     const fake = new FakeProcFs();
     idleTree(fake);
