@@ -22,8 +22,11 @@
  * again. This holds for the walk's processes only if all were in the cgroup (checked once, on
  * cgroup.procs) and none was a zombie: the reaper, outside the cgroup, may reap one later
  * without anything inside running. The reaper itself acts only on a signal or a child's exit,
- * which the cgroup sees. When the cgroup's time moved, the tree is walked at once; otherwise,
- * and without a cgroup, each process is asked as above.
+ * which the cgroup sees. The kernel adds a running task's time at scheduler ticks and when it
+ * sleeps, forks or exits: a process woken under one scheduler tick before the read, that has
+ * done none of these yet, shows at the next tick (its memory is read anyway; its CPU and I/O
+ * counters are cumulative, so only that one interval's rate is late). When it moved, the tree
+ * is walked at once; otherwise, and without a cgroup, each process is asked as above.
  */
 import { addIo, readIo, systemConstants, zeroIo, type ProcIo } from './procfs';
 import type { ProcEntry, ProcTable } from './procTable';
