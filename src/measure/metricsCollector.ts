@@ -19,6 +19,7 @@ import type { CollectorInfo, MetricSource, ReaperStatus, Sample } from '../model
 import { maxIo, zeroIo, type ProcIo } from './procfs';
 import { ProcTable } from './procTable';
 import { ProcTreeObserver, type TreeObservation } from './procTree';
+import { CgroupActivity } from './cgroupActivity';
 import { checkReaper } from './reaperCheck';
 import { TreeContainment } from './containment';
 import { PROCESS_METRIC_KEYS, unavailableIn } from '../model/metrics';
@@ -64,6 +65,11 @@ export interface MetricsCollectorOptions {
 export interface TrackOptions {
   /** The root pid is wp-reaper: sample its descendants, not the reaper itself. */
   rootIsReaper: boolean;
+  /**
+   * The cgroup2 the reaper puts the command in (NodeContainer.cgroupDir; reaper mode): a tick
+   * where its CPU time stood still skips asking each process whether it ran (see procTree.ts).
+   */
+  cgroupDir?: string | null;
 }
 
 const round = (v: number, digits: 1 | 3): number => {
@@ -85,6 +91,8 @@ class TrackedTree {
   private lastKeys: string[] | null = null;
   /** Each process's latest run-queue wait, ns: kept after it exits, when /proc forgets it. */
   private readonly waitNs = new Map<string, number>();
+  /** The sum of waitNs, kept as it changes: a busy tree sees thousands of processes. */
+  private waitSumNs = 0;
   private lastWaits: TreeObservation['runQueueWaits'] = undefined;
 
   constructor(
@@ -116,10 +124,13 @@ class TrackedTree {
   /** Keeps each process's largest (latest) wait, and the tree's sum of them. */
   private foldWaits(waits: NonNullable<TreeObservation['runQueueWaits']>): void {
     this.lastWaits = waits;
-    for (const [key, ns] of waits) this.waitNs.set(key, Math.max(this.waitNs.get(key) ?? 0, ns));
-    let sum = 0;
-    for (const ns of this.waitNs.values()) sum += ns;
-    this.stats.runQueueWaitMs = round(sum / 1e6, 3);
+    for (const [key, ns] of waits) {
+      const was = this.waitNs.get(key) ?? 0;
+      if (ns <= was) continue;
+      this.waitNs.set(key, ns);
+      this.waitSumNs += ns - was;
+    }
+    this.stats.runQueueWaitMs = round(this.waitSumNs / 1e6, 3);
   }
 
   /** Folds one observation into the statistics and returns the interval's Sample. */
@@ -238,12 +249,18 @@ export class MetricsCollector {
     const procfs =
       this.mode === 'pidusage'
         ? null
-        : new ProcTreeObserver(rootPid, opts.rootIsReaper, this.mode === 'procfs');
+        : new ProcTreeObserver(
+            rootPid,
+            opts.rootIsReaper,
+            this.mode === 'procfs',
+            this.mode === 'reaper' && opts.cgroupDir ? new CgroupActivity(opts.cgroupDir) : null,
+          );
     const tree = new TrackedTree(nodeId, attempt, rootPid, procfs, monoMs(), this.intervalMs / 2);
     this.trees.add(tree);
     return {
       finish: (): TreeStats => {
         this.trees.delete(tree);
+        procfs?.close();
         return { ...tree.stats, lastIo: tree.stats.lastIo ? { ...tree.stats.lastIo } : null };
       },
     };
@@ -260,13 +277,21 @@ export class MetricsCollector {
 
   private tickProcfs(table: ProcTable): void {
     const batch: Sample[] = [];
-    table.beginTick();
-    for (const tree of this.trees) {
-      const obs = tree.procfs?.observe(table);
-      if (obs) batch.push(tree.observe(obs, monoMs(), this.originMono));
+    // A read of a process that exited throws (ESRCH), and is caught at once: in a tree with
+    // processes coming and going, capturing each error's stack was a visible part of a tick.
+    const stackLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      table.beginTick();
+      for (const tree of this.trees) {
+        const obs = tree.procfs?.observe(table);
+        if (obs) batch.push(tree.observe(obs, monoMs(), this.originMono));
+      }
+      // Descriptors of processes that exited or are no longer tracked are closed.
+      table.endTick();
+    } finally {
+      Error.stackTraceLimit = stackLimit;
     }
-    // Descriptors of processes that exited or are no longer tracked are closed.
-    table.endTick();
     if (batch.length > 0) this.onSamples(batch);
   }
 
@@ -351,7 +376,7 @@ export class MetricsCollector {
       peakThreads: `highest summed /proc/PID/stat num_threads of the tree across samples (${every}); null without a sample`,
       processCount: 'distinct processes (pid + start time) seen in samples',
       runQueueWaitMs: `sampled lower bound (${every}): time the tree's threads were runnable but waiting for a CPU, /proc/PID/schedstat run_delay (every thread's, /proc/PID/task/TID/schedstat, for multi-threaded processes) summed over the tree, keeping each process's last reading after it exits; the wait after a process's last sample, and processes living between two samples, are missed`,
-      samples: `/proc ${every}, descriptors kept open: the tree through /proc/PID/task/TID/children (walked again only when one of its processes ran, by /proc/PID/schedstat); per process stat (CPU incl. reaped children, threads), statm (resident memory) and io, status (VmHWM) for ${hwmOf}; CPU % from the growth of the tree's cumulative CPU time`,
+      samples: `/proc ${every}, descriptors kept open (a multi-threaded process's per-thread files too): the tree through /proc/PID/task/TID/children (walked again only when one of its processes ran: by the node's cgroup2 cpu.stat usage_usec where the command runs in one (reaper mode), else by each process's /proc/PID/schedstat; a process that did not run keeps its last stat and io, its children are listed again); per process stat (CPU incl. reaped children, threads), statm (resident memory, read every tick) and io, status (VmHWM) for ${hwmOf}; CPU % from the growth of the tree's cumulative CPU time`,
     };
     if (this.mode === 'procfs') {
       Object.assign(byMetric, {

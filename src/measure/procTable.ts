@@ -13,7 +13,13 @@
  * Quiet processes: /proc/PID/schedstat holds a thread's run time in ns and how often it was
  * scheduled in. When neither moved since a process's last full read, it has not run, so nothing
  * it alone changes (CPU time, I/O, threads, children, state) can have changed: unchanged() says
- * so for one cheap read instead of three (see procTree.ts for how the collector uses it).
+ * so for one cheap read instead of three (see procTree.ts for how the collector uses it). A full
+ * read() of such a process keeps its last stat and io (its children are read again: orphans are
+ * re-parented to a subreaper without it running).
+ *
+ * Threads: a multi-threaded process lists its children per forking thread and its run-queue wait
+ * per thread. Its threads are listed once per tick, and each thread's children and schedstat
+ * files are kept open too, so a busy process with threads costs reads, not opens and closes.
  */
 import * as fs from 'node:fs';
 import {
@@ -65,6 +71,12 @@ export interface ProcEntry {
 /** A schedstat line ("ns-on-cpu ns-waiting times-scheduled") is far shorter. */
 const SCHEDSTAT_MAX = 96;
 
+/** Kept-open files of one thread other than the leader (whose are the process's own). */
+interface ThreadFds {
+  childrenFd: number;
+  schedFd: number;
+}
+
 interface Entry extends ProcEntry {
   stat: ProcStat;
   statFd: number;
@@ -78,6 +90,19 @@ interface Entry extends ProcEntry {
   sched: Buffer;
   schedLength: number;
   seenTick: number;
+  /** io since the last full read that was not skipped (undefined: not read since). */
+  lastIo: ProcIo | null | undefined;
+  /** The stat and io were re-read at this tick's read() (else the process had not run). */
+  fresh: boolean;
+  /** Thread ids (as /proc/PID/task lists them) at tidsTick; null until listed. */
+  tids: string[] | null;
+  tidsTick: number;
+  /** When the threads were last listed (readdir), not taken from the last listing. */
+  listedTick: number;
+  /** Other threads' kept-open files, by thread id; null until needed. */
+  threadFds: Map<string, ThreadFds> | null;
+  /** The pid as a thread id (the leader's task directory). */
+  leaderTid: string;
 }
 
 export interface ProcTableOptions {
@@ -124,6 +149,8 @@ export class ProcTable {
   private readonly entries = new Map<number, Entry>();
   private tick = 0;
   private open = 0;
+  /** The schedstat unchanged() last read into procBuffer and found moved (see read). */
+  private schedJustRead: { entry: Entry; length: number } | null = null;
   /** Without children files: every process's parent, scanned at most once per tick. */
   private parents: Map<number, number[]> | null = null;
 
@@ -166,14 +193,22 @@ export class ProcTable {
   read(pid: number): ProcEntry | null {
     const known = this.entries.get(pid);
     if (known) {
+      // Not run since its last full read: its stat and io are what they were (see unchanged).
+      if (this.unchanged(known)) {
+        known.fresh = false;
+        return known;
+      }
       // Before stat: whatever the process does after this read shows as a change next time.
       // (Only single-threaded processes can be found unchanged: spare the others the read.)
-      if (known.stat.threads === 1) this.snapshotSched(known);
+      // unchanged() may just have read it, still in procBuffer: kept, not read again.
+      if (known.stat.threads === 1) this.snapshotSched(known, this.schedJustRead?.entry === known);
       else known.schedLength = -1;
       const stat = this.readStat(pid, known.statFd);
       if (stat && stat.startTicks === known.startTicks) {
         known.stat = stat;
         known.seenTick = this.tick;
+        known.fresh = true;
+        known.lastIo = undefined;
         return known;
       }
       // Gone, or another process now has the pid: never read it through these descriptors.
@@ -190,10 +225,26 @@ export class ProcTable {
    */
   unchanged(entry: ProcEntry): boolean {
     const e = entry as Entry;
+    this.schedJustRead = null;
     if (this.entries.get(e.pid) !== e || e.schedLength < 0 || e.schedFd === NOT_OPEN) return false;
     if (e.stat.threads !== 1 || e.stat.state === 'R') return false;
     const length = this.readFile(e.schedFd, e.pid, null);
-    if (length !== e.schedLength || !sameBytes(e.sched, length)) return false;
+    if (length !== e.schedLength || !sameBytes(e.sched, length)) {
+      if (length !== null) this.schedJustRead = { entry: e, length };
+      return false;
+    }
+    e.seenTick = this.tick;
+    return true;
+  }
+
+  /**
+   * Keeps a known process's descriptors open for this tick without reading anything, for a
+   * caller that knows otherwise it has not run (its cgroup's CPU time stood still); false when
+   * the table no longer knows it.
+   */
+  retain(entry: ProcEntry): boolean {
+    const e = entry as Entry;
+    if (this.entries.get(e.pid) !== e) return false;
     e.seenTick = this.tick;
     return true;
   }
@@ -213,19 +264,20 @@ export class ProcTable {
       const length = this.readFile(e.schedFd, e.pid, 'schedstat');
       return length === null ? null : parseSchedstatWaitNs(procBuffer, length);
     }
-    let tids: string[];
-    try {
-      tids = this.files.readdir(`/proc/${e.pid}/task`);
-    } catch {
-      return null; // gone
+    for (let relist = false; ; relist = true) {
+      const tids = this.taskIds(e, relist);
+      if (tids === null) return null; // gone
+      let sum: number | null = null;
+      let ok = true;
+      for (const tid of tids) {
+        const fd = tid === e.leaderTid ? e.schedFd : this.threadFds(e, tid).schedFd;
+        const length = this.readFile(fd, e.pid, `task/${tid}/schedstat`);
+        const ns = length === null ? null : parseSchedstatWaitNs(procBuffer, length);
+        if (ns !== null) sum = (sum ?? 0) + ns;
+        else ok = false;
+      }
+      if (ok || e.listedTick === this.tick) return sum;
     }
-    let sum: number | null = null;
-    for (const tid of tids) {
-      const length = this.readFile(NOT_OPEN, e.pid, `task/${tid}/schedstat`);
-      const ns = length === null ? null : parseSchedstatWaitNs(procBuffer, length);
-      if (ns !== null) sum = (sum ?? 0) + ns;
-    }
-    return sum;
   }
 
   /** Resident pages now (/proc/PID/statm: exact, see parseStatmResident); null when gone. */
@@ -238,8 +290,10 @@ export class ProcTable {
   /** /proc/PID/io: null when unreadable (another user's process, a zombie, gone). */
   io(entry: ProcEntry): ProcIo | null {
     const e = entry as Entry;
+    if (!e.fresh && e.lastIo !== undefined) return e.lastIo;
     const length = this.readFile(e.ioFd, e.pid, 'io');
-    return length === null ? null : parseIoBytes(procBuffer, length);
+    e.lastIo = length === null ? null : parseIoBytes(procBuffer, length);
+    return e.lastIo;
   }
 
   /** VmHWM from /proc/PID/status, bytes; null when unreadable (e.g. a zombie). */
@@ -272,19 +326,74 @@ export class ProcTable {
     // left (counted in threads besides itself) handed its children to one of them.
     if (zombie && e.stat.threads <= 1) return true;
     if (!zombie && e.stat.threads === 1) return this.readChildren(e.childrenFd, e.pid, e.pid, out);
+    const start = out.length;
+    for (let relist = false; ; relist = true) {
+      const tids = this.taskIds(e, relist);
+      if (tids === null) return false; // gone
+      let ok = true;
+      for (const tid of tids) {
+        const fd = tid === e.leaderTid ? e.childrenFd : this.threadFds(e, tid).childrenFd;
+        // A thread may exit after the listing: its children move to another thread, read too.
+        if (!this.readChildren(fd, e.pid, tid, out)) ok = false;
+      }
+      if (ok || e.listedTick === this.tick) return ok;
+      out.length = start; // a kept listing out of date: list the threads again
+    }
+  }
+
+  /**
+   * The process's threads; null when it is gone. The last listing is used again while stat
+   * counts as many threads (unless `relist`): a thread that exited meanwhile, replaced by a new
+   * one, fails its read, and the caller lists them again (so no thread is missed).
+   */
+  private taskIds(e: Entry, relist: boolean): string[] | null {
+    if (!relist && e.tids !== null) {
+      if (e.tidsTick === this.tick || e.tids.length === e.stat.threads) {
+        e.tidsTick = this.tick;
+        return e.tids;
+      }
+    }
     let tids: string[];
     try {
       tids = this.files.readdir(`/proc/${e.pid}/task`);
     } catch {
-      return false; // gone
+      return null;
     }
-    let ok = true;
-    for (const tid of tids) {
-      const fd = tid === String(e.pid) ? e.childrenFd : NOT_OPEN;
-      // A thread may exit after the listing: its children move to another thread, read too.
-      if (!this.readChildren(fd, e.pid, tid, out)) ok = false;
+    e.tids = tids;
+    e.tidsTick = this.tick;
+    e.listedTick = this.tick;
+    // Threads gone since the last listing: their files are closed.
+    if (e.threadFds && e.threadFds.size > 0) {
+      const listed = new Set(tids);
+      for (const [tid, fds] of e.threadFds) {
+        if (listed.has(tid)) continue;
+        this.closeFd(fds.childrenFd);
+        this.closeFd(fds.schedFd);
+        e.threadFds.delete(tid);
+      }
     }
-    return ok;
+    return tids;
+  }
+
+  /**
+   * A thread's kept-open children and schedstat files, opened on first use and checked as
+   * openChecked does; NOT_OPEN ones are read by path (over the budget, or not the same process).
+   */
+  private threadFds(e: Entry, tid: string): ThreadFds {
+    e.threadFds ??= new Map();
+    let fds = e.threadFds.get(tid);
+    if (!fds) {
+      const open = (file: string, wanted: boolean): number =>
+        wanted && e.statFd !== NOT_OPEN
+          ? (this.openChecked(e, `task/${tid}/${file}`) ?? NOT_OPEN)
+          : NOT_OPEN;
+      fds = {
+        childrenFd: open('children', this.childrenFiles),
+        schedFd: open('schedstat', this.schedstat),
+      };
+      e.threadFds.set(tid, fds);
+    }
+    return fds;
   }
 
   private readChildren(fd: number, pid: number, tid: number | string, out: number[]): boolean {
@@ -319,6 +428,13 @@ export class ProcTable {
       sched: Buffer.alloc(SCHEDSTAT_MAX),
       schedLength: -1,
       seenTick: this.tick,
+      lastIo: undefined,
+      fresh: true,
+      tids: null,
+      tidsTick: 0,
+      listedTick: 0,
+      threadFds: null,
+      leaderTid: String(pid),
     };
     this.snapshotSched(entry);
     const stat = this.readStat(pid, statFd);
@@ -331,11 +447,16 @@ export class ProcTable {
     return made;
   }
 
-  /** Keeps schedstat as it is now, for unchanged(); none when it cannot be read. */
-  private snapshotSched(e: Entry): void {
+  /**
+   * Keeps schedstat as it is now, for unchanged(); none when it cannot be read. `inBuffer`: it
+   * was read into procBuffer just now, and nothing since.
+   */
+  private snapshotSched(e: Entry, inBuffer = false): void {
+    const read = inBuffer ? (this.schedJustRead?.length ?? null) : null;
+    this.schedJustRead = null;
     e.schedLength = -1;
     if (e.schedFd === NOT_OPEN) return;
-    const length = this.readFile(e.schedFd, e.pid, null);
+    const length = read ?? this.readFile(e.schedFd, e.pid, null);
     if (length === null || length > SCHEDSTAT_MAX) return;
     procBuffer.copy(e.sched, 0, 0, length);
     e.schedLength = length;
@@ -411,6 +532,11 @@ export class ProcTable {
       this.closeFd(fd);
     }
     e.statFd = e.ioFd = e.childrenFd = e.schedFd = e.statmFd = e.statusFd = NOT_OPEN;
+    for (const fds of e.threadFds?.values() ?? []) {
+      this.closeFd(fds.childrenFd);
+      this.closeFd(fds.schedFd);
+    }
+    e.threadFds = null;
   }
 
   private drop(e: Entry): void {

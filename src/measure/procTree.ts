@@ -15,9 +15,22 @@
  * small statm file. So a quiet tick costs two small reads per process instead of four, and
  * gives the figures a full walk would. A walk that could not read everything it listed (a process
  * gone meanwhile, or out of descriptors) is never the base of a quiet tick: the next one walks.
+ *
+ * With the node's cgroup (reaper mode with cgroup2), one read answers for the whole tree: when
+ * the cgroup's CPU time has not moved since the last tick's reading, taken before that tick's
+ * walk or check, none of its processes ran since (cgroupActivity.ts), and only statm is read
+ * again. This holds for the walk's processes only if all were in the cgroup (checked once, on
+ * cgroup.procs) and none was a zombie: the reaper, outside the cgroup, may reap one later
+ * without anything inside running. The reaper itself acts only on a signal or a child's exit,
+ * which the cgroup sees. The kernel adds a running task's time at scheduler ticks and when it
+ * sleeps, forks or exits: a process woken under one scheduler tick before the read, that has
+ * done none of these yet, shows at the next tick (its memory is read anyway; its CPU and I/O
+ * counters are cumulative, so only that one interval's rate is late). When it moved, the tree
+ * is walked at once; otherwise, and without a cgroup, each process is asked as above.
  */
 import { addIo, readIo, systemConstants, zeroIo, type ProcIo } from './procfs';
 import type { ProcEntry, ProcTable } from './procTable';
+import type { CgroupActivity } from './cgroupActivity';
 
 /** One look at a tree. CPU and I/O are cumulative since tracking began. */
 export interface TreeObservation {
@@ -63,6 +76,8 @@ interface Walk {
   keys: string[];
   /** Every process listed was read, with its children. */
   complete: boolean;
+  /** A process below the reaper was a zombie (see the file's comment). */
+  zombies: boolean;
   /** See TreeObservation.kernelReaping. */
   kernelReaping: boolean;
   /** See TreeObservation.runQueueWaits; empty when none could be read. */
@@ -74,6 +89,10 @@ export class ProcTreeObserver {
   readonly reaperIoBase: ProcIo | null;
   /** The last full walk and what it gave; null before the first or when it found nothing. */
   private last: { walk: Walk; obs: TreeObservation } | null = null;
+  /** The cgroup's usage_usec at the last observe(), before anything else was read. */
+  private lastUsageUsec: number | null = null;
+  /** Whether the last walk's live processes are all in the cgroup; null until asked. */
+  private walkInCgroup: boolean | null = null;
 
   /**
    * @param hwmOfAll read VmHWM of every process (without the reaper); otherwise only of those
@@ -84,30 +103,57 @@ export class ProcTreeObserver {
     readonly rootPid: number,
     readonly rootIsReaper: boolean,
     private readonly hwmOfAll: boolean,
+    /** The node's cgroup, when its command runs in one (see the file's comment). */
+    private readonly cgroup: CgroupActivity | null = null,
   ) {
     this.reaperIoBase = rootIsReaper ? readIo(rootPid) : null;
   }
 
   /** The tree now; null when it has no live process (not started yet, or over). */
   observe(table: ProcTable): TreeObservation | null {
-    if (this.last?.walk.complete) {
-      const quiet = this.quietObservation(table, this.last.walk, this.last.obs);
+    // First: whatever runs from here on moves the next tick's reading.
+    const usage = this.cgroup?.usageUsec() ?? null;
+    const before = this.lastUsageUsec;
+    this.lastUsageUsec = usage;
+    // The cgroup's time moved: something of the tree ran, and asking each process would only
+    // find which (the walk re-reads only those that ran, schedstat telling).
+    const ran = usage !== null && before !== null && usage !== before;
+    if (this.last?.walk.complete && !ran) {
+      const still = usage !== null && usage === before && this.cgroupHolds(this.last.walk);
+      const quiet = this.quietObservation(table, this.last.walk, this.last.obs, still);
       if (quiet) return quiet;
     }
     const walk = this.walk(table);
     const obs = observation(walk);
     this.last = obs ? { walk, obs } : null;
+    this.walkInCgroup = null;
     return obs;
+  }
+
+  /** Closes the cgroup's kept-open descriptor. */
+  close(): void {
+    this.cgroup?.close();
+  }
+
+  /** Whether the cgroup answers for every process of the walk (see the file's comment). */
+  private cgroupHolds(walk: Walk): boolean {
+    if (!this.cgroup || walk.zombies) return false;
+    this.walkInCgroup ??= this.cgroup.holdsAll(
+      walk.members.flatMap((m) => (m.counted ? [m.entry.pid] : [])),
+    );
+    return this.walkInCgroup;
   }
 
   /**
    * The last observation with memory read again, when no process of the last walk has run
-   * since; null when one has (or is gone), and a full walk is needed.
+   * since; null when one has (or is gone), and a full walk is needed. `still`: the cgroup says
+   * none ran, so no process is asked.
    */
   private quietObservation(
     table: ProcTable,
     walk: Walk,
     last: TreeObservation,
+    still: boolean,
   ): TreeObservation | null {
     const { pageSizeBytes } = systemConstants();
     let rssPages = 0;
@@ -115,7 +161,7 @@ export class ProcTreeObserver {
     // Leaves first: when something runs, it is most often a leaf, and the check ends there.
     for (let i = walk.members.length - 1; i >= 0; i--) {
       const m = walk.members[i] as Member;
-      if (!table.unchanged(m.entry)) return null;
+      if (!(still ? table.retain(m.entry) : table.unchanged(m.entry))) return null;
       if (!m.counted) continue;
       const pages = table.residentPages(m.entry);
       if (pages === null) return null; // gone after all
@@ -142,6 +188,7 @@ export class ProcTreeObserver {
       threads: 0,
       keys: [],
       complete: true,
+      zombies: false,
       kernelReaping: false,
       runQueueWaits: [],
     };
@@ -192,6 +239,7 @@ function addProcess(table: ProcTable, entry: ProcEntry, walk: Walk, wantsHwm: bo
   const stat = entry.stat;
   walk.cpuTicks += stat.utimeTicks + stat.stimeTicks + stat.cutimeTicks + stat.cstimeTicks;
   const zombie = stat.state === 'Z' || stat.state === 'X';
+  if (zombie) walk.zombies = true;
   // A zombie's wait still counts: it is the process's final figure, gone once it is reaped.
   const waitNs = table.runQueueWaitNs(entry);
   if (waitNs !== null) walk.runQueueWaits.push([entry.key, waitNs]);

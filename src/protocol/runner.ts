@@ -42,7 +42,10 @@ export interface RunRequest {
 }
 
 export type ParentMessage =
-  { type: 'start'; request: RunRequest } | { type: 'cancel'; reason: string };
+  | { type: 'start'; request: RunRequest }
+  | { type: 'cancel'; reason: string }
+  /** Send the live samples held back (see liveSampleBatcher.ts) now: a live view just opened. */
+  | { type: 'flush-samples' };
 
 export type RunnerEvent =
   | { type: 'invalid'; problems: WorkflowProblem[] }
@@ -58,6 +61,7 @@ export type RunnerEvent =
     }
   | { type: 'task-started'; runId: string; task: TaskRun }
   | { type: 'task-finished'; runId: string; task: TaskRun }
+  /** Live samples in tick order, batched (at most every 500 ms, see liveSampleBatcher.ts). */
   | { type: 'samples'; runId: string; samples: Sample[] }
   | {
       type: 'log';

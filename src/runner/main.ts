@@ -8,6 +8,7 @@ import { renderReport } from '../report/markdown';
 import { finaliseRun } from '../report/whatif/finalise';
 import type { ParentMessage, RunnerEvent } from '../protocol/runner';
 import { fatalMessageOf } from '../runtime/runOutcome';
+import { LiveSampleBatcher } from '../protocol/liveSampleBatcher';
 
 /**
  * Messages handed to the IPC channel and not yet written. A large message (run-finished of a
@@ -34,6 +35,9 @@ function disconnectWhenSent(): void {
   else onSendsDone = disconnect;
 }
 
+/** Live samples go out in batches; every other event through it passes at once. */
+const live = new LiveSampleBatcher(send);
+
 const controller = new AbortController();
 let started = false;
 
@@ -49,11 +53,16 @@ process.on('message', (raw: unknown) => {
   const msg = raw as ParentMessage;
   if (msg.type === 'cancel') {
     cancel(msg.reason);
+  } else if (msg.type === 'flush-samples') {
+    live.flush();
   } else if (msg.type === 'start' && !started) {
     started = true;
-    runWorkflow(msg.request, controller.signal, send, renderReport, finaliseRun)
-      .catch((err: unknown) => send({ type: 'fatal', message: fatalMessageOf(err) }))
-      .finally(disconnectWhenSent);
+    runWorkflow(msg.request, controller.signal, live.emit, renderReport, finaliseRun)
+      .catch((err: unknown) => live.emit({ type: 'fatal', message: fatalMessageOf(err) }))
+      .finally(() => {
+        live.flush();
+        disconnectWhenSent();
+      });
   }
 });
 

@@ -213,7 +213,10 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
     started: (p) => {
       pid = p;
       container?.setProcessGroup(p);
-      tracking = collector.track(spec.nodeId, spec.attempt, p, { rootIsReaper: !!reaper });
+      tracking = collector.track(spec.nodeId, spec.attempt, p, {
+        rootIsReaper: !!reaper,
+        cgroupDir: container?.cgroupDir,
+      });
     },
     stdout: (c) => spec.onStdout(c),
     stderr: (c) => spec.onStderr(c),

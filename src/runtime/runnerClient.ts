@@ -19,6 +19,8 @@ export interface RunHandle {
   pid: number | undefined;
   result: Promise<RunResult>;
   cancel(reason?: string): void;
+  /** Asks the runner for the live samples it holds back (a live view just opened). */
+  flushSamples(): void;
 }
 
 export interface StartRunOptions {
@@ -65,5 +67,6 @@ export function startRun(request: RunRequest, options: StartRunOptions = {}): Ru
     pid: child.pid,
     result,
     cancel: (reason = 'cancelled by the user') => send({ type: 'cancel', reason }),
+    flushSamples: () => send({ type: 'flush-samples' }),
   };
 }

@@ -4,6 +4,8 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { startRun } from '../../src/runtime/runnerClient';
 import type { RunnerEvent } from '../../src/protocol/runner';
+import type { Sample } from '../../src/model/run';
+import { RunStore } from '../../src/store/runStore';
 import { pidAlive, requireBuilt, tempWorkspace } from '../helpers/cli';
 import { distDir } from '../helpers/paths';
 
@@ -119,4 +121,56 @@ nodes:
   assert.equal(result.status, 'completed', result.error ?? '');
   assert.equal(events[events.length - 1], 'run-finished');
   assert.equal(Object.keys(result.run?.tasks[0]?.custom ?? {}).length, 40000);
+});
+
+test('live samples arrive batched, and together are exactly the stored samples, in order', async () => {
+  const dir = tempWorkspace({
+    'w.workflow.yaml': `name: batched
+runtime: parallel
+nodes:
+  a: { type: shell, run: "sleep 1.5" }
+  b: { type: shell, run: "sleep 0.3; sleep 1" }
+  c: { type: node, code: "const t=Date.now(); while (Date.now()-t < 1200) {}" }
+`,
+  });
+  const live: Sample[] = [];
+  let batches = 0;
+  let flushed = false;
+  const handle = startRun(
+    {
+      file: path.join(dir, 'w.workflow.yaml'),
+      intervalMs: 20,
+      storeDir: path.join(dir, 'store'),
+      profile: true,
+      forwardLogs: false,
+    },
+    {
+      runnerPath: path.join(distDir, 'runner.js'),
+      onEvent: (e) => {
+        if (e.type === 'task-started' && !flushed) {
+          // What a live panel opening does: harmless at any moment, whether samples are held or not.
+          flushed = true;
+          handle.flushSamples();
+        }
+        if (e.type !== 'samples') return;
+        batches++;
+        live.push(...e.samples);
+      },
+    },
+  );
+  const result = await handle.result;
+  assert.equal(result.status, 'completed', result.error ?? '');
+  const ticks = result.run?.collector.ticks ?? 0;
+  const stored = await new RunStore(path.join(dir, 'store')).readSamples(result.runId ?? '');
+  assert.ok(stored.length > 0, 'samples were stored');
+  assert.deepEqual(live, stored, 'the live samples are the stored ones, none lost or reordered');
+  // Per node: the same peaks a sample per tick would show.
+  for (const id of ['a', 'b', 'c']) {
+    const peak = (xs: Sample[]): number =>
+      Math.max(...xs.filter((s) => s.nodeId === id).map((s) => s.rssBytes ?? 0));
+    assert.equal(peak(live), peak(stored), `peak rss of ${id}`);
+  }
+  // About a batch per 500 ms, not one per tick (a tick every 20 ms).
+  assert.ok(ticks >= 20, `${ticks} ticks`);
+  assert.ok(batches * 4 < ticks, `${batches} batches for ${ticks} ticks`);
 });

@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import { ProcTable, realProcFiles, type ProcFiles } from '../../src/measure/procTable';
 import { ProcTreeObserver, type TreeObservation } from '../../src/measure/procTree';
 import { systemConstants } from '../../src/measure/procfs';
+import { CgroupActivity } from '../../src/measure/cgroupActivity';
 
 /** One simulated process: what its /proc files show. */
 interface FakeProc {
@@ -29,6 +30,8 @@ interface FakeProc {
   hwmKb: number;
   /** Reaped: its descriptors read ESRCH, its pid may be reused. */
   reaped: boolean;
+  /** Thread ids besides the leader's (its pid). */
+  otherTids: number[];
 }
 
 const errno = (code: string): Error => Object.assign(new Error(code), { code });
@@ -39,7 +42,8 @@ class FakeProcFs implements ProcFiles {
   readonly byPid = new Map<number, FakeProc>();
   readonly opens: string[] = [];
   readonly reads: string[] = [];
-  private readonly fds = new Map<number, { proc: FakeProc; file: string }>();
+  readonly readdirs: string[] = [];
+  private readonly fds = new Map<number, { proc: FakeProc; file: string; tid: number }>();
   private nextFd = 1000;
 
   spawn(pid: number, ppid: number, start: number, extra: Partial<FakeProc> = {}): FakeProc {
@@ -58,6 +62,7 @@ class FakeProcFs implements ProcFiles {
       rchar: 0,
       hwmKb: 1000,
       reaped: false,
+      otherTids: [],
       ...extra,
     };
     this.byPid.set(pid, proc);
@@ -85,9 +90,11 @@ class FakeProcFs implements ProcFiles {
     const proc = m ? this.byPid.get(Number(m[1])) : undefined;
     if (!m || !proc) throw errno('ENOENT');
     const file = (m[2] as string).replace(/^task\/\d+\//, '');
-    this.opens.push(`${proc.pid}:${proc.start}/${file}`);
+    const tid = Number(/^task\/(\d+)\//.exec(m[2] as string)?.[1] ?? proc.pid);
+    if (tid !== proc.pid && !proc.otherTids.includes(tid)) throw errno('ENOENT');
+    this.opens.push(`${proc.pid}:${proc.start}/${tid === proc.pid ? '' : `task/${tid}/`}${file}`);
     const fd = this.nextFd++;
-    this.fds.set(fd, { proc, file });
+    this.fds.set(fd, { proc, file, tid });
     return fd;
   }
 
@@ -95,8 +102,14 @@ class FakeProcFs implements ProcFiles {
     const open = this.fds.get(fd);
     if (!open) throw errno('EBADF');
     if (open.proc.reaped) throw errno('ESRCH');
+    const thread = open.tid !== open.proc.pid;
+    if (thread && !open.proc.otherTids.includes(open.tid)) throw errno('ESRCH');
     this.reads.push(`${open.proc.pid}/${open.file}`);
-    const text = Buffer.from(render(open.proc, open.file), 'latin1');
+    // Other threads forked nothing here; their schedstat is their own.
+    const text = Buffer.from(
+      thread && open.file === 'children' ? '' : render(open.proc, open.file),
+      'latin1',
+    );
     const n = Math.max(0, Math.min(length, text.length - position));
     text.copy(buf, offset, position, position + n);
     return n;
@@ -108,8 +121,10 @@ class FakeProcFs implements ProcFiles {
 
   readdir(path: string): string[] {
     const pid = Number(/^\/proc\/(\d+)\/task$/.exec(path)?.[1]);
-    if (!this.byPid.has(pid)) throw errno('ENOENT');
-    return [String(pid)];
+    const proc = this.byPid.get(pid);
+    if (!proc) throw errno('ENOENT');
+    this.readdirs.push(path);
+    return [pid, ...proc.otherTids].map(String);
   }
 }
 
@@ -202,8 +217,10 @@ describe('ProcTable on a simulated /proc', () => {
     const proc = fake.spawn(100, 1, 5);
     const table = fakeTable(fake);
     tick(table, () => table.read(100));
-    // As if the kernel let an old descriptor show a new process: its start time gives it away.
+    // As if the kernel let an old descriptor show a new process: its start time gives it away
+    // (a process found not to have run keeps its last stat: another one has its own schedstat).
     proc.start = 9;
+    proc.ranNs += 1;
     const e = tick(table, () => table.read(100));
     assert.equal(e?.key, '100:9');
     const reopened = fake.opens.filter((o) => o.startsWith('100:9/'));
@@ -288,6 +305,70 @@ describe('ProcTable on a simulated /proc', () => {
   });
 });
 
+describe('ProcTable: busy processes cost reads, not opens', () => {
+  test('a multi-threaded process: its threads listed again only when they change, files kept open', () => {
+    const fake = new FakeProcFs();
+    const proc = fake.spawn(100, 1, 5, { threads: 3, otherTids: [101, 102], children: [] });
+    fake.spawn(200, 100, 6);
+    const table = fakeTable(fake);
+    const once = (): [number[], number | null] =>
+      tick(table, () => {
+        const e = table.read(100);
+        assert.ok(e);
+        const kids: number[] = [];
+        assert.equal(table.children(e, kids), true);
+        return [kids, table.runQueueWaitNs(e)];
+      });
+    assert.deepEqual(once(), [[200], 0]);
+    const opened = fake.opens.length;
+    assert.ok(fake.opens.includes('100:5/task/101/children'), fake.opens.join(', '));
+    assert.ok(fake.opens.includes('100:5/task/102/schedstat'), fake.opens.join(', '));
+    for (let i = 0; i < 3; i++) assert.deepEqual(once(), [[200], 0]);
+    assert.equal(fake.opens.length, opened, `nothing opened again: ${fake.opens.join(', ')}`);
+    assert.equal(fake.readdirs.length, 1, 'as many threads as listed: the listing is kept');
+    // A thread exits: stat counts fewer, the threads are listed again, its two files closed.
+    const before = fake.openFds;
+    proc.otherTids = [101];
+    proc.threads = 2;
+    assert.deepEqual(once(), [[200], 0]);
+    assert.equal(fake.readdirs.length, 2);
+    assert.equal(fake.openFds, before - 2);
+    // One exits and another starts between two ticks: as many threads, but the gone one's read
+    // fails, so they are listed again and the new one is read.
+    proc.otherTids = [103];
+    assert.deepEqual(once(), [[200], 0]);
+    assert.equal(fake.readdirs.length, 3);
+    assert.ok(fake.opens.includes('100:5/task/103/children'), fake.opens.join(', '));
+    assert.equal(table.openDescriptors, fake.openFds);
+    table.close();
+    assert.equal(fake.openFds, 0);
+  });
+
+  test('a walk re-reads only what ran: quiet processes keep stat and io, children are listed', () => {
+    const fake = new FakeProcFs();
+    const { sleep } = idleTree(fake);
+    const table = fakeTable(fake);
+    const observer = new ProcTreeObserver(10, true, false);
+    const first = observeTick(table, observer);
+    fake.reads.length = 0;
+    sleep.ranNs += 5;
+    sleep.cpu += 3;
+    sleep.rchar += 60;
+    const second = observeTick(table, observer);
+    const of = (pid: number): string[] =>
+      fake.reads.filter((r) => r.startsWith(`${pid}/`)).map((r) => r.split('/')[1] ?? '');
+    assert.deepEqual(of(10).sort(), ['children', 'schedstat'], 'the reaper did not run');
+    assert.deepEqual(of(11).sort(), ['children', 'schedstat', 'statm'], 'sh did not run');
+    assert.ok(of(12).includes('stat') && of(12).includes('io'), 'sleep ran: read again');
+    // The same figures a fresh table (reading everything) gives.
+    const fresh = observeTick(fakeTable(fake), new ProcTreeObserver(10, true, false));
+    assert.ok(first && second && fresh);
+    assert.equal(second.cpuMs, fresh.cpuMs);
+    assert.deepEqual(second.io, fresh.io);
+    assert.equal(second.rssBytes, fresh.rssBytes);
+  });
+});
+
 /** reaper 10 -> sh 11 -> sleep 12, as wp-reaper runs `sh -c "sleep ..."`. */
 function idleTree(fake: FakeProcFs): { reaper: FakeProc; sh: FakeProc; sleep: FakeProc } {
   const reaper = fake.spawn(10, 1, 50, { rssPages: 50 });
@@ -300,6 +381,8 @@ function observeTick(table: ProcTable, observer: ProcTreeObserver): TreeObservat
   return tick(table, () => observer.observe(table));
 }
 
+const childrenReads = (fake: FakeProcFs): number =>
+  fake.reads.filter((r) => r.endsWith('/children')).length;
 const statReads = (fake: FakeProcFs): number =>
   fake.reads.filter((r) => r.endsWith('/stat')).length;
 
@@ -330,6 +413,31 @@ describe('ProcTreeObserver: quiet ticks give what a full walk gives', () => {
     assert.equal(observeTick(table, observer)?.rssBytes, 290 * page);
     assert.ok(stats > 0);
     table.close();
+  });
+
+  test('a process that ran: the schedstat read that says so is kept, not read again', () => {
+    const fake = new FakeProcFs();
+    const { sleep } = idleTree(fake);
+    const table = fakeTable(fake);
+    const observer = new ProcTreeObserver(10, true, false);
+    observeTick(table, observer);
+    observeTick(table, observer);
+    sleep.ranNs += 7;
+    sleep.cpu = 3;
+    fake.reads.length = 0;
+    assert.equal(
+      observeTick(table, observer)?.cpuMs,
+      (4 * 1000) / systemConstants().clockTicksPerSecond,
+    );
+    // Once by the quiet check (leaves first), once by the walk's; the walk's is the snapshot.
+    assert.equal(fake.reads.filter((r) => r === '12/schedstat').length, 2, fake.reads.join(', '));
+    fake.reads.length = 0;
+    observeTick(table, observer);
+    assert.equal(
+      statReads(fake),
+      0,
+      `quiet again, against that snapshot: ${fake.reads.join(', ')}`,
+    );
   });
 
   test('a fork is seen at the next tick: the parent ran', () => {
@@ -388,7 +496,7 @@ describe('ProcTreeObserver: quiet ticks give what a full walk gives', () => {
     observeTick(table, observer);
     fake.reads.length = 0;
     observeTick(table, observer);
-    assert.ok(statReads(fake) > 0, 'walked again');
+    assert.ok(childrenReads(fake) > 0, 'walked again');
     sh.children = sh.children.filter((c) => c !== 99);
     observeTick(table, observer); // complete now
     fake.reads.length = 0;
@@ -415,6 +523,198 @@ describe('ProcTreeObserver: quiet ticks give what a full walk gives', () => {
     const all = new ProcTreeObserver(11, false, true);
     assert.equal(observeTick(table, all)?.hwm, Math.max(5000 * 1024, 2000 * page, 1000 * 1024));
     table.close();
+  });
+});
+
+/** A node's cgroup: cpu.stat and cgroup.procs, counting reads. */
+class FakeCgroupFs implements ProcFiles {
+  usageUsec = 5000;
+  members: number[] = [11, 12];
+  statUnreadable = false;
+  readonly reads: string[] = [];
+  private readonly fds = new Map<number, string>();
+  private nextFd = 1;
+
+  open(path: string): number {
+    const file = /^\/cg\/(cpu\.stat|cgroup\.procs)$/.exec(path)?.[1];
+    if (!file) throw errno('ENOENT');
+    const fd = this.nextFd++;
+    this.fds.set(fd, file);
+    return fd;
+  }
+
+  pread(fd: number, buf: Buffer, offset: number, length: number, position: number): number {
+    const file = this.fds.get(fd);
+    if (!file) throw errno('EBADF');
+    if (file === 'cpu.stat' && this.statUnreadable) throw errno('ENODEV');
+    this.reads.push(file);
+    const text = Buffer.from(
+      file === 'cpu.stat'
+        ? `usage_usec ${this.usageUsec}\nuser_usec 0\nsystem_usec 0\n`
+        : this.members.map((pid) => `${pid}\n`).join(''),
+      'latin1',
+    );
+    const n = Math.max(0, Math.min(length, text.length - position));
+    text.copy(buf, offset, position, position + n);
+    return n;
+  }
+
+  close(fd: number): void {
+    if (!this.fds.delete(fd)) throw errno('EBADF');
+  }
+
+  get openFds(): number {
+    return this.fds.size;
+  }
+
+  readdir(): string[] {
+    throw errno('ENOTDIR');
+  }
+}
+
+describe("ProcTreeObserver with the node's cgroup: one read says whether anything ran", () => {
+  const page = systemConstants().pageSizeBytes;
+  /** An idle tree observed with and without the cgroup, and the cgroup; both walked once. */
+  function setup(): {
+    fake: FakeProcFs;
+    cg: FakeCgroupFs;
+    tree: ReturnType<typeof idleTree>;
+    both: () => [TreeObservation | null, TreeObservation | null];
+  } {
+    const fake = new FakeProcFs();
+    const tree = idleTree(fake);
+    const cg = new FakeCgroupFs();
+    const withCg = new ProcTreeObserver(10, true, false, new CgroupActivity('/cg', cg));
+    const without = new ProcTreeObserver(10, true, false);
+    const [t1, t2] = [fakeTable(fake), fakeTable(fake)];
+    const both = (): [TreeObservation | null, TreeObservation | null] => {
+      // Copies: a quiet tick hands back (and updates) the last observation object.
+      const a = observeTick(t1, withCg);
+      const b = observeTick(t2, without);
+      return [a && { ...a }, b && { ...b }];
+    };
+    both();
+    return { fake, cg, tree, both };
+  }
+  const procFiles = (fake: FakeProcFs): string[] =>
+    [...new Set(fake.reads.map((r) => r.split('/')[1] ?? ''))].sort();
+
+  test('an idle tree: cpu.stat and statm only, the same figures as asking each process', () => {
+    const { fake, cg, tree, both } = setup();
+    for (let i = 0; i < 3; i++) {
+      fake.reads.length = 0;
+      cg.reads.length = 0;
+      const [a, b] = both();
+      assert.deepEqual(a, b);
+      // The per-process observer read schedstat: the cgroup one read statm alone.
+      const own = fake.reads.filter((r) => r.endsWith('/schedstat')).length;
+      assert.equal(
+        own,
+        3,
+        `schedstat of reaper, sh, sleep once (the other observer): ${fake.reads.join(', ')}`,
+      );
+      assert.equal(statReads(fake), 0);
+      // cgroup.procs once, on the first quiet tick after the walk; then cpu.stat alone.
+      assert.deepEqual(cg.reads, i === 0 ? ['cpu.stat', 'cgroup.procs'] : ['cpu.stat']);
+    }
+    // Memory can change without running: still read every tick.
+    tree.sleep.rssPages = 90;
+    assert.equal(both()[0]?.rssBytes, 290 * page);
+    assert.deepEqual(procFiles(fake), ['schedstat', 'statm']);
+  });
+
+  test('the cgroup ran: the tree is walked at once, and a fork is seen', () => {
+    const { fake, cg, tree, both } = setup();
+    both();
+    fake.spawn(13, 11, 60, { rssPages: 10 });
+    tree.sh.ranNs += 5000;
+    cg.usageUsec += 40;
+    cg.members.push(13);
+    const [a, b] = both();
+    assert.deepEqual(a?.keys, ['11:51', '12:52', '13:60']);
+    assert.deepEqual(a, b);
+    // Still again: the new walk's members are checked in cgroup.procs before it is trusted.
+    cg.reads.length = 0;
+    fake.reads.length = 0;
+    assert.deepEqual(both()[0]?.keys, a?.keys);
+    assert.deepEqual(cg.reads, ['cpu.stat', 'cgroup.procs']);
+  });
+
+  test('a process outside the cgroup: each process is asked', () => {
+    const { fake, cg, tree, both } = setup();
+    cg.members = [11]; // sleep (12) is not in it
+    fake.reads.length = 0;
+    both();
+    const schedReads = fake.reads.filter((r) => r.endsWith('/schedstat'));
+    assert.equal(
+      schedReads.length,
+      6,
+      `both observers asked each process: ${schedReads.join(', ')}`,
+    );
+    // sleep runs outside: the cgroup's time stands still, the change is seen all the same.
+    tree.sleep.ranNs += 1;
+    tree.sleep.rchar = 5000;
+    const [a, b] = both();
+    assert.equal(a?.io?.rchar, b?.io?.rchar);
+    assert.equal(a?.io?.rchar, 100 + 5000);
+  });
+
+  test('a zombie in the last walk: each process is asked (the reaper may reap it unseen)', () => {
+    const { fake, cg, tree, both } = setup();
+    tree.sleep.state = 'Z';
+    tree.sleep.ranNs += 1;
+    cg.usageUsec += 10;
+    both(); // walks, sees the zombie
+    fake.reads.length = 0;
+    cg.reads.length = 0;
+    both();
+    assert.deepEqual(cg.reads, ['cpu.stat'], 'no membership check: the walk is not trusted');
+    assert.ok(fake.reads.filter((r) => r.endsWith('/schedstat')).length > 3);
+  });
+
+  test('cpu.stat unreadable (cgroup gone): each process is asked, figures unchanged', () => {
+    const { fake, cg, both } = setup();
+    cg.statUnreadable = true;
+    fake.reads.length = 0;
+    const [a, b] = both();
+    assert.deepEqual(a, b);
+    assert.equal(fake.reads.filter((r) => r.endsWith('/schedstat')).length, 6);
+  });
+
+  test('a cgroup that cannot be opened: each process is asked, and no open is tried again', () => {
+    const fake = new FakeProcFs();
+    idleTree(fake);
+    const cg = new FakeCgroupFs();
+    let opens = 0;
+    const files: ProcFiles = {
+      open: () => {
+        opens += 1;
+        throw errno('ENOENT');
+      },
+      pread: (...a) => cg.pread(...a),
+      close: (fd) => cg.close(fd),
+      readdir: () => [],
+    };
+    const observer = new ProcTreeObserver(10, true, false, new CgroupActivity('/gone', files));
+    const table = fakeTable(fake);
+    for (let i = 0; i < 4; i++) observeTick(table, observer);
+    fake.reads.length = 0;
+    observeTick(table, observer);
+    assert.equal(fake.reads.filter((r) => r.endsWith('/schedstat')).length, 3);
+    assert.equal(opens, 1);
+  });
+
+  test('close() closes the kept-open cpu.stat descriptor', () => {
+    const fake = new FakeProcFs();
+    idleTree(fake);
+    const cg = new FakeCgroupFs();
+    const observer = new ProcTreeObserver(10, true, false, new CgroupActivity('/cg', cg));
+    const table = fakeTable(fake);
+    observeTick(table, observer);
+    observeTick(table, observer);
+    assert.equal(cg.openFds, 1, 'cpu.stat kept open, cgroup.procs closed');
+    observer.close();
+    assert.equal(cg.openFds, 0);
   });
 });
 

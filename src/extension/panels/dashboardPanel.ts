@@ -173,6 +173,8 @@ class DashboardPanel {
         this.ready = true;
         this.clearPending();
         await this.sendSnapshot();
+        // The runner holds live samples back up to 500 ms: the ones after the snapshot, now.
+        this.manager.controller.activeRun(this.runId)?.handle.flushSamples();
         if (this.pendingFocus) {
           this.post({ type: 'focusNode', nodeId: this.pendingFocus });
           this.pendingFocus = null;
