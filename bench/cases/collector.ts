@@ -4,6 +4,7 @@
  * runner's own CPU time is read from /proc over a steady window; beside it, the same workflow
  * with sampling as sparse as the editor allows (10 s, so no tick falls in the run).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startRun } from '../../src/runtime/runnerClient';
 import { childrenOf } from '../../src/measure/procfs';
@@ -68,6 +69,22 @@ class CountedFiles implements ProcFiles {
 }
 
 /**
+ * The runner's reapers: its children, or, where a child is the spawn helper
+ * (`wp-reaper --serve`, which forks every node's reaper), the helper's children.
+ */
+function reapersOf(runnerPid: number): number[] {
+  return childrenOf(runnerPid).flatMap((pid) => {
+    let cmdline = '';
+    try {
+      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      return [];
+    }
+    return cmdline.split('\0').includes('--serve') ? childrenOf(pid) : [pid];
+  });
+}
+
+/**
  * Observes the runner's node trees (its reapers and their descendants) with the collector's own
  * ProcTable and ProcTreeObserver, at the run's interval: after a first tick that opens the
  * descriptors, what each tick reads and costs.
@@ -76,7 +93,7 @@ async function probe(runnerPid: number, ticks: number, intervalMs: number): Prom
   const files = new CountedFiles();
   const table = new ProcTable({ files });
   // As the runner does: each tree with its command's cgroup (when not the reaper's own).
-  const observers = childrenOf(runnerPid).map((pid) => {
+  const observers = reapersOf(runnerPid).map((pid) => {
     const command = childrenOf(pid)[0];
     const dir = command === undefined ? null : cgroupDirOf(command);
     const own = dir !== null && dir !== cgroupDirOf(pid);
