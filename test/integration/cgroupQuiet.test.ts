@@ -95,8 +95,13 @@ test('cgroup check: an idle tree gives the same figures for fewer reads; waking 
     `sleep 1.5; exec python3 -c "${py}"`,
   ]);
   try {
-    const reaperPid = started.proc.pid;
-    assert.ok(reaperPid);
+    // Through the spawn helper the reaper's pid arrives with its first frame, a moment later.
+    let reaperPid = started.proc.pid;
+    for (let i = 0; i < 200 && reaperPid === undefined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      reaperPid = started.proc.pid;
+    }
+    assert.ok(reaperPid, 'the node never reported its reaper pid');
     const cgroupDir = await nodeCgroupOf(await childOf(reaperPid));
 
     const withFiles = new CountingFiles();
