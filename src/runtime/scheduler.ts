@@ -93,6 +93,23 @@ export class Scheduler {
     return copy;
   }
 
+  /**
+   * Puts `target`, a clone of this graph's scheduler no longer needed, in this one's state, and
+   * returns it: a branch per node of a big run, each a fresh clone, is thousands of state arrays
+   * of its size allocated outside the heap (~25 MB at 5,000 nodes) at the runner's peak.
+   */
+  copyInto(target: Scheduler): Scheduler {
+    if (target.order !== this.order) throw new Error('copyInto: a scheduler of another graph');
+    target.states.set(this.states);
+    target.reasons.clear();
+    for (const [id, reason] of this.reasons) target.reasons.set(id, reason);
+    target.readyHeap.length = 0;
+    for (const i of this.readyHeap) target.readyHeap.push(i);
+    target.terminal = this.terminal;
+    target.running = this.running;
+    return target;
+  }
+
   /** Evaluate the nodes with no needs; call once before the first `ready()`. */
   begin(): Transition {
     const t: Transition = { ready: [], skipped: [] };

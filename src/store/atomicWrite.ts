@@ -10,14 +10,19 @@ import * as path from 'node:path';
 
 export type AtomicData = string | Uint8Array;
 
-/** Writes `data` to `file` atomically (synchronous). The temporary file is removed on failure. */
-export function writeFileAtomic(file: string, data: AtomicData): void {
+/**
+ * Writes `data` to `file` atomically (synchronous). The temporary file is removed on failure.
+ * `data` may come in pieces (an iterable of strings), written one after another, so a big text
+ * never has to exist whole in memory.
+ */
+export function writeFileAtomic(file: string, data: AtomicData | Iterable<string>): void {
   const tmp = tempPathFor(file);
   let fd: number | null = null;
   try {
     // 'wx': never follow or clobber something that already has our (unique) temporary name.
     fd = fs.openSync(tmp, 'wx');
-    fs.writeFileSync(fd, data);
+    if (typeof data === 'string' || data instanceof Uint8Array) fs.writeFileSync(fd, data);
+    else for (const piece of data) fs.writeFileSync(fd, piece);
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = null;

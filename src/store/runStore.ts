@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from './atomicWrite';
+import { recordJsonChunks } from './recordJson';
 import { nodeFileName } from './nodeFiles';
 import {
   entryFromRecord,
@@ -481,7 +482,7 @@ export class RunStore {
 
   private writeRecord(record: RunRecord, indexIt: boolean): FileFingerprint | null {
     const file = path.join(this.runDir(record.id), RUN_FILE);
-    writeFileAtomic(file, JSON.stringify(record, null, 2) + '\n');
+    writeFileAtomic(file, recordJsonChunks(record));
     const fp = statFingerprint(file);
     if (indexIt)
       this.tryIndex(() => this.index.append([entryFromRecord(record, fp)]), this.warnOnce);

@@ -191,3 +191,29 @@ test('the kept counts agree with the states on a random graph, step by step', ()
   }
   assert.ok(states().every((x) => x !== 'blocked' && x !== 'ready' && x !== 'running'));
 });
+
+test('copyInto puts a used clone in the source state, independent of it, without a new scheduler', () => {
+  const s = new Scheduler([n('a'), n('b', ['a']), n('c', ['a']), n('x'), n('d', ['x'])]);
+  s.begin();
+  const spare = s.clone();
+  // The spare wanders off: a completes, x fails (so d is skipped, with a reason).
+  spare.start('a');
+  spare.finish('a', 'completed');
+  spare.start('x');
+  spare.finish('x', 'failed');
+  assert.equal(spare.stateOf('d'), 'skipped');
+  // The source moves on its own way, then the spare is reset to it.
+  s.start('x');
+  assert.equal(s.copyInto(spare), spare);
+  for (const id of ['a', 'b', 'c', 'x', 'd']) assert.equal(spare.stateOf(id), s.stateOf(id));
+  assert.equal(spare.reasonOf('d'), null);
+  assert.deepEqual(spare.ready(), s.ready());
+  assert.equal(spare.runningCount(), 1);
+  assert.equal(spare.isDone(), false);
+  // Independent again: finishing in the copy leaves the source untouched.
+  spare.start('a');
+  spare.finish('a', 'completed');
+  assert.equal(s.stateOf('a'), 'ready');
+  assert.deepEqual(spare.ready(), ['b', 'c']);
+  assert.throws(() => s.copyInto(new Scheduler([n('a')])), /another graph/);
+});

@@ -39,12 +39,19 @@ export function zeroedSpans(scope: SimScope): ZeroedSpans {
   const first = replay(plan, initial(plan), () => null, logger(log));
   const durationMs = first + scope.tailMs;
   const without = new Map<string, number>();
+  // Branches run one at a time and are dropped when done: one scheduler serves them all.
+  let spare: Scheduler | null = null;
   const branchAt: Observer = {
     ...silent,
     beforeStart(st, i) {
       for (const ask of asks[i] ?? []) {
         const ms = ask.ms === base[i] ? null : ask.ms;
-        const end = ms === null ? first : replay(plan, fork(st), spanOf(i, ms), follower(log));
+        if (ms === null) {
+          without.set(ask.id, first + scope.tailMs);
+          continue;
+        }
+        spare = spare ? st.sched.copyInto(spare) : st.sched.clone();
+        const end = replay(plan, fork(st, spare), spanOf(i, ms), follower(log));
         without.set(ask.id, end + scope.tailMs);
       }
     },
@@ -181,8 +188,8 @@ function nextEnd(running: readonly Running[]): number {
   return best;
 }
 
-function fork(st: State): State {
-  return { ...st, sched: st.sched.clone(), running: st.running.slice(), free: st.free.slice() };
+function fork(st: State, sched: Scheduler): State {
+  return { ...st, sched, running: st.running.slice(), free: st.free.slice() };
 }
 
 function spanOf(target: number, ms: number): (i: number) => number | null {
