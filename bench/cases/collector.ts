@@ -4,10 +4,9 @@
  * runner's own CPU time is read from /proc over a steady window; beside it, the same workflow
  * with sampling as sparse as the editor allows (10 s, so no tick falls in the run).
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startRun } from '../../src/runtime/runnerClient';
-import { childrenOf } from '../../src/measure/procfs';
+import { childrenOf, readProcFile } from '../../src/measure/procfs';
 import { ProcTable, realProcFiles, type ProcFiles } from '../../src/measure/procTable';
 import { ProcTreeObserver } from '../../src/measure/procTree';
 import { CgroupActivity, cgroupDirOf } from '../../src/measure/cgroupActivity';
@@ -74,12 +73,8 @@ class CountedFiles implements ProcFiles {
  */
 function reapersOf(runnerPid: number): number[] {
   return childrenOf(runnerPid).flatMap((pid) => {
-    let cmdline = '';
-    try {
-      cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      return [];
-    }
+    const cmdline = readProcFile(`/proc/${pid}/cmdline`);
+    if (cmdline === null) return [];
     return cmdline.split('\0').includes('--serve') ? childrenOf(pid) : [pid];
   });
 }

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readStatus } from '../../src/measure/procfs';
 import { fig, median, ratio } from '../lib/stats';
 import { defineCase, type Row } from '../lib/types';
 import { writeWorkflow, type NodeSpec } from '../lib/workflow';
@@ -27,16 +28,6 @@ interface Peak {
   stderr: string;
 }
 
-/** VmHWM of /proc/PID/status in bytes, or null once the process is gone (or not yet there). */
-function highWaterMark(pid: number): number | null {
-  try {
-    const m = /^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * Runs `args` under Node and reads, every POLL_MS until it exits, the VmHWM of the process
  * `watch` picks (here always the spawned process itself).
@@ -51,7 +42,7 @@ function peakOf(args: string[], watch: (pid: number) => number | null): Promise<
     const read = (): void => {
       if (child.pid === undefined) return;
       watched ??= watch(child.pid);
-      const now = watched === null ? null : highWaterMark(watched);
+      const now = watched === null ? null : (readStatus(watched)?.vmHwmBytes ?? null);
       if (now !== null) bytes = Math.max(bytes ?? 0, now);
     };
     const timer = setInterval(read, POLL_MS);

@@ -41,6 +41,11 @@ export interface ProcessOutcome {
 
 export interface RunningProcess {
   pid: number | undefined;
+  /**
+   * The root's pid once known (through the spawn helper it arrives with the node's first frame,
+   * a moment after the start); undefined when the process never started.
+   */
+  started: Promise<number | undefined>;
   done: Promise<ProcessOutcome>;
   /** Kill the whole tree (TERM, a grace period, then KILL). Safe to call more than once. */
   cancel(reason: string): void;

@@ -134,7 +134,12 @@ function failedToStart(message: string): RunningProcess {
     metrics: nullMetrics(),
     lowerBounds: [],
   };
-  return { pid: undefined, done: Promise.resolve(outcome), cancel: () => undefined };
+  return {
+    pid: undefined,
+    started: Promise.resolve(undefined),
+    done: Promise.resolve(outcome),
+    cancel: () => undefined,
+  };
 }
 
 export function startProcess(spec: ProcessSpec, collector: MetricsCollector): RunningProcess {
@@ -150,6 +155,8 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
   const startMono = monoMs();
   let child: NodeChild | null = null;
   let pid: number | undefined;
+  let resolveStarted: (pid: number | undefined) => void = () => undefined;
+  const started = new Promise<number | undefined>((resolve) => (resolveStarted = resolve));
   let tracking: TrackHandle | null = null;
   let cgroupCpuMs: number | null = null;
   const endContainer = (): void => {
@@ -206,12 +213,14 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
     outcome.lowerBounds.push(
       ...runQueueWaitBound(outcome.metrics, collector.intervalMs, Math.max(0, unsampled)),
     );
+    resolveStarted(pid);
     resolveDone?.(outcome);
   };
 
   const events: ChildEvents = {
     started: (p) => {
       pid = p;
+      resolveStarted(p);
       container?.setProcessGroup(p);
       tracking = collector.track(spec.nodeId, spec.attempt, p, {
         rootIsReaper: !!reaper,
@@ -330,6 +339,7 @@ export function startProcess(spec: ProcessSpec, collector: MetricsCollector): Ru
     get pid() {
       return pid;
     },
+    started,
     done,
     cancel,
   };

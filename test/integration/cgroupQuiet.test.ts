@@ -95,12 +95,7 @@ test('cgroup check: an idle tree gives the same figures for fewer reads; waking 
     `sleep 1.5; exec python3 -c "${py}"`,
   ]);
   try {
-    // Through the spawn helper the reaper's pid arrives with its first frame, a moment later.
-    let reaperPid = started.proc.pid;
-    for (let i = 0; i < 200 && reaperPid === undefined; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      reaperPid = started.proc.pid;
-    }
+    const reaperPid = await started.proc.started;
     assert.ok(reaperPid, 'the node never reported its reaper pid');
     const cgroupDir = await nodeCgroupOf(await childOf(reaperPid));
 
